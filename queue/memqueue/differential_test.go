@@ -1,0 +1,203 @@
+package memqueue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialcare/socialcare/queue/memqueue"
+	"github.com/socialcare/socialcare/queue/queuedriver"
+)
+
+// normalize makes an item comparable across stores: UTC times, nil for
+// empty slices.
+func normalize(it *queuedriver.Item) *queuedriver.Item {
+	if it == nil {
+		return nil
+	}
+	c := *it
+	for _, t := range []*time.Time{&c.Deadline, &c.EnqueuedAt, &c.UpdatedAt, &c.LeaseExpiresAt, &c.SnoozedUntil, &c.LastHeldAt} {
+		if !t.IsZero() {
+			*t = t.UTC()
+		}
+	}
+	if len(c.Skills) == 0 {
+		c.Skills = nil
+	}
+	if len(c.Payload) == 0 {
+		c.Payload = nil
+	}
+	return &c
+}
+
+func errClass(err error) string {
+	for _, e := range []error{queuedriver.ErrNotFound, queuedriver.ErrNoItem, queuedriver.ErrLeaseLost, queuedriver.ErrUnknownAgent, queuedriver.ErrAtCapacity} {
+		if errors.Is(err, e) {
+			return e.Error()
+		}
+	}
+	if err != nil {
+		return "other: " + err.Error()
+	}
+	return "ok"
+}
+
+// TestDifferential runs the same random operations on the indexed Store and
+// on the original linear-scan store (reference_test.go) and requires the
+// same results, including when callers' clocks are slightly out of order.
+func TestDifferential(t *testing.T) {
+	t.Parallel()
+	for seed := range uint64(6) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			differential(t, seed, 4000)
+		})
+	}
+}
+
+func differential(t *testing.T, seed uint64, steps int) {
+	ref, got := newRef(), memqueue.New()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(seed, 2026))
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	subset := func(xs ...string) []string {
+		var out []string
+		for _, x := range xs {
+			if rng.IntN(2) == 0 {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	weights := queuedriver.Weights{Score: 1, Slack: 0.5, Wait: 0.5, Horizon: 24 * time.Hour}
+	var keys []string
+	for i := range 24 {
+		keys = append(keys, fmt.Sprint("k", i))
+	}
+	agents := []string{"a0", "a1", "a2", "a3", "ghost"}
+	var leases []queuedriver.LeaseRef
+	nextLease := 0
+	newLease := func() string { nextLease++; return fmt.Sprintf("L%d", nextLease) }
+	outcomes := map[string]int{}
+	both := func(step int, op string, f func(s queuedriver.Store) (any, error)) {
+		t.Helper()
+		rv, rerr := f(ref)
+		gv, gerr := f(got)
+		require.Equal(t, errClass(rerr), errClass(gerr), "step %d %s", step, op)
+		outcomes[op[:4]+" "+errClass(rerr)]++
+		if rerr != nil {
+			return
+		}
+		if ri, ok := rv.(*queuedriver.Item); ok {
+			require.Equal(t, normalize(ri), normalize(gv.(*queuedriver.Item)), "step %d %s", step, op)
+			return
+		}
+		require.Equal(t, rv, gv, "step %d %s", step, op)
+	}
+	for _, id := range agents[:4] {
+		a := queuedriver.Agent{ID: id, Capacity: rng.IntN(3), Online: true, Since: now}
+		both(0, "put agent", func(s queuedriver.Store) (any, error) { return nil, s.PutAgent(ctx, a) })
+	}
+	for step := 1; step <= steps; step++ {
+		dt := time.Duration(rng.IntN(20_000_000)) * time.Microsecond
+		if rng.IntN(20) == 0 {
+			dt *= 30 // long enough for leases to expire
+		}
+		now = now.Add(dt)
+		at := now
+		if rng.IntN(10) == 0 {
+			at = now.Add(-time.Duration(rng.IntN(120)) * time.Second) // a caller with a late clock
+		}
+		switch r := rng.IntN(100); {
+		case r < 25:
+			p := queuedriver.UpsertParams{
+				Key: pick(keys...), Channel: pick("x", "facebook", "email"), Team: pick("care", "billing"),
+				Language: pick("", "en", "fr"), Skills: subset("refund", "vip"),
+				Score: float64(rng.IntN(2000))/10 - 50, Payload: []byte(pick("", "p1", "p2")),
+				Weights: weights, Now: at,
+			}
+			if rng.IntN(2) == 0 {
+				p.Deadline = at.Add(time.Duration(rng.IntN(7200)) * time.Second)
+			}
+			both(step, "upsert "+p.Key, func(s queuedriver.Store) (any, error) { return s.Upsert(ctx, p) })
+		case r < 50:
+			p := queuedriver.ClaimParams{
+				Agent: pick(agents...), LeaseID: newLease(), ExpiresAt: at.Add(time.Duration(1+rng.IntN(300)) * time.Second),
+				Now: at, Filter: queuedriver.Filter{Channels: subset("x", "facebook", "email"), Teams: subset("care", "billing"), Languages: subset("en", "fr"), Skills: subset("refund", "vip")},
+			}
+			if rng.IntN(2) == 0 {
+				p.AffinityWindow = 30 * time.Minute
+			}
+			leases = append(leases, queuedriver.LeaseRef{LeaseID: p.LeaseID})
+			both(step, "claim "+p.Agent, func(s queuedriver.Store) (any, error) {
+				it, err := s.Claim(ctx, p)
+				if err == nil {
+					leases[len(leases)-1].Key = it.Key
+				}
+				return it, err
+			})
+		case r < 78 && len(leases) > 0:
+			i := rng.IntN(len(leases))
+			if rng.IntN(10) < 7 {
+				i = max(0, len(leases)-1-rng.IntN(4))
+			}
+			l := leases[i]
+			if l.Key == "" {
+				l.Key = pick(keys...)
+			}
+			l.Now = at
+			switch rng.IntN(4) {
+			case 0:
+				exp := at.Add(time.Duration(rng.IntN(300)) * time.Second)
+				both(step, "extend "+l.Key, func(s queuedriver.Store) (any, error) { return s.Extend(ctx, l, exp) })
+			case 1:
+				both(step, "complete "+l.Key, func(s queuedriver.Store) (any, error) { return s.Complete(ctx, l) })
+			case 2:
+				var p queuedriver.ReleaseParams
+				if rng.IntN(2) == 0 {
+					p.Until = at.Add(time.Duration(rng.IntN(600)-60) * time.Second)
+				}
+				if rng.IntN(3) == 0 {
+					p.Team = pick("care", "billing", "legal")
+				}
+				both(step, "release "+l.Key, func(s queuedriver.Store) (any, error) { return s.Release(ctx, l, p) })
+			case 3:
+				p := queuedriver.ReassignParams{Key: l.Key, ToAgent: pick(agents...), NewLeaseID: newLease(), ExpiresAt: at.Add(2 * time.Minute), Now: at}
+				if rng.IntN(2) == 0 {
+					p.FromLeaseID = l.LeaseID
+				}
+				leases = append(leases, queuedriver.LeaseRef{Key: p.Key, LeaseID: p.NewLeaseID})
+				both(step, "reassign "+l.Key, func(s queuedriver.Store) (any, error) { return s.Reassign(ctx, p) })
+			}
+		case r < 82:
+			a := queuedriver.Agent{ID: pick(agents[:4]...), Capacity: rng.IntN(3), Online: rng.IntN(3) > 0, Since: at}
+			both(step, "put agent", func(s queuedriver.Store) (any, error) { return nil, s.PutAgent(ctx, a) })
+			id := pick(agents...)
+			both(step, "get agent", func(s queuedriver.Store) (any, error) { return s.GetAgent(ctx, id) })
+		case r < 85:
+			a := pick(agents...)
+			both(step, "release agent", func(s queuedriver.Store) (any, error) { return s.ReleaseAgent(ctx, a, at) })
+		case r < 92:
+			f := queuedriver.Filter{Channels: subset("x", "facebook"), Teams: subset("care", "legal"), Languages: subset("en"), Skills: subset("refund")}
+			both(step, "count", func(s queuedriver.Store) (any, error) { return s.Count(ctx, f, at) })
+			both(step, "stats", func(s queuedriver.Store) (any, error) {
+				st, err := s.Stats(ctx, at)
+				st.OldestWaiting = st.OldestWaiting.UTC()
+				return st, err
+			})
+		default:
+			k := pick(append(keys, "missing")...)
+			both(step, "get "+k, func(s queuedriver.Store) (any, error) { return s.Get(ctx, k) })
+		}
+	}
+	for _, k := range keys {
+		both(steps+1, "final get "+k, func(s queuedriver.Store) (any, error) { return s.Get(ctx, k) })
+	}
+	t.Logf("outcomes: %v", outcomes)
+}

@@ -1,0 +1,16 @@
+package pgqueue_test
+
+import (
+	"testing"
+
+	"github.com/socialcare/socialcare/queue/queuedriver"
+	"github.com/socialcare/socialcare/queue/queuedrivertest"
+)
+
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	queuedrivertest.RunConformanceTests(t, func(t *testing.T) queuedriver.Store {
+		s, _ := newStore(t, nil)
+		return s
+	})
+}

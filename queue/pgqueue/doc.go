@@ -1,0 +1,76 @@
+// Package pgqueue is the PostgreSQL queuedriver.Store: many desk processes
+// share one queue, and nothing is lost when one of them dies. It passes the
+// same conformance suite (queuedrivertest) as the in-memory memqueue and
+// behaves exactly like it; wrap it in a queue.Queue.
+//
+// # Set-up
+//
+//	pool, err := pgxpool.New(ctx, "postgres://...")
+//	err = pgqueue.Migrate(ctx, pool, "socialcare") // at every start-up; idempotent, serialized
+//	store, err := pgqueue.New(pool, &pgqueue.Config{Schema: "socialcare"})
+//	q, err := queue.New(store, nil)
+//
+// The caller owns the pool and closes it after the last use of the Store;
+// call Store.Close first if Notify was used.
+//
+// # Schema
+//
+// Migrations are embedded, versioned SQL files (migrations/NNN_name.up.sql
+// and .down.sql) applied by Migrate and MigrateTo, each in its own
+// transaction under an advisory lock; <schema>.queue_migration records the
+// applied versions. Version 1 creates:
+//
+//   - queue_agent (id, capacity, online, since): the agents that
+//     queuedriver.Store.PutAgent registers.
+//   - queue_item: one row per conversation, with the columns of
+//     queuedriver.Item (state 1 waiting, 2 claimed, 3 snoozed, 4 done; times
+//     as timestamptz at microsecond precision, returned in UTC; NULL for a
+//     zero time) and a stored generated column claimable_at: -infinity when
+//     waiting, the lease expiry when claimed, the snooze end when snoozed,
+//     +infinity when done.
+//   - queue_item_claim_idx on (rank DESC, enqueued_at, key) WHERE state <> 4:
+//     the claim's order, so a claim reads the index from the top and stops
+//     at the first claimable, matching, unlocked row.
+//   - queue_item_holder_idx on (holder) WHERE state = 2: capacity checks and
+//     ReleaseAgent.
+//
+// rank is queuedriver.Rank computed in SQL with the same floating-point
+// operations, so it equals the Go value bit for bit.
+//
+// # Claims and leases
+//
+// A claim is one statement: a CTE selects the best claimable rows that match
+// the agent's filter and affinity, ordered by the index, LIMIT n FOR UPDATE
+// SKIP LOCKED, and an UPDATE ... RETURNING leases them. Expired leases are
+// claimable like waiting items, so they are reclaimed inside the claim; no
+// sweeper is needed. For an agent with a Capacity, the claim runs in a short
+// transaction that first locks the agent's row, so concurrent claims for the
+// same agent never exceed it. Every lease operation (Extend, Complete,
+// Release, Reassign with a FromLeaseID, CompleteBatch) updates the row only
+// WHERE lease_id and holder state match and lease_expires_at is still in the
+// future, and fails with queuedriver.ErrLeaseLost otherwise.
+//
+// ClaimBatch and CompleteBatch do the same for many items in one statement.
+//
+// # Transactions
+//
+// UpsertTx enqueues inside the caller's pgx.Tx, so a CRM can create its
+// ticket and enqueue the conversation atomically; the notification to
+// blocked claimers is sent only if the transaction commits.
+//
+// # Waking blocked claimers
+//
+// Upsert, Release (back to waiting), ReleaseAgent and PutAgent send a
+// NOTIFY on Config.NotifyChannel. Notify returns a channel that receives a
+// coalesced wake-up when any process sends one; queue.Queue (or any caller)
+// selects on it besides its polling timer, which stays as the fallback for
+// lost notifications and for snoozes that end.
+//
+// # Errors
+//
+// pgx errors are mapped at the boundary: no row becomes ErrNotFound,
+// ErrLeaseLost, ErrUnknownAgent or ErrNoItem as the operation means it, and
+// connection failures (a restart, a network fault, a serialization failure)
+// wrap ErrUnavailable, which callers test with errors.Is or Retryable and
+// retry after a pause.
+package pgqueue

@@ -1,0 +1,60 @@
+package pgqueue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/socialcare/socialcare/queue/pgqueue"
+	"github.com/socialcare/socialcare/queue/queuedriver"
+)
+
+// New does no I/O: a pool that connects lazily is enough to build a Store.
+func ExampleNew() {
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer pool.Close()
+	store, err := pgqueue.New(pool, &pgqueue.Config{Schema: "socialcare"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer store.Close()
+	fmt.Println(store.Schema(), pgqueue.LatestVersion)
+	_, err = pgqueue.New(pool, &pgqueue.Config{ListenRetry: -time.Second})
+	fmt.Println(err)
+	// Output:
+	// socialcare 1
+	// pgqueue: New: ListenRetry must be positive, got -1s
+}
+
+// A CRM creates its ticket and enqueues the conversation in one transaction.
+func ExampleStore_UpsertTx() {
+	ctx := context.Background()
+	pool, _ := pgxpool.New(ctx, "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	defer pool.Close()
+	store, _ := pgqueue.New(pool, &pgqueue.Config{Schema: "socialcare"})
+	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "INSERT INTO tickets (id, subject) VALUES ($1, $2)", "T-1", "stranded at O'Hare"); err != nil {
+			return err
+		}
+		_, err := store.UpsertTx(ctx, tx, queuedriver.UpsertParams{
+			Key: "T-1", Channel: "x", Score: 90, Now: time.Now(),
+			Weights: queuedriver.Weights{Score: 1, Slack: 0.5, Wait: 0.5, Horizon: 24 * time.Hour},
+		})
+		return err
+	})
+	if pgqueue.Retryable(err) {
+		fmt.Println("database unavailable; try again later")
+	} else if errors.Is(err, queuedriver.ErrNotFound) {
+		fmt.Println("not found")
+	}
+}

@@ -1,0 +1,185 @@
+package pgqueue
+
+// minutesSQL is queuedriver's minutes(t) in SQL: microseconds since the
+// epoch as a float8, divided by 6e7 with the same IEEE operation as Go, so
+// that stored ranks equal queuedriver.Rank bit for bit.
+func minutesSQL(micros string) string {
+	return "((" + micros + ")::float8 / 60000000::float8)"
+}
+
+func microsSQL(ts string) string {
+	return "(extract(epoch FROM " + ts + ") * 1000000)::bigint"
+}
+
+// rankSQL is queuedriver.Rank in SQL over score, deadline and enq; the
+// weights are parameters $9 (Score), $10 (Slack), $11 (Wait) and $12
+// (Horizon, in microseconds).
+func rankSQL(score, deadline, enq string) string {
+	dl := "coalesce(" + microsSQL(deadline) + ", " + microsSQL(enq) + " + $12::bigint)"
+	return "($9::float8 * " + score + " - $10::float8 * " + minutesSQL(dl) + " - $11::float8 * " + minutesSQL(microsSQL(enq)) + ")"
+}
+
+const sqlPutAgent = `
+INSERT INTO {agents} (id, capacity, online, since) VALUES ($1, $2, $3, $4)
+ON CONFLICT (id) DO UPDATE SET capacity = excluded.capacity, online = excluded.online, since = excluded.since`
+
+// Parameters: $1 key, $2 channel, $3 team, $4 language, $5 skills, $6 score,
+// $7 deadline, $8 payload, $9-$12 weights, $13 now, $14 notify?, $15 channel.
+var sqlUpsert = `
+WITH up AS (
+    INSERT INTO {items} AS i (key, channel, team, language, skills, score, deadline, rank,
+        unanswered, payload, enqueued_at, updated_at, version, state, claims)
+    VALUES ($1, $2, $3, $4, $5, $6::float8, $7::timestamptz, ` + rankSQL("$6::float8", "$7::timestamptz", "$13::timestamptz") + `,
+        1, $8, $13, $13, 1, 1, 0)
+    ON CONFLICT (key) DO UPDATE SET
+        channel = excluded.channel, team = excluded.team, language = excluded.language,
+        skills = excluded.skills, score = excluded.score, deadline = excluded.deadline,
+        payload = excluded.payload,
+        enqueued_at = CASE WHEN i.state = 4 THEN excluded.enqueued_at ELSE i.enqueued_at END,
+        rank = ` + rankSQL("excluded.score", "excluded.deadline", "CASE WHEN i.state = 4 THEN excluded.enqueued_at ELSE i.enqueued_at END") + `,
+        unanswered = CASE WHEN i.state = 4 THEN 1 ELSE i.unanswered + 1 END,
+        state = CASE WHEN i.state IN (3, 4) THEN 1 ELSE i.state END,
+        snoozed_until = CASE WHEN i.state = 3 THEN NULL ELSE i.snoozed_until END,
+        version = i.version + 1,
+        updated_at = excluded.updated_at
+    RETURNING {icols}
+), n AS (
+    SELECT count(pg_notify($15, '')) FROM up WHERE $14::boolean AND up.state = 1
+)
+SELECT up.* FROM up, n`
+
+// Parameters: $1 agent, $2 channels, $3 teams, $4 languages, $5 skills,
+// $6 lease ids, $7 expires at, $8 affinity?, $9 affinity cutoff, $10 now,
+// $11 limit, $12 capacity already checked by the caller?
+const sqlClaim = `
+WITH ag AS (
+    SELECT capacity FROM {agents} WHERE id = $1
+), picked AS (
+    SELECT i.key, i.rank, i.enqueued_at FROM {items} i
+    WHERE i.state <> 4 AND i.claimable_at <= $10::timestamptz
+      AND ($12::boolean OR (SELECT capacity FROM ag) = 0)
+      AND (cardinality($2::text[]) = 0 OR i.channel = ANY($2::text[]))
+      AND (cardinality($3::text[]) = 0 OR i.team = ANY($3::text[]))
+      AND (cardinality($4::text[]) = 0 OR i.language = '' OR i.language = ANY($4::text[]))
+      AND (i.skills IS NULL OR i.skills <@ $5::text[])
+      AND NOT ($8::boolean AND i.last_agent <> '' AND i.last_agent <> $1
+               AND i.last_held_at > $9::timestamptz
+               AND EXISTS (SELECT 1 FROM {agents} o WHERE o.id = i.last_agent AND o.online))
+    ORDER BY i.rank DESC, i.enqueued_at, i.key
+    LIMIT $11
+    FOR UPDATE OF i SKIP LOCKED
+), numbered AS (
+    SELECT key, row_number() OVER (ORDER BY rank DESC, enqueued_at, key) AS n FROM picked
+), claimed AS (
+    UPDATE {items} i SET
+        last_agent   = CASE WHEN i.state = 2 THEN i.holder ELSE i.last_agent END,
+        last_held_at = CASE WHEN i.state = 2 THEN i.lease_expires_at ELSE i.last_held_at END,
+        state = 2, holder = $1,
+        lease_id = (SELECT ($6::text[])[numbered.n] FROM numbered WHERE numbered.key = i.key),
+        lease_expires_at = $7::timestamptz, snoozed_until = NULL,
+        claims = i.claims + 1, updated_at = $10::timestamptz
+    -- = ANY (ARRAY(...)) keeps the generic plan on the primary key.
+    WHERE i.key = ANY (ARRAY(SELECT key FROM picked))
+    RETURNING {icols}
+)
+SELECT (SELECT capacity FROM ag), c.* FROM claimed c
+UNION ALL
+SELECT (SELECT capacity FROM ag), ` + noItem + ` WHERE NOT EXISTS (SELECT 1 FROM claimed)`
+
+// noItem stands for "no item" in the column order of itemCols: a NULL key
+// and values that scan into itemRow.
+const noItem = `NULL::text, '', '', '', NULL::text[], 0::float8, NULL::timestamptz, 0::float8, 0, NULL::bytea,
+    NULL::timestamptz, NULL::timestamptz, 0::bigint, 0::smallint, '', '', NULL::timestamptz, NULL::timestamptz,
+    '', NULL::timestamptz, 0`
+
+// leaseWhere is true only under the current, unexpired lease $2 of item $1
+// at $3.
+const leaseWhere = `key = $1 AND state = 2 AND lease_id = $2 AND lease_expires_at > $3::timestamptz`
+
+const sqlExtend = `
+UPDATE {items} SET lease_expires_at = $4::timestamptz
+WHERE ` + leaseWhere + `
+RETURNING {cols}`
+
+const sqlComplete = `
+UPDATE {items} SET state = 4, unanswered = 0, last_agent = holder, last_held_at = $3::timestamptz,
+    holder = '', lease_id = '', lease_expires_at = NULL, updated_at = $3::timestamptz
+WHERE ` + leaseWhere + `
+RETURNING {cols}`
+
+const sqlCompleteBatch = `
+UPDATE {items} i SET state = 4, unanswered = 0, last_agent = i.holder, last_held_at = r.now,
+    holder = '', lease_id = '', lease_expires_at = NULL, updated_at = r.now
+FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS r(key, lease_id, now)
+WHERE i.key = r.key AND i.state = 2 AND i.lease_id = r.lease_id AND i.lease_expires_at > r.now
+RETURNING {icols}`
+
+// Parameters: $1 key, $2 lease, $3 now, $4 until, $5 team, $6 notify?,
+// $7 channel.
+const sqlRelease = `
+WITH up AS (
+    UPDATE {items} SET
+        state = CASE WHEN $4::timestamptz > $3::timestamptz THEN 3 ELSE 1 END,
+        snoozed_until = CASE WHEN $4::timestamptz > $3::timestamptz THEN $4::timestamptz END,
+        team = CASE WHEN $5::text <> '' THEN $5::text ELSE team END,
+        last_agent = CASE WHEN $5::text <> '' THEN '' ELSE holder END,
+        last_held_at = $3::timestamptz, holder = '', lease_id = '', lease_expires_at = NULL,
+        updated_at = $3::timestamptz
+    WHERE ` + leaseWhere + `
+    RETURNING {cols}
+), n AS (
+    SELECT count(pg_notify($7, '')) FROM up WHERE $6::boolean AND up.state = 1
+)
+SELECT up.* FROM up, n`
+
+// Parameters: $1 key, $2 from lease, $3 to agent, $4 new lease, $5 expires
+// at, $6 now.
+const sqlReassign = `
+WITH ag AS (
+    SELECT 1 FROM {agents} WHERE id = $3
+), up AS (
+    UPDATE {items} i SET
+        last_agent   = CASE WHEN i.state = 2 THEN i.holder ELSE i.last_agent END,
+        last_held_at = CASE WHEN i.state = 2 THEN $6::timestamptz ELSE i.last_held_at END,
+        state = 2, holder = $3, lease_id = $4, lease_expires_at = $5::timestamptz,
+        snoozed_until = NULL, claims = i.claims + 1, updated_at = $6::timestamptz
+    WHERE i.key = $1 AND EXISTS (SELECT 1 FROM ag)
+      AND ($2::text = '' OR (i.state = 2 AND i.lease_id = $2::text AND i.lease_expires_at > $6::timestamptz))
+    RETURNING {icols}
+)
+SELECT true, up.* FROM up
+UNION ALL
+SELECT EXISTS (SELECT 1 FROM ag), ` + noItem + ` WHERE NOT EXISTS (SELECT 1 FROM up)`
+
+// Parameters: $1 agent, $2 now, $3 notify?, $4 channel.
+const sqlReleaseAgent = `
+WITH up AS (
+    UPDATE {items} SET state = 1, last_agent = holder, last_held_at = $2::timestamptz,
+        holder = '', lease_id = '', lease_expires_at = NULL, updated_at = $2::timestamptz
+    WHERE state = 2 AND holder = $1
+    RETURNING key
+), n AS (
+    SELECT count(pg_notify($4, '')) FROM (SELECT 1 FROM up LIMIT 1) x WHERE $3::boolean
+)
+SELECT up.key FROM up, n`
+
+// filterWhere matches queuedriver.Filter.Match; parameters $1-$4.
+const filterWhere = `
+      AND (cardinality($1::text[]) = 0 OR i.channel = ANY($1::text[]))
+      AND (cardinality($2::text[]) = 0 OR i.team = ANY($2::text[]))
+      AND (cardinality($3::text[]) = 0 OR i.language = '' OR i.language = ANY($3::text[]))
+      AND (i.skills IS NULL OR i.skills <@ $4::text[])`
+
+const sqlCount = `
+SELECT count(*) FROM {items} i
+WHERE i.state <> 4 AND i.claimable_at <= $5::timestamptz` + filterWhere
+
+const sqlStats = `
+WITH w AS (
+    SELECT channel, team, enqueued_at FROM {items} WHERE state <> 4 AND claimable_at <= $1::timestamptz
+)
+SELECT 'channel', channel, count(*)::int, NULL::timestamptz FROM w GROUP BY channel
+UNION ALL SELECT 'team', team, count(*)::int, NULL FROM w GROUP BY team
+UNION ALL SELECT 'oldest', '', 0, min(enqueued_at) FROM w HAVING count(*) > 0
+UNION ALL SELECT 'agent', holder, count(*)::int, NULL FROM {items}
+    WHERE state = 2 AND lease_expires_at > $1::timestamptz GROUP BY holder`
