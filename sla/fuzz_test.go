@@ -1,0 +1,46 @@
+package sla_test
+
+import (
+	"testing"
+	"time"
+)
+
+// FuzzCalendar checks the invariants of the business-time arithmetic on
+// arbitrary instants and durations: Between inverts Add and Sub, Add never
+// goes back in time, and Sub returns the latest start.
+func FuzzCalendar(f *testing.F) {
+	f.Add(int64(1779490800), int64(30*time.Minute), uint8(0))
+	f.Add(int64(1772960400), int64(24*time.Hour), uint8(1))
+	f.Add(int64(1793336400), int64(time.Hour+7), uint8(2))
+	split, hu, full, nights := chicagoSplit(f), budapest(f), chicago247(f), chicagoNights(f)
+	f.Fuzz(func(t *testing.T, sec, d int64, which uint8) {
+		c := split
+		switch which % 4 {
+		case 1:
+			c = hu
+		case 2:
+			c = full
+		case 3:
+			c = nights
+		}
+		const span = 200 * 365 * 24 * 3600
+		sec = 946684800 + (sec%span+span)%span // 2000..2200
+		d = (d%int64(30*24*time.Hour) + int64(30*24*time.Hour)) % int64(30*24*time.Hour)
+		start := time.Unix(sec, d%1e9)
+		dur := time.Duration(d)
+		end := c.Add(start, dur)
+		if end.Before(start) {
+			t.Fatalf("Add(%v, %v) = %v is before the start", start, dur, end)
+		}
+		if got := c.Between(start, end); got != dur {
+			t.Fatalf("Between(%v, Add(%v)) = %v, want %v", start, dur, got, dur)
+		}
+		back := c.Sub(end, dur)
+		if got := c.Between(back, end); got != dur {
+			t.Fatalf("Between(Sub(%v, %v), end) = %v", end, dur, got)
+		}
+		if back.Before(start) {
+			t.Fatalf("Sub(%v, %v) = %v is before the start %v", end, dur, back, start)
+		}
+	})
+}
