@@ -1,0 +1,205 @@
+// Package channeldriver defines the thin interface that channel adapters
+// implement, and the message model they speak.
+//
+// Application code uses package channel, which re-exports the model types
+// (channel.Message is channeldriver.Message) and wraps an Adapter with
+// validation, retries, rate limits and de-duplication. Adapters do none of
+// that: they translate between the platform and the model, and they say, via
+// ErrorKind, whether an error is worth retrying. This split follows the Go CDK
+// driver pattern.
+//
+// Every adapter must pass the conformance suite in package channeldrivertest.
+package channeldriver
+
+import (
+	"context"
+	"strconv"
+	"time"
+)
+
+// Kind names a channel (a platform surface customers talk on).
+type Kind string
+
+// The channel kinds the library knows. Hosts may define more.
+const (
+	X         Kind = "x"
+	Facebook  Kind = "facebook"
+	Instagram Kind = "instagram"
+	Messenger Kind = "messenger"
+	WhatsApp  Kind = "whatsapp"
+	Email     Kind = "email"
+	Chat      Kind = "chat"
+	Review    Kind = "review"
+)
+
+// Visibility says who can see a message.
+type Visibility uint8
+
+// Visibilities. The zero value is Public: a message is public unless the
+// adapter knows better.
+const (
+	// Public messages are visible to anyone (a mention, a page comment).
+	Public Visibility = iota
+	// Private messages are seen only by the customer and the brand (a DM).
+	Private
+	// AdComment is a public comment on an ad ("dark post"): visible to
+	// whoever sees the ad, but not in the brand's own feed.
+	AdComment
+)
+
+// String returns "public", "private" or "ad-comment".
+func (v Visibility) String() string {
+	switch v {
+	case Public:
+		return "public"
+	case Private:
+		return "private"
+	case AdComment:
+		return "ad-comment"
+	default:
+		return "visibility(" + strconv.Itoa(int(v)) + ")"
+	}
+}
+
+// IsPublic reports whether people other than the customer can see the
+// message (Public and AdComment).
+func (v Visibility) IsPublic() bool { return v == Public || v == AdComment }
+
+// Author is the person who wrote a message.
+type Author struct {
+	// ID is the platform's stable user id.
+	ID string
+	// Handle is the public handle without "@" (X, Instagram) or the
+	// display name where the platform has no handle.
+	Handle string
+	// Name is the display name, if known.
+	Name string
+	// Followers is the follower count as the platform reported it; 0 when
+	// unknown.
+	Followers int
+	// Verified reports whether the platform marks the account verified.
+	Verified bool
+}
+
+// Message is one inbound customer message in the channel-neutral model.
+type Message struct {
+	// ID is the platform's id of this message (tweet id, comment id, mid).
+	// Together with Channel it identifies the message.
+	ID string
+	// Channel is the channel the message arrived on.
+	Channel Kind
+	// Account is the brand's account on the channel (X user id, page id,
+	// WhatsApp phone number id) that received the message.
+	Account string
+	// ConversationID identifies the thread on the platform: the root tweet
+	// or DM conversation, the post of a comment, the Messenger sender.
+	// Messages with the same Channel, Account and ConversationID belong to
+	// one conversation.
+	ConversationID string
+	// ParentID is the id of the message this one replies to, if any.
+	ParentID string
+	// Author wrote the message.
+	Author Author
+	// Text is the message text as the platform delivered it.
+	Text string
+	// Visibility says who can see the message.
+	Visibility Visibility
+	// Language is a BCP 47 tag if the platform or host knows it.
+	Language string
+	// ReceivedAt is when the platform says the message was created.
+	ReceivedAt time.Time
+}
+
+// Outbound is a message the brand sends.
+type Outbound struct {
+	// Channel and Account select the sending account.
+	Channel Kind
+	Account string
+	// ConversationID is the conversation the message belongs to.
+	ConversationID string
+	// InReplyTo is the platform id of the message being answered. Public
+	// replies need it; private messages may leave it empty.
+	InReplyTo string
+	// To is the recipient's platform user id, required for private
+	// messages.
+	To string
+	// Text is the body to send.
+	Text string
+	// Visibility is Public for a public reply or Private for a direct
+	// message. A Private message with InReplyTo set to a public comment is
+	// a private reply to that comment (Meta's private replies).
+	Visibility Visibility
+	// LastCustomerMessageAt is when the customer last wrote on this
+	// conversation. When set and the adapter declares a MessagingWindow,
+	// a private message sent after the window fails with
+	// channel.ErrWindowClosed before any I/O. Zero means unknown (not
+	// checked).
+	LastCustomerMessageAt time.Time
+}
+
+// Receipt is what a platform returns for a message it accepted.
+type Receipt struct {
+	// ID is the platform id of the sent message.
+	ID string
+	// SentAt is when the adapter saw the platform accept it.
+	SentAt time.Time
+}
+
+// Capabilities declares what an adapter can do. The portable channel type
+// refuses, before any I/O, a send the adapter cannot do.
+type Capabilities struct {
+	// MaxTextLen is the longest text in runes; 0 means no limit.
+	MaxTextLen int
+	// PublicReply reports whether public replies can be posted.
+	PublicReply bool
+	// PrivateMessage reports whether direct messages can be sent.
+	PrivateMessage bool
+	// PrivateReplyToComment reports whether a private message may answer a
+	// public comment (Meta's private replies).
+	PrivateReplyToComment bool
+	// MessagingWindow is how long after the customer's last message the
+	// brand may send private messages (24h on Messenger); 0 means no
+	// window.
+	MessagingWindow time.Duration
+	// Attachments reports whether media can be attached.
+	Attachments bool
+}
+
+// ErrorKind classifies adapter errors so the portable layer can decide what
+// to retry and what to return.
+type ErrorKind uint8
+
+// Error kinds.
+const (
+	// Unknown is any error the adapter cannot classify; not retried.
+	Unknown ErrorKind = iota
+	// Retryable errors are transient (5xx, timeouts, connection resets).
+	Retryable
+	// RateLimited errors mean the platform throttled the call; retried
+	// after the reset time.
+	RateLimited
+	// Permission errors mean the token lacks a permission or was revoked.
+	Permission
+	// Invalid errors mean the request was malformed or refused.
+	Invalid
+	// WindowClosed means the messaging window for private messages ended.
+	WindowClosed
+)
+
+// Adapter is the thin, platform-specific side of a channel. Implementations
+// must be safe for concurrent use. They must not retry: they return errors
+// that ErrorKind classifies.
+type Adapter interface {
+	// Kind returns the channel kind the adapter serves.
+	Kind() Kind
+	// Account returns the brand account the adapter sends as.
+	Account() string
+	// Capabilities returns what the adapter can do. It must not change
+	// over the adapter's life.
+	Capabilities() Capabilities
+	// Send delivers one outbound message once. The portable layer has
+	// already validated it against Capabilities.
+	Send(ctx context.Context, m *Outbound) (Receipt, error)
+	// ErrorKind classifies an error returned by Send.
+	ErrorKind(err error) ErrorKind
+}

@@ -1,0 +1,86 @@
+package channeldriver
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// RateLimitError is returned by adapters when the platform throttled a call
+// (HTTP 429 or a platform throttling code). Reset is when the platform says
+// the limit resets (X's x-rate-limit-reset, Retry-After, Meta's
+// estimated_time_to_regain_access); zero when unknown.
+type RateLimitError struct {
+	// Reset is when calls may resume; zero when the platform did not say.
+	Reset time.Time
+	// Err is the underlying platform error, if any.
+	Err error
+}
+
+func (e *RateLimitError) Error() string {
+	s := "channeldriver: rate limited"
+	if !e.Reset.IsZero() {
+		s += " until " + e.Reset.UTC().Format(time.RFC3339)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the underlying platform error.
+func (e *RateLimitError) Unwrap() error { return e.Err }
+
+// Event is one inbound webhook event after parsing.
+type Event struct {
+	// ID is the platform's id of the event, used to drop redeliveries. It
+	// is unique per platform (tweet id, DM event id, mid, comment id,
+	// wamid).
+	ID string
+	// Type is the platform's event type ("tweet_create_events",
+	// "messages", "feed", ...).
+	Type string
+	// Message is the customer message, or nil when the event carries none
+	// the library models (likes, read receipts, unknown types): such
+	// events are logged and acknowledged.
+	Message *Message
+}
+
+// SignatureError is returned by Webhook.Verify. Missing reports whether the
+// request carried no signature at all (answered 401) rather than a wrong one
+// (answered 403).
+type SignatureError struct {
+	Missing bool
+	Reason  string
+}
+
+func (e *SignatureError) Error() string { return "channeldriver: bad webhook signature: " + e.Reason }
+
+// Webhook is the platform-specific side of an inbound webhook endpoint.
+// Implementations must be safe for concurrent use and must not retain body.
+type Webhook interface {
+	// Challenge answers a platform's handshake request (X's CRC, Meta's
+	// hub.challenge). It reports handled=false when r is not a handshake.
+	Challenge(r *http.Request) (status int, contentType string, body []byte, handled bool)
+	// Verify checks the request signature over the raw body in constant
+	// time. It returns a *SignatureError when the signature is missing or
+	// wrong. It is called before Parse.
+	Verify(h http.Header, body []byte) error
+	// Parse decodes a verified body into events, appending to dst.
+	Parse(dst []Event, body []byte) ([]Event, error)
+}
+
+// ParseRetryAfter reads a Retry-After header (seconds or HTTP date) relative
+// to now; it returns the zero time when absent or malformed.
+func ParseRetryAfter(v string, now time.Time) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return now.Add(time.Duration(s) * time.Second)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return t
+	}
+	return time.Time{}
+}

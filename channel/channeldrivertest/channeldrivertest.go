@@ -1,0 +1,315 @@
+// Package channeldrivertest is the conformance suite that every
+// channeldriver.Adapter must pass. An adapter's package runs it from a small
+// test:
+//
+//	func TestConformance(t *testing.T) {
+//		channeldrivertest.RunConformanceTests(t, func(t *testing.T) channeldrivertest.Harness { ... })
+//	}
+package channeldrivertest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/channel/channeldriver"
+)
+
+// Harness gives the suite an adapter to test and a way to read back what it
+// sent.
+type Harness struct {
+	// Adapter is the adapter under test, fresh for each test.
+	Adapter channeldriver.Adapter
+	// Sent returns the texts the platform received, oldest first.
+	Sent func() []string
+	// InReplyTo is a platform message id the adapter may publicly reply
+	// to (and privately reply to, if it declares PrivateReplyToComment).
+	InReplyTo string
+	// Recipient is a user id the adapter may send private messages to.
+	Recipient string
+	// Features says which optional parts of the suite apply.
+	Features Features
+	// FailNext makes the platform fail the next send with an error the
+	// adapter classifies as kind. Required when Features.InjectFailures.
+	FailNext func(kind channeldriver.ErrorKind)
+	// RateLimitNext makes the platform throttle the next send, saying the
+	// limit resets at reset. Required when Features.RateLimit.
+	RateLimitNext func(reset time.Time)
+	// Webhook is the adapter's webhook parser. Required when
+	// Features.Webhook.
+	Webhook channeldriver.Webhook
+	// Payload is a documented webhook body with at least one customer
+	// message. Required when Features.Webhook.
+	Payload []byte
+	// Sign sets the platform's signature header on r for body. Required
+	// when Features.Webhook.
+	Sign func(r *http.Request, body []byte)
+}
+
+// Features lists what an implementation supports, so that one suite serves
+// every adapter (like Watermill's tests.Features).
+type Features struct {
+	// InjectFailures: Harness.FailNext can make the platform fail a send.
+	InjectFailures bool
+	// RateLimit: Harness.RateLimitNext can make the platform throttle a
+	// send, and the adapter reports the reset time in a
+	// *channeldriver.RateLimitError.
+	RateLimit bool
+	// Webhook: the adapter has a signed inbound webhook.
+	Webhook bool
+}
+
+// RunConformanceTests runs the suite. newHarness is called once per test.
+func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
+	t.Helper()
+	runFeatureTests(t, newHarness)
+	t.Run("CapabilitiesStable", func(t *testing.T) {
+		h := newHarness(t)
+		first, second := h.Adapter.Capabilities(), h.Adapter.Capabilities()
+		if first != second {
+			t.Fatalf("Capabilities changed between calls: %+v then %+v", first, second)
+		}
+		if h.Adapter.Kind() == "" {
+			t.Fatal("Kind is empty")
+		}
+	})
+	t.Run("SendDelivers", func(t *testing.T) {
+		h := newHarness(t)
+		ch, err := channel.New(h.Adapter)
+		if err != nil {
+			t.Fatalf("channel.New: %v", err)
+		}
+		caps := ch.Capabilities()
+		var out channel.Outbound
+		switch {
+		case caps.PublicReply:
+			out = channel.Outbound{InReplyTo: h.InReplyTo, Text: "Thanks, we are on it. ^AB", Visibility: channel.Public}
+		default:
+			out = channel.Outbound{To: h.Recipient, Text: "Thanks, we are on it. ^AB", Visibility: channel.Private}
+		}
+		r, err := ch.Send(context.Background(), &out)
+		if err != nil {
+			t.Fatalf("Send: %v", err)
+		}
+		if r.ID == "" {
+			t.Error("receipt has no id")
+		}
+		got := h.Sent()
+		if len(got) != 1 || got[0] != out.Text {
+			t.Fatalf("platform received %q, want exactly [%q]", got, out.Text)
+		}
+	})
+	t.Run("UnsupportedFailsBeforeIO", func(t *testing.T) {
+		h := newHarness(t)
+		ch, err := channel.New(h.Adapter)
+		if err != nil {
+			t.Fatalf("channel.New: %v", err)
+		}
+		caps := ch.Capabilities()
+		if caps.MaxTextLen > 0 {
+			long := make([]byte, caps.MaxTextLen+1)
+			for i := range long {
+				long[i] = 'a'
+			}
+			_, err := ch.Send(context.Background(), &channel.Outbound{InReplyTo: h.InReplyTo, To: h.Recipient, Text: string(long)})
+			if !errors.Is(err, channel.ErrInvalid) {
+				t.Errorf("over-long text: got %v, want ErrInvalid", err)
+			}
+		}
+		if !caps.PrivateMessage {
+			_, err := ch.Send(context.Background(), &channel.Outbound{To: h.Recipient, Text: "hi", Visibility: channel.Private})
+			if !errors.Is(err, channel.ErrUnsupported) {
+				t.Errorf("private on public-only channel: got %v, want ErrUnsupported", err)
+			}
+		}
+		if !caps.PublicReply {
+			_, err := ch.Send(context.Background(), &channel.Outbound{InReplyTo: h.InReplyTo, Text: "hi", Visibility: channel.Public})
+			if !errors.Is(err, channel.ErrUnsupported) {
+				t.Errorf("public on private-only channel: got %v, want ErrUnsupported", err)
+			}
+		}
+		if n := len(h.Sent()); n != 0 {
+			t.Fatalf("refused sends reached the platform %d times", n)
+		}
+	})
+	t.Run("CanceledContext", func(t *testing.T) {
+		h := newHarness(t)
+		ch, err := channel.New(h.Adapter)
+		if err != nil {
+			t.Fatalf("channel.New: %v", err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Nanosecond)
+		defer cancel()
+		<-ctx.Done()
+		_, err = ch.Send(ctx, &channel.Outbound{InReplyTo: h.InReplyTo, To: h.Recipient, Text: "hi", Visibility: channel.Private})
+		if err == nil && ch.Capabilities().PrivateMessage {
+			t.Fatal("Send with a cancelled context succeeded")
+		}
+	})
+}
+
+func noSleep(slept *[]time.Duration, mu *sync.Mutex) func(context.Context, time.Duration) error {
+	return func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		*slept = append(*slept, d)
+		mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+func sampleOutbound(ch *channel.Channel, h Harness) *channel.Outbound {
+	if ch.Capabilities().PublicReply {
+		return &channel.Outbound{InReplyTo: h.InReplyTo, Text: "Sorry about that, looking now. ^AB", Visibility: channel.Public}
+	}
+	return &channel.Outbound{To: h.Recipient, Text: "Sorry about that, looking now. ^AB", Visibility: channel.Private}
+}
+
+// runFeatureTests runs the parts of the suite switched by Features.
+func runFeatureTests(t *testing.T, newHarness func(t *testing.T) Harness) {
+	t.Run("ErrorKinds", func(t *testing.T) {
+		h := newHarness(t)
+		if !h.Features.InjectFailures {
+			t.Skip("adapter does not support injected failures")
+		}
+		for _, tc := range []struct {
+			kind channeldriver.ErrorKind
+			want error
+		}{
+			{channeldriver.Permission, channel.ErrPermission},
+			{channeldriver.Invalid, channel.ErrInvalid},
+		} {
+			h := newHarness(t)
+			var mu sync.Mutex
+			var slept []time.Duration
+			ch, err := channel.Open(h.Adapter, &channel.Config{Sleep: noSleep(&slept, &mu)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.FailNext(tc.kind)
+			if _, err := ch.Send(context.Background(), sampleOutbound(ch, h)); !errors.Is(err, tc.want) {
+				t.Errorf("kind %d: got %v, want %v", tc.kind, err, tc.want)
+			}
+			if len(slept) != 0 {
+				t.Errorf("kind %d was retried", tc.kind)
+			}
+		}
+	})
+	t.Run("RetryableIsRetried", func(t *testing.T) {
+		h := newHarness(t)
+		if !h.Features.InjectFailures {
+			t.Skip("adapter does not support injected failures")
+		}
+		var mu sync.Mutex
+		var slept []time.Duration
+		ch, err := channel.Open(h.Adapter, &channel.Config{Sleep: noSleep(&slept, &mu)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.FailNext(channeldriver.Retryable)
+		if _, err := ch.Send(context.Background(), sampleOutbound(ch, h)); err != nil {
+			t.Fatalf("Send after one retryable failure: %v", err)
+		}
+		if len(slept) != 1 || len(h.Sent()) != 1 {
+			t.Fatalf("slept %v, platform received %d, want one backoff and one message", slept, len(h.Sent()))
+		}
+	})
+	t.Run("RateLimitReset", func(t *testing.T) {
+		h := newHarness(t)
+		if !h.Features.RateLimit {
+			t.Skip("adapter does not support injected rate limits")
+		}
+		now := time.Now()
+		reset := now.Add(20 * time.Second).Truncate(time.Second)
+		one, err := channel.Open(h.Adapter, &channel.Config{MaxAttempts: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.RateLimitNext(reset)
+		_, err = one.Send(context.Background(), sampleOutbound(one, h))
+		var rl *channel.RateLimitError
+		if !errors.Is(err, channel.ErrRateLimited) || !errors.As(err, &rl) {
+			t.Fatalf("got %v, want ErrRateLimited with a *RateLimitError", err)
+		}
+		// Platforms with relative Retry-After headers give whole seconds.
+		if d := rl.Reset.Sub(reset); d < -2*time.Second || d > 2*time.Second {
+			t.Errorf("reset %v, want %v (within 2s)", rl.Reset, reset)
+		}
+		var mu sync.Mutex
+		var slept []time.Duration
+		two, err := channel.Open(h.Adapter, &channel.Config{MaxAttempts: 2, Now: func() time.Time { return now }, Sleep: noSleep(&slept, &mu)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.RateLimitNext(reset)
+		if _, err := two.Send(context.Background(), sampleOutbound(two, h)); err != nil {
+			t.Fatalf("Send after reset: %v", err)
+		}
+		if len(slept) != 1 || slept[0] < reset.Sub(now)-2*time.Second || slept[0] > reset.Sub(now)+2*time.Second {
+			t.Fatalf("slept %v, want [%v] (until the reset, within 2s)", slept, reset.Sub(now))
+		}
+	})
+	t.Run("Webhook", func(t *testing.T) {
+		h := newHarness(t)
+		if !h.Features.Webhook {
+			t.Skip("adapter has no webhook")
+		}
+		var mu sync.Mutex
+		var got []channel.Message
+		rc, err := channel.NewReceiver(h.Webhook, func(_ context.Context, m channel.Message) error {
+			mu.Lock()
+			got = append(got, m)
+			mu.Unlock()
+			return nil
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := func(body []byte, sign bool) int {
+			r := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(body))
+			if sign {
+				h.Sign(r, body)
+			}
+			w := httptest.NewRecorder()
+			rc.ServeHTTP(w, r)
+			return w.Code
+		}
+		if c := post(h.Payload, false); c != http.StatusUnauthorized {
+			t.Errorf("unsigned: status %d, want 401", c)
+		}
+		forged := append(bytes.Clone(h.Payload[:len(h.Payload)-1]), ' ')
+		r := httptest.NewRequest(http.MethodPost, "/webhook", bytes.NewReader(forged))
+		h.Sign(r, h.Payload)
+		w := httptest.NewRecorder()
+		rc.ServeHTTP(w, r)
+		if w.Code != http.StatusForbidden {
+			t.Errorf("forged: status %d, want 403", w.Code)
+		}
+		if len(got) != 0 {
+			t.Fatalf("rejected requests delivered %d messages", len(got))
+		}
+		if c := post(h.Payload, true); c != http.StatusOK {
+			t.Fatalf("signed: status %d, want 200", c)
+		}
+		n := len(got)
+		if n == 0 {
+			t.Fatal("signed payload delivered nothing")
+		}
+		for _, m := range got {
+			if m.ID == "" || m.Channel == "" || m.Account == "" || m.Author.ID == "" {
+				t.Errorf("incomplete message %+v", m)
+			}
+		}
+		if c := post(h.Payload, true); c != http.StatusOK {
+			t.Fatalf("redelivery: status %d, want 200", c)
+		}
+		if len(got) != n {
+			t.Fatalf("redelivery delivered again: %d messages, want %d", len(got), n)
+		}
+	})
+}

@@ -1,0 +1,280 @@
+// Package metachannel is the Meta channel adapter: Messenger, Facebook Page
+// feed comments, Instagram comments and messages, and the WhatsApp Cloud
+// API, through the Graph API.
+//
+// One Adapter sends as one account on one surface (its Kind): Messenger
+// and Instagram messages through the Send API (POST /{id}/messages),
+// public replies to Facebook and Instagram comments (POST
+// /{comment-id}/comments, POST /{ig-comment-id}/replies), private replies
+// to comments (recipient.comment_id), and WhatsApp text messages (POST
+// /{phone-number-id}/messages). The Webhook verifies X-Hub-Signature-256
+// and parses the page, instagram and whatsapp_business_account objects;
+// comments on ads and unpublished ("dark") posts arrive with Visibility
+// AdComment. Neither retries: the portable channel layer does.
+package metachannel
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/socialcare/socialcare/channel/channeldriver"
+)
+
+// DefaultBaseURL is the Graph API base URL with the version the payloads
+// were checked against.
+const DefaultBaseURL = "https://graph.facebook.com/v21.0"
+
+// Config configures an Adapter.
+type Config struct {
+	// Kind is the surface: channeldriver.Messenger, Facebook, Instagram or
+	// WhatsApp. Required.
+	Kind channeldriver.Kind
+	// Account is the Page id (Messenger, Facebook), Instagram professional
+	// account id, or WhatsApp phone number id. Required.
+	Account string
+	// AccessToken is the Page or system-user access token. Required.
+	AccessToken string
+	// BaseURL is the Graph API base URL. Defaults to DefaultBaseURL.
+	BaseURL string
+	// HTTPClient sends the requests. Defaults to a client with a 30s
+	// timeout.
+	HTTPClient *http.Client
+	// Now stamps receipts and computes reset times. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// Adapter is the Meta channeldriver.Adapter. It is safe for concurrent use.
+type Adapter struct {
+	cfg  Config
+	caps channeldriver.Capabilities
+}
+
+var _ channeldriver.Adapter = (*Adapter)(nil)
+
+// New returns an Adapter. It fails on an unknown Kind, a missing Account
+// or AccessToken, or a BaseURL that is not absolute.
+func New(cfg *Config) (*Adapter, error) {
+	if cfg == nil {
+		return nil, errors.New("metachannel: New: nil Config (Kind, Account and AccessToken are required)")
+	}
+	c := *cfg
+	var caps channeldriver.Capabilities
+	switch c.Kind {
+	case channeldriver.Messenger:
+		caps = channeldriver.Capabilities{MaxTextLen: 2000, PrivateMessage: true, MessagingWindow: 24 * time.Hour}
+	case channeldriver.Facebook:
+		caps = channeldriver.Capabilities{MaxTextLen: 8000, PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, MessagingWindow: 7 * 24 * time.Hour}
+	case channeldriver.Instagram:
+		caps = channeldriver.Capabilities{MaxTextLen: 1000, PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, MessagingWindow: 24 * time.Hour}
+	case channeldriver.WhatsApp:
+		caps = channeldriver.Capabilities{MaxTextLen: 4096, PrivateMessage: true, MessagingWindow: 24 * time.Hour}
+	default:
+		return nil, fmt.Errorf("metachannel: New: unsupported Kind %q", c.Kind)
+	}
+	if c.Account == "" || c.AccessToken == "" {
+		return nil, errors.New("metachannel: New: Account and AccessToken are required")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = DefaultBaseURL
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("metachannel: New: BaseURL %q is not an absolute URL", c.BaseURL)
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return &Adapter{cfg: c, caps: caps}, nil
+}
+
+// Kind returns the configured surface.
+func (a *Adapter) Kind() channeldriver.Kind { return a.cfg.Kind }
+
+// Account returns the Page, Instagram account or phone number id.
+func (a *Adapter) Account() string { return a.cfg.Account }
+
+// Capabilities: Messenger 2000 characters, messages only, 24h window;
+// Facebook comments 8000 characters, public and private replies (a private
+// reply is allowed up to 7 days after the comment); Instagram 1000
+// characters, public replies, messages and private replies, 24h window;
+// WhatsApp 4096 characters, messages only, 24h customer-service window.
+// Attachments are not modelled.
+func (a *Adapter) Capabilities() channeldriver.Capabilities { return a.caps }
+
+// GraphError is an error response of the Graph API.
+type GraphError struct {
+	// Status is the HTTP status code.
+	Status int
+	// Code, Subcode, Type and Message come from the error object.
+	Code, Subcode int
+	Type, Message string
+	// TraceID is fbtrace_id.
+	TraceID string
+}
+
+func (e *GraphError) Error() string {
+	return fmt.Sprintf("metachannel: HTTP %d: %s (code %d, subcode %d, fbtrace_id %s)", e.Status, e.Message, e.Code, e.Subcode, e.TraceID)
+}
+
+// Send sends m with the endpoint its Kind and Visibility call for.
+func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeldriver.Receipt, error) {
+	var path string
+	var body any
+	text := map[string]string{"text": m.Text}
+	switch {
+	case a.cfg.Kind == channeldriver.WhatsApp:
+		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
+		body = map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": m.To, "type": "text", "text": map[string]string{"body": m.Text}}
+	case m.Visibility == channeldriver.Private && m.To != "":
+		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
+		body = map[string]any{"recipient": map[string]string{"id": m.To}, "messaging_type": "RESPONSE", "message": text}
+	case m.Visibility == channeldriver.Private:
+		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
+		body = map[string]any{"recipient": map[string]string{"comment_id": m.InReplyTo}, "message": text}
+	case a.cfg.Kind == channeldriver.Instagram:
+		path = "/" + url.PathEscape(m.InReplyTo) + "/replies"
+		body = map[string]string{"message": m.Text}
+	default:
+		path = "/" + url.PathEscape(m.InReplyTo) + "/comments"
+		body = map[string]string{"message": m.Text}
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return channeldriver.Receipt{}, fmt.Errorf("metachannel: encode: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.cfg.BaseURL+path, bytes.NewReader(b))
+	if err != nil {
+		return channeldriver.Receipt{}, fmt.Errorf("metachannel: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.cfg.AccessToken)
+	resp, err := a.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return channeldriver.Receipt{}, fmt.Errorf("metachannel: POST %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	rb, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return channeldriver.Receipt{}, fmt.Errorf("metachannel: read response: %w", err)
+	}
+	if resp.StatusCode/100 != 2 {
+		ge := &GraphError{Status: resp.StatusCode}
+		var eb struct {
+			Error struct {
+				Message string `json:"message"`
+				Type    string `json:"type"`
+				Code    int    `json:"code"`
+				Subcode int    `json:"error_subcode"`
+				Trace   string `json:"fbtrace_id"`
+			} `json:"error"`
+		}
+		if json.Unmarshal(rb, &eb) == nil {
+			ge.Code, ge.Subcode, ge.Type, ge.Message, ge.TraceID = eb.Error.Code, eb.Error.Subcode, eb.Error.Type, eb.Error.Message, eb.Error.Trace
+		}
+		if resp.StatusCode == http.StatusTooManyRequests || isThrottle(ge.Code) {
+			return channeldriver.Receipt{}, &channeldriver.RateLimitError{Reset: a.reset(resp.Header), Err: ge}
+		}
+		return channeldriver.Receipt{}, ge
+	}
+	var ok struct {
+		ID        string `json:"id"`
+		MessageID string `json:"message_id"`
+		Messages  []struct {
+			ID string `json:"id"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(rb, &ok); err != nil {
+		return channeldriver.Receipt{}, fmt.Errorf("metachannel: decode response: %w", err)
+	}
+	id := ok.ID
+	if id == "" {
+		id = ok.MessageID
+	}
+	if id == "" && len(ok.Messages) > 0 {
+		id = ok.Messages[0].ID
+	}
+	if id == "" {
+		return channeldriver.Receipt{}, errors.New("metachannel: response has no id")
+	}
+	return channeldriver.Receipt{ID: id, SentAt: a.cfg.Now()}, nil
+}
+
+// isThrottle reports Graph API throttling codes: 4 (app), 17 (user), 32
+// (page), 613 (custom), 80001-80014 (business use case), 130429 and 131056
+// (WhatsApp throughput and pair rate limits).
+func isThrottle(code int) bool {
+	switch {
+	case code == 4 || code == 17 || code == 32 || code == 613 || code == 130429 || code == 131056:
+		return true
+	case code >= 80001 && code <= 80014:
+		return true
+	}
+	return false
+}
+
+// reset reads Retry-After, then the largest estimated_time_to_regain_access
+// (minutes) of X-Business-Use-Case-Usage.
+func (a *Adapter) reset(h http.Header) time.Time {
+	now := a.cfg.Now()
+	if t := channeldriver.ParseRetryAfter(h.Get("Retry-After"), now); !t.IsZero() {
+		return t
+	}
+	var buc map[string][]struct {
+		Minutes int `json:"estimated_time_to_regain_access"`
+	}
+	if v := h.Get("X-Business-Use-Case-Usage"); v != "" && json.Unmarshal([]byte(v), &buc) == nil {
+		best := 0
+		for _, l := range buc {
+			for _, u := range l {
+				best = max(best, u.Minutes)
+			}
+		}
+		if best > 0 {
+			return now.Add(time.Duration(best) * time.Minute)
+		}
+	}
+	return time.Time{}
+}
+
+// ErrorKind classifies Send errors: throttling is RateLimited; code 10
+// with subcode 2018278 (outside the allowed window), 551 and 131047 (more
+// than 24 hours since the customer wrote) are WindowClosed; 190 and 200-299
+// (token, permissions) and HTTP 401/403 are Permission; 1, 2 and HTTP 5xx
+// are Retryable; other 4xx are Invalid.
+func (a *Adapter) ErrorKind(err error) channeldriver.ErrorKind {
+	var rl *channeldriver.RateLimitError
+	if errors.As(err, &rl) {
+		return channeldriver.RateLimited
+	}
+	var ge *GraphError
+	if errors.As(err, &ge) {
+		switch {
+		case (ge.Code == 10 && ge.Subcode == 2018278) || ge.Code == 551 || ge.Code == 131047:
+			return channeldriver.WindowClosed
+		case ge.Code == 190 || (ge.Code >= 200 && ge.Code <= 299) || ge.Code == 10 || ge.Status == 401 || ge.Status == 403:
+			return channeldriver.Permission
+		case ge.Code == 1 || ge.Code == 2 || ge.Status >= 500:
+			return channeldriver.Retryable
+		case ge.Status >= 400:
+			return channeldriver.Invalid
+		}
+		return channeldriver.Unknown
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return channeldriver.Unknown
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return channeldriver.Retryable
+	}
+	return channeldriver.Unknown
+}

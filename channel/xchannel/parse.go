@@ -1,0 +1,156 @@
+package xchannel
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/socialcare/socialcare/channel/channeldriver"
+)
+
+type xUser struct {
+	ID         string      `json:"id_str"`
+	IDAlt      json.Number `json:"id"`
+	Name       string      `json:"name"`
+	ScreenName string      `json:"screen_name"`
+	Followers  int         `json:"followers_count"`
+	Verified   bool        `json:"verified"`
+}
+
+type xTweet struct {
+	IDStr       string `json:"id_str"`
+	CreatedAt   string `json:"created_at"`
+	TimestampMS string `json:"timestamp_ms"`
+	Text        string `json:"text"`
+	Truncated   bool   `json:"truncated"`
+	Extended    *struct {
+		FullText string `json:"full_text"`
+	} `json:"extended_tweet"`
+	InReplyTo string `json:"in_reply_to_status_id_str"`
+	Lang      string `json:"lang"`
+	User      xUser  `json:"user"`
+}
+
+type xDM struct {
+	Type             string `json:"type"`
+	ID               string `json:"id"`
+	CreatedTimestamp string `json:"created_timestamp"`
+	MessageCreate    struct {
+		Target struct {
+			RecipientID string `json:"recipient_id"`
+		} `json:"target"`
+		SenderID    string `json:"sender_id"`
+		MessageData struct {
+			Text string `json:"text"`
+		} `json:"message_data"`
+	} `json:"message_create"`
+}
+
+type xPayload struct {
+	ForUserID string           `json:"for_user_id"`
+	Tweets    []xTweet         `json:"tweet_create_events"`
+	DMs       []xDM            `json:"direct_message_events"`
+	Users     map[string]xUser `json:"users"`
+}
+
+// knownKeys are the payload keys Parse understands; other top-level keys
+// (favorite_events, follow_events, ...) become events without a message.
+var knownKeys = map[string]bool{"for_user_id": true, "tweet_create_events": true, "direct_message_events": true, "users": true, "apps": true, "user_has_blocked": true, "source": true}
+
+// Parse decodes an Account Activity API payload. Tweets and DMs written by
+// the brand itself (for_user_id) are returned without a message, as are
+// event types the library does not model.
+func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver.Event, error) {
+	var p xPayload
+	if err := json.Unmarshal(body, &p); err != nil {
+		return dst, fmt.Errorf("xchannel: parse webhook: %w", err)
+	}
+	if p.ForUserID == "" {
+		return dst, fmt.Errorf("xchannel: parse webhook: no for_user_id")
+	}
+	for i := range p.Tweets {
+		t := &p.Tweets[i]
+		if t.IDStr == "" {
+			return dst, fmt.Errorf("xchannel: parse webhook: tweet without id_str")
+		}
+		ev := channeldriver.Event{ID: t.IDStr, Type: "tweet_create_events"}
+		uid := t.User.ID
+		if uid == "" {
+			uid = t.User.IDAlt.String()
+		}
+		if uid != p.ForUserID {
+			text := t.Text
+			if t.Extended != nil && t.Extended.FullText != "" {
+				text = t.Extended.FullText
+			}
+			conv := t.InReplyTo
+			if conv == "" {
+				conv = t.IDStr
+			}
+			ev.Message = &channeldriver.Message{
+				ID: t.IDStr, Channel: channeldriver.X, Account: p.ForUserID,
+				ConversationID: conv, ParentID: t.InReplyTo,
+				Author:     channeldriver.Author{ID: uid, Handle: t.User.ScreenName, Name: t.User.Name, Followers: t.User.Followers, Verified: t.User.Verified},
+				Text:       text,
+				Visibility: channeldriver.Public,
+				Language:   langTag(t.Lang),
+				ReceivedAt: tweetTime(t),
+			}
+		}
+		dst = append(dst, ev)
+	}
+	for i := range p.DMs {
+		d := &p.DMs[i]
+		if d.ID == "" {
+			return dst, fmt.Errorf("xchannel: parse webhook: direct message without id")
+		}
+		ev := channeldriver.Event{ID: d.ID, Type: "direct_message_events"}
+		mc := &d.MessageCreate
+		if d.Type == "message_create" && mc.SenderID != p.ForUserID && mc.SenderID != "" {
+			u := p.Users[mc.SenderID]
+			var at time.Time
+			if ms, err := strconv.ParseInt(d.CreatedTimestamp, 10, 64); err == nil {
+				at = time.UnixMilli(ms).UTC()
+			}
+			ev.Message = &channeldriver.Message{
+				ID: d.ID, Channel: channeldriver.X, Account: p.ForUserID,
+				ConversationID: "dm:" + mc.SenderID,
+				Author:         channeldriver.Author{ID: mc.SenderID, Handle: u.ScreenName, Name: u.Name, Followers: u.Followers, Verified: u.Verified},
+				Text:           mc.MessageData.Text,
+				Visibility:     channeldriver.Private,
+				ReceivedAt:     at,
+			}
+		}
+		dst = append(dst, ev)
+	}
+	if len(p.Tweets) == 0 && len(p.DMs) == 0 {
+		// Report which unmodelled event type this was.
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(body, &keys); err == nil {
+			for k := range keys {
+				if !knownKeys[k] {
+					dst = append(dst, channeldriver.Event{Type: k})
+				}
+			}
+		}
+	}
+	return dst, nil
+}
+
+func langTag(l string) string {
+	if l == "und" {
+		return ""
+	}
+	return l
+}
+
+func tweetTime(t *xTweet) time.Time {
+	if ms, err := strconv.ParseInt(t.TimestampMS, 10, 64); err == nil {
+		return time.UnixMilli(ms).UTC()
+	}
+	if at, err := time.Parse(time.RubyDate, t.CreatedAt); err == nil {
+		return at.UTC()
+	}
+	return time.Time{}
+}
