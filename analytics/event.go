@@ -1,0 +1,75 @@
+package analytics
+
+import (
+	"errors"
+	"strconv"
+	"time"
+)
+
+// ErrInvalidEvent is wrapped by the errors Ingest returns for an event it
+// cannot use. Test for it with errors.Is.
+var ErrInvalidEvent = errors.New("analytics: invalid event")
+
+// ErrInvalidConfig is wrapped by the errors constructors return for a bad
+// configuration. Test for it with errors.Is.
+var ErrInvalidConfig = errors.New("analytics: invalid config")
+
+// Kind is what happened in a conversation. The zero value is invalid.
+type Kind uint8
+
+// Event kinds, in the order they usually happen.
+const (
+	// Arrived: a customer's message arrived. The first one opens the
+	// conversation; later ones wait for the brand's next reply.
+	Arrived Kind = iota + 1
+	// Acknowledged: the brand acknowledged the customer ("you've been
+	// heard"), automatically or by an agent.
+	Acknowledged
+	// FirstResponse: an agent's first substantive reply.
+	FirstResponse
+	// Replied: any later agent reply. A Replied with no FirstResponse
+	// before it counts as the first response.
+	Replied
+	// Resolved: the conversation was resolved.
+	Resolved
+)
+
+// String returns the kind's name in lower case, e.g. "first_response".
+func (k Kind) String() string {
+	switch k {
+	case Arrived:
+		return "arrived"
+	case Acknowledged:
+		return "acknowledged"
+	case FirstResponse:
+		return "first_response"
+	case Replied:
+		return "replied"
+	case Resolved:
+		return "resolved"
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Event is one thing that happened in a conversation, as the desk reports
+// it. Analytics never imports the desk: the desk (or a host application)
+// translates its own events into these.
+type Event struct {
+	// Kind is what happened. Required.
+	Kind Kind
+	// Conversation identifies the conversation. Required.
+	Conversation string
+	// Channel is the channel kind ("x", "facebook", "messenger", ...). The
+	// first non-empty Channel of a conversation is kept; "" is reported as
+	// "unknown".
+	Channel string
+	// Agent is the agent who acted (replies, resolutions); "" for the
+	// customer or an automatic acknowledgement.
+	Agent string
+	// At is when it happened. Required (non-zero).
+	At time.Time
+	// OffChannel, on a Resolved event, reports that the customer had to
+	// leave the social channel (phone, e-mail, a store) for the
+	// resolution. The zero value means resolved inside the channel.
+	OffChannel bool
+}
