@@ -1,0 +1,117 @@
+package care_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialcare/socialcare/care"
+	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/queue"
+)
+
+// TestConcurrentDesk ingests, ticks and works conversations from many
+// goroutines at once (run with -race): every conversation gets exactly one
+// first response and one resolution, and nothing is acknowledged twice.
+func TestConcurrentDesk(t *testing.T) {
+	t.Parallel()
+	const n = 60
+	agents := []care.Agent{{ID: "a1", Name: "Ann One"}, {ID: "a2", Name: "Bo Two"}, {ID: "a3", Name: "Cy Three"}}
+	d := newDesk(t, &care.Config{Acknowledgement: care.AckConfig{Delay: time.Second}}, agents...)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := g; i < n; i += 4 {
+				_, err := d.Ingest(ctx, withAccount(xmsg(fmt.Sprintf("m%d", i), fmt.Sprintf("c%d", i), "my flight was cancelled")))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	stop := make(chan struct{})
+	var ticks sync.WaitGroup
+	ticks.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			d.Clock.Advance(100 * time.Millisecond)
+			if err := d.Tick(ctx); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	var resolved atomic.Int64
+	for _, a := range agents {
+		wg.Go(func() {
+			for resolved.Load() < n {
+				as, err := d.TryNext(ctx, a.ID, queue.Filter{})
+				if errors.Is(err, queue.ErrNoItem) {
+					time.Sleep(time.Millisecond)
+					continue
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for {
+					_, err = d.Reply(ctx, as, "Rebooked you on the next flight.")
+					if !errors.Is(err, care.ErrChanged) {
+						break
+					}
+					if err := d.Refresh(as); err != nil { // the automatic acknowledgement slipped in
+						t.Error(err)
+						return
+					}
+				}
+				if errors.Is(err, queue.ErrLeaseLost) {
+					continue
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if err := d.Resolve(ctx, as); err != nil {
+					t.Error(err)
+					return
+				}
+				resolved.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	ticks.Wait()
+	require.Len(t, d.EventsOf(care.Resolved), n)
+	firsts := map[string]int{}
+	for _, e := range d.EventsOf(care.FirstResponse) {
+		firsts[e.Key]++
+	}
+	require.Len(t, firsts, n)
+	for k, c := range firsts {
+		require.Equal(t, 1, c, k)
+	}
+	acks := map[string]int{}
+	for _, e := range d.EventsOf(care.Acknowledged) {
+		acks[e.Key]++
+	}
+	for k, c := range acks {
+		require.Equal(t, 1, c, "acknowledged once: %s", k)
+	}
+}
+
+func withAccount(m channel.Message) channel.Message {
+	m.Account = "brand"
+	m.ReceivedAt = time.Time{}
+	return m
+}
