@@ -11,16 +11,6 @@ import (
 	"github.com/socialcare/socialcare/care/caretest"
 )
 
-// toAnalytics maps the desk's events onto package analytics, as a host
-// would in Config.OnEvent; other kinds are not analytics' business.
-func toAnalytics(e care.Event) (analytics.Event, bool) {
-	k, ok := map[care.EventKind]analytics.Kind{
-		care.Arrived: analytics.Arrived, care.Acknowledged: analytics.Acknowledged,
-		care.FirstResponse: analytics.FirstResponse, care.Replied: analytics.Replied, care.Resolved: analytics.Resolved,
-	}[e.Kind]
-	return analytics.Event{Kind: k, Conversation: e.Key, Channel: e.Channel, Agent: e.Agent, At: e.At}, ok
-}
-
 // TestFeedsAnalytics checks that the desk's events feed analytics as they
 // are: an automatic acknowledgement after 15 minutes, a first response
 // after 20, a resolution after 30.
@@ -29,7 +19,7 @@ func TestFeedsAnalytics(t *testing.T) {
 	an, err := analytics.New(nil)
 	require.NoError(t, err)
 	d := newDesk(t, &care.Config{OnEvent: func(e care.Event) {
-		if ae, ok := toAnalytics(e); ok {
+		if ae, ok := e.Analytics(); ok {
 			if err := an.Ingest(ae); err != nil {
 				t.Error(err)
 			}
@@ -50,4 +40,21 @@ func TestFeedsAnalytics(t *testing.T) {
 	require.Equal(t, 15*time.Minute, r.Overall.Acknowledge.P50)
 	require.Equal(t, 20*time.Minute, r.Overall.FirstResponse.P50)
 	require.Equal(t, 28*time.Minute, r.Overall.Resolution.P50)
+}
+
+// TestEventAnalyticsKinds checks the mapping kind by kind, and that the
+// desk's other events are not analytics' business.
+func TestEventAnalyticsKinds(t *testing.T) {
+	t.Parallel()
+	at := caretest.Start
+	for k, want := range map[care.EventKind]analytics.Kind{
+		care.Arrived: analytics.Arrived, care.Acknowledged: analytics.Acknowledged,
+		care.FirstResponse: analytics.FirstResponse, care.Replied: analytics.Replied, care.Resolved: analytics.Resolved,
+	} {
+		ae, ok := care.Event{Kind: k, Key: "x:b:c1", Channel: "x", Agent: "ana", At: at}.Analytics()
+		require.True(t, ok, k)
+		require.Equal(t, analytics.Event{Kind: want, Conversation: "x:b:c1", Channel: "x", Agent: "ana", At: at}, ae)
+	}
+	_, ok := care.Event{Kind: care.Routed, Key: "x:b:c1", At: at}.Analytics()
+	require.False(t, ok)
 }
