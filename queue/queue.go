@@ -320,7 +320,16 @@ func (q *Queue) TryClaim(ctx context.Context, agent string, f Filter) (*Lease, e
 }
 
 // Claim is TryClaim that waits, until an item is available or ctx ends.
+// A waiting Claim wakes when this Queue enqueues or releases an item, when
+// the store says another process did (a queuedriver.Notifier, such as
+// pgqueue's LISTEN/NOTIFY), and otherwise every Config.PollInterval.
 func (q *Queue) Claim(ctx context.Context, agent string, f Filter) (*Lease, error) {
+	var remote <-chan struct{}
+	if n, ok := q.store.(queuedriver.Notifier); ok {
+		nctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		remote = n.Notify(nctx)
+	}
 	for {
 		w := q.waiter()
 		l, err := q.TryClaim(ctx, agent, f)
@@ -333,6 +342,10 @@ func (q *Queue) Claim(ctx context.Context, agent string, f Filter) (*Lease, erro
 			t.Stop()
 			return nil, fmt.Errorf("queue: claim for %q: %w", agent, context.Cause(ctx))
 		case <-w:
+		case _, open := <-remote:
+			if !open {
+				remote = nil // the store stopped notifying: poll from now on
+			}
 		case <-t.C:
 		}
 		t.Stop()

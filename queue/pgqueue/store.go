@@ -69,7 +69,10 @@ type Store struct {
 	listenDone chan struct{}
 }
 
-var _ queuedriver.Store = (*Store)(nil)
+var (
+	_ queuedriver.Store    = (*Store)(nil)
+	_ queuedriver.Notifier = (*Store)(nil)
+)
 
 // New returns a Store over pool, whose schema must have been brought up to
 // date with Migrate. New does no I/O. cfg may be nil.

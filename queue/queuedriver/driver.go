@@ -353,3 +353,13 @@ type Store interface {
 
 // IsFinite reports whether v is neither NaN nor infinite.
 func IsFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Notifier is implemented by stores that several processes share, so that
+// a Claim blocked in one process wakes when another makes an item
+// claimable. Notify returns a channel that receives a coalesced value after
+// such a change and is closed when ctx ends (or the store stops
+// notifying). Notifications are hints: a claimer still polls, since one
+// may be lost. queue.Queue uses it when its store implements it.
+type Notifier interface {
+	Notify(ctx context.Context) <-chan struct{}
+}
