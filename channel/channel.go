@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -30,6 +31,19 @@ type (
 	Receipt = channeldriver.Receipt
 	// Capabilities declares what an adapter can do.
 	Capabilities = channeldriver.Capabilities
+	// Attachment is a piece of media on a message.
+	Attachment = channeldriver.Attachment
+	// AttachmentKind says what an attachment holds.
+	AttachmentKind = channeldriver.AttachmentKind
+)
+
+// Attachment kinds, re-exported from channeldriver.
+const (
+	Image   = channeldriver.Image
+	Video   = channeldriver.Video
+	Audio   = channeldriver.Audio
+	File    = channeldriver.File
+	Sticker = channeldriver.Sticker
 )
 
 // Channel kinds, re-exported from channeldriver.
@@ -207,8 +221,11 @@ func (c *Channel) Validate(m *Outbound) error {
 	if m == nil {
 		return fmt.Errorf("%w: outbound message is nil", ErrInvalid)
 	}
-	if m.Text == "" {
+	if m.Text == "" && len(m.Attachments) == 0 {
 		return fmt.Errorf("%w: empty text", ErrInvalid)
+	}
+	if err := c.validateAttachments(m); err != nil {
+		return err
 	}
 	if !utf8.ValidString(m.Text) {
 		return fmt.Errorf("%w: text is not valid UTF-8", ErrInvalid)
@@ -241,6 +258,45 @@ func (c *Channel) Validate(m *Outbound) error {
 		}
 	default:
 		return fmt.Errorf("%w: unknown visibility %d", ErrInvalid, m.Visibility)
+	}
+	return nil
+}
+
+// validateAttachments checks m's attachments against the adapter's
+// capabilities (see Outbound.Attachments).
+func (c *Channel) validateAttachments(m *Outbound) error {
+	if len(m.Attachments) == 0 {
+		return nil
+	}
+	kind := c.a.Kind()
+	if !c.caps.Attachments {
+		return fmt.Errorf("%w: %s cannot send attachments", ErrUnsupported, kind)
+	}
+	if len(m.Attachments) > 1 {
+		return fmt.Errorf("%w: %d attachments; send one per message", ErrInvalid, len(m.Attachments))
+	}
+	if m.Visibility != Private || m.To == "" {
+		return fmt.Errorf("%w: attachments go only in private messages to a user (To set)", ErrUnsupported)
+	}
+	at := m.Attachments[0]
+	switch at.Kind {
+	case Image, Video, Audio, File:
+	case Sticker:
+		return fmt.Errorf("%w: stickers cannot be sent", ErrUnsupported)
+	default:
+		return fmt.Errorf("%w: unknown attachment kind %q", ErrInvalid, at.Kind)
+	}
+	u, err := url.Parse(at.URL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("%w: attachment URL %q is not an absolute https URL", ErrInvalid, at.URL)
+	}
+	if m.Text != "" {
+		if !c.caps.AttachmentCaption {
+			return fmt.Errorf("%w: %s sends an attachment without text; send the text as its own message", ErrUnsupported, kind)
+		}
+		if at.Kind == Audio {
+			return fmt.Errorf("%w: an audio attachment takes no caption", ErrInvalid)
+		}
 	}
 	return nil
 }

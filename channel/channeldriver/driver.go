@@ -81,6 +81,50 @@ type Author struct {
 	Verified bool
 }
 
+// AttachmentKind says what an attachment holds.
+type AttachmentKind string
+
+// Attachment kinds. Platforms name them differently (Meta's "file" is
+// WhatsApp's "document"); adapters translate.
+const (
+	Image   AttachmentKind = "image"
+	Video   AttachmentKind = "video"
+	Audio   AttachmentKind = "audio"
+	File    AttachmentKind = "file"
+	Sticker AttachmentKind = "sticker"
+)
+
+// Known reports whether k is one of the kinds above.
+func (k AttachmentKind) Known() bool {
+	switch k {
+	case Image, Video, Audio, File, Sticker:
+		return true
+	}
+	return false
+}
+
+// Attachment is a piece of media on a message: a photo of a damaged bag, a
+// boarding pass, a voice note.
+type Attachment struct {
+	// Kind says what it is.
+	Kind AttachmentKind
+	// URL is where the media can be fetched. Platforms' inbound URLs are
+	// often short-lived or need the access token (WhatsApp gives only
+	// MediaID); an outbound attachment needs a public https URL.
+	URL string
+	// MediaID is the platform's id of the media (WhatsApp media id, X
+	// media id), if it has one.
+	MediaID string
+	// MIMEType is the media type, when the platform says, e.g. "image/jpeg".
+	MIMEType string
+	// Name is a document's file name, if given.
+	Name string
+	// Caption is the text the customer wrote on the media itself
+	// (WhatsApp captions); the message's Text carries it too when the
+	// message has no other text.
+	Caption string
+}
+
 // Message is one inbound customer message in the channel-neutral model.
 type Message struct {
 	// ID is the platform's id of this message (tweet id, comment id, mid).
@@ -100,8 +144,11 @@ type Message struct {
 	ParentID string
 	// Author wrote the message.
 	Author Author
-	// Text is the message text as the platform delivered it.
+	// Text is the message text as the platform delivered it. A message
+	// that carries only media has an empty Text and Attachments.
 	Text string
+	// Attachments is the media on the message, in the platform's order.
+	Attachments []Attachment
 	// Visibility says who can see the message.
 	Visibility Visibility
 	// Language is a BCP 47 tag if the platform or host knows it.
@@ -123,8 +170,14 @@ type Outbound struct {
 	// To is the recipient's platform user id, required for private
 	// messages.
 	To string
-	// Text is the body to send.
+	// Text is the body to send. With an attachment it is the attachment's
+	// caption, where the adapter declares AttachmentCaption.
 	Text string
+	// Attachments is the media to send: at most one per message (every
+	// supported platform sends one per message; send several messages for
+	// several), and only in private messages to a user (To set). The
+	// adapter must declare Attachments.
+	Attachments []Attachment
 	// Visibility is Public for a public reply or Private for a direct
 	// message. A Private message with InReplyTo set to a public comment is
 	// a private reply to that comment (Meta's private replies).
@@ -161,8 +214,13 @@ type Capabilities struct {
 	// brand may send private messages (24h on Messenger); 0 means no
 	// window.
 	MessagingWindow time.Duration
-	// Attachments reports whether media can be attached.
+	// Attachments reports whether a private message to a user can carry
+	// one attachment given by URL (Outbound.Attachments).
 	Attachments bool
+	// AttachmentCaption reports whether Text may accompany an image,
+	// video or file attachment as its caption (WhatsApp); without it an
+	// attachment goes alone (Messenger, Instagram).
+	AttachmentCaption bool
 }
 
 // ErrorKind classifies adapter errors so the portable layer can decide what

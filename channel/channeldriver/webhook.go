@@ -17,6 +17,7 @@ type RateLimitError struct {
 	Err error
 }
 
+// Error says that the platform throttled the call, and until when.
 func (e *RateLimitError) Error() string {
 	s := "channeldriver: rate limited"
 	if !e.Reset.IsZero() {
@@ -54,6 +55,7 @@ type SignatureError struct {
 	Reason  string
 }
 
+// Error says why the signature was rejected.
 func (e *SignatureError) Error() string { return "channeldriver: bad webhook signature: " + e.Reason }
 
 // Webhook is the platform-specific side of an inbound webhook endpoint.

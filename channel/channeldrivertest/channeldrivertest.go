@@ -79,6 +79,43 @@ func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 			t.Fatal("Kind is empty")
 		}
 	})
+	t.Run("Attachments", func(t *testing.T) {
+		h := newHarness(t)
+		ch, err := channel.New(h.Adapter)
+		if err != nil {
+			t.Fatalf("channel.New: %v", err)
+		}
+		caps := ch.Capabilities()
+		out := &channel.Outbound{To: h.Recipient, Visibility: channel.Private, Attachments: []channel.Attachment{{Kind: channel.Image, URL: "https://cdn.example.com/conformance.png"}}}
+		before := len(h.Sent())
+		_, err = ch.Send(context.Background(), out)
+		switch {
+		case !caps.Attachments:
+			if !errors.Is(err, channel.ErrUnsupported) {
+				t.Fatalf("an adapter without Attachments sent one: %v", err)
+			}
+			if len(h.Sent()) != before {
+				t.Fatal("a refused attachment reached the platform")
+			}
+		case !caps.PrivateMessage || h.Recipient == "":
+			t.Skip("adapter declares Attachments but cannot send private messages here")
+		default:
+			if err != nil {
+				t.Fatalf("Send with an attachment: %v", err)
+			}
+			if len(h.Sent()) != before+1 {
+				t.Fatalf("sent %d, want %d", len(h.Sent()), before+1)
+			}
+			// Two attachments are always refused before I/O.
+			out.Attachments = append(out.Attachments, out.Attachments[0])
+			if _, err := ch.Send(context.Background(), out); !errors.Is(err, channel.ErrInvalid) {
+				t.Fatalf("two attachments: %v", err)
+			}
+			if len(h.Sent()) != before+1 {
+				t.Fatal("a refused attachment reached the platform")
+			}
+		}
+	})
 	t.Run("SendDelivers", func(t *testing.T) {
 		h := newHarness(t)
 		ch, err := channel.New(h.Adapter)

@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -26,7 +27,8 @@ type Config struct {
 	// Account is the brand account id. Defaults to "brand".
 	Account string
 	// Capabilities declares what the adapter can do. Defaults to public
-	// replies and private messages, 280 characters for X and no limit for
+	// replies, private messages and private replies to comments,
+	// attachments with captions, 280 characters for X and no limit for
 	// other kinds.
 	Capabilities *channeldriver.Capabilities
 	// Now stamps receipts. Defaults to time.Now.
@@ -44,6 +46,7 @@ type InjectedError struct {
 	Kind channeldriver.ErrorKind
 }
 
+// Error names the injected kind.
 func (e *InjectedError) Error() string {
 	return "memchannel: injected failure (kind " + strconv.Itoa(int(e.Kind)) + ")"
 }
@@ -85,7 +88,7 @@ func New(kind channeldriver.Kind, cfg *Config) (*Adapter, error) {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	caps := channeldriver.Capabilities{PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true}
+	caps := channeldriver.Capabilities{PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, Attachments: true, AttachmentCaption: true}
 	if kind == channeldriver.X {
 		caps.MaxTextLen = 280
 	}
@@ -126,7 +129,9 @@ func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 	}
 	a.seq++
 	r := channeldriver.Receipt{ID: string(a.kind) + "-out-" + strconv.Itoa(a.seq), SentAt: a.now()}
-	a.sent = append(a.sent, Sent{Outbound: *m, Receipt: r})
+	out := *m
+	out.Attachments = slices.Clone(m.Attachments) // the caller may reuse its slice
+	a.sent = append(a.sent, Sent{Outbound: out, Receipt: r})
 	return r, nil
 }
 

@@ -6,8 +6,10 @@
 // and Instagram messages through the Send API (POST /{id}/messages),
 // public replies to Facebook and Instagram comments (POST
 // /{comment-id}/comments, POST /{ig-comment-id}/replies), private replies
-// to comments (recipient.comment_id), and WhatsApp text messages (POST
-// /{phone-number-id}/messages). The Webhook verifies X-Hub-Signature-256
+// to comments (recipient.comment_id), and WhatsApp text and media messages
+// (POST /{phone-number-id}/messages). Media customers send (Messenger and
+// Instagram message.attachments, WhatsApp image, video, audio, document
+// and sticker messages) arrives as Message.Attachments. The Webhook verifies X-Hub-Signature-256
 // and parses the page, instagram and whatsapp_business_account objects;
 // comments on ads and unpublished ("dark") posts arrive with Visibility
 // AdComment. Neither retries: the portable channel layer does.
@@ -68,13 +70,13 @@ func New(cfg *Config) (*Adapter, error) {
 	var caps channeldriver.Capabilities
 	switch c.Kind {
 	case channeldriver.Messenger:
-		caps = channeldriver.Capabilities{MaxTextLen: 2000, PrivateMessage: true, MessagingWindow: 24 * time.Hour}
+		caps = channeldriver.Capabilities{MaxTextLen: 2000, PrivateMessage: true, MessagingWindow: 24 * time.Hour, Attachments: true}
 	case channeldriver.Facebook:
-		caps = channeldriver.Capabilities{MaxTextLen: 8000, PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, MessagingWindow: 7 * 24 * time.Hour}
+		caps = channeldriver.Capabilities{MaxTextLen: 8000, PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, MessagingWindow: 7 * 24 * time.Hour, Attachments: true}
 	case channeldriver.Instagram:
-		caps = channeldriver.Capabilities{MaxTextLen: 1000, PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, MessagingWindow: 24 * time.Hour}
+		caps = channeldriver.Capabilities{MaxTextLen: 1000, PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, MessagingWindow: 24 * time.Hour, Attachments: true}
 	case channeldriver.WhatsApp:
-		caps = channeldriver.Capabilities{MaxTextLen: 4096, PrivateMessage: true, MessagingWindow: 24 * time.Hour}
+		caps = channeldriver.Capabilities{MaxTextLen: 4096, PrivateMessage: true, MessagingWindow: 24 * time.Hour, Attachments: true, AttachmentCaption: true}
 	default:
 		return nil, fmt.Errorf("metachannel: New: unsupported Kind %q", c.Kind)
 	}
@@ -107,7 +109,10 @@ func (a *Adapter) Account() string { return a.cfg.Account }
 // reply is allowed up to 7 days after the comment); Instagram 1000
 // characters, public replies, messages and private replies, 24h window;
 // WhatsApp 4096 characters, messages only, 24h customer-service window.
-// Attachments are not modelled.
+// Every surface sends one attachment by URL in a private message to a user:
+// Messenger, Facebook and Instagram through the Send API's
+// message.attachment, without text; WhatsApp as an image, video, audio or
+// document message, with the text as its caption (not on audio).
 func (a *Adapter) Capabilities() channeldriver.Capabilities { return a.caps }
 
 // GraphError is an error response of the Graph API.
@@ -121,6 +126,7 @@ type GraphError struct {
 	TraceID string
 }
 
+// Error reports the Graph API's status, code and message.
 func (e *GraphError) Error() string {
 	return fmt.Sprintf("metachannel: HTTP %d: %s (code %d, subcode %d, fbtrace_id %s)", e.Status, e.Message, e.Code, e.Subcode, e.TraceID)
 }
@@ -131,9 +137,30 @@ func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 	var body any
 	text := map[string]string{"text": m.Text}
 	switch {
+	case a.cfg.Kind == channeldriver.WhatsApp && len(m.Attachments) > 0:
+		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
+		at := m.Attachments[0]
+		typ := string(at.Kind)
+		if at.Kind == channeldriver.File {
+			typ = "document"
+		}
+		media := map[string]string{"link": at.URL}
+		if m.Text != "" {
+			media["caption"] = m.Text
+		}
+		if at.Kind == channeldriver.File && at.Name != "" {
+			media["filename"] = at.Name
+		}
+		body = map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": m.To, "type": typ, typ: media}
 	case a.cfg.Kind == channeldriver.WhatsApp:
 		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
 		body = map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": m.To, "type": "text", "text": map[string]string{"body": m.Text}}
+	case m.Visibility == channeldriver.Private && m.To != "" && len(m.Attachments) > 0:
+		// The Send API takes one attachment, without text, per message.
+		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
+		at := m.Attachments[0]
+		attachment := map[string]any{"type": string(at.Kind), "payload": map[string]any{"url": at.URL, "is_reusable": true}}
+		body = map[string]any{"recipient": map[string]string{"id": m.To}, "messaging_type": "RESPONSE", "message": map[string]any{"attachment": attachment}}
 	case m.Visibility == channeldriver.Private && m.To != "":
 		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
 		body = map[string]any{"recipient": map[string]string{"id": m.To}, "messaging_type": "RESPONSE", "message": text}

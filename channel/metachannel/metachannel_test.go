@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,6 +76,18 @@ func (f *fakeGraph) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case body["text"] != nil:
 		m, _ := body["text"].(map[string]any)
 		text, _ = m["body"].(string)
+	case body["type"] != nil: // WhatsApp media: {"type": "image", "image": {"link": ...}}
+		typ, _ := body["type"].(string)
+		if m, ok := body[typ].(map[string]any); ok && m["link"] != nil {
+			text = "[" + typ + "]"
+		}
+	}
+	if m, ok := body["message"].(map[string]any); ok && m["attachment"] != nil {
+		if m["text"] != nil {
+			graphError(w, 400, 100, 0, "(#100) Only one of text or attachment may be set")
+			return
+		}
+		text = "[attachment]"
 	}
 	if text == "" {
 		graphError(w, 400, 100, 0, "(#100) Param message must be non-empty")
@@ -220,6 +233,52 @@ func TestSendEndpoints(t *testing.T) {
 	}
 }
 
+// TestSendAttachments sends one attachment by URL on every surface: the
+// Send API's message.attachment (no text) and WhatsApp media messages with
+// the text as caption.
+func TestSendAttachments(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	img := channel.Attachment{Kind: channel.Image, URL: "https://cdn.example.com/rebooking.png"}
+	doc := channel.Attachment{Kind: channel.File, URL: "https://cdn.example.com/receipt.pdf", Name: "receipt.pdf"}
+	for _, kind := range []channeldriver.Kind{channeldriver.Messenger, channeldriver.Facebook, channeldriver.Instagram} {
+		a, f := newAdapter(t, kind, nil)
+		ch, _ := channel.New(a)
+		if _, err := ch.Send(ctx, &channel.Outbound{To: "1254459154682919", Visibility: channel.Private, Attachments: []channel.Attachment{img}}); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		msg := f.bodies[0]["message"].(map[string]any)
+		att := msg["attachment"].(map[string]any)
+		payload := att["payload"].(map[string]any)
+		if att["type"] != "image" || payload["url"] != img.URL || payload["is_reusable"] != true || msg["text"] != nil {
+			t.Fatalf("%s: message %v", kind, msg)
+		}
+		// Text and an attachment together: refused before any I/O.
+		if _, err := ch.Send(ctx, &channel.Outbound{To: "1", Text: "here you go", Visibility: channel.Private, Attachments: []channel.Attachment{img}}); !errors.Is(err, channel.ErrUnsupported) {
+			t.Fatalf("%s: text with attachment: %v", kind, err)
+		}
+		if len(f.sent()) != 1 {
+			t.Fatalf("%s: a refused send reached the platform", kind)
+		}
+	}
+	a, f := newAdapter(t, channeldriver.WhatsApp, nil)
+	ch, _ := channel.New(a)
+	if _, err := ch.Send(ctx, &channel.Outbound{To: "16505551234", Text: "Your receipt", Visibility: channel.Private, Attachments: []channel.Attachment{doc}}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.bodies[0]
+	media := b["document"].(map[string]any)
+	if b["type"] != "document" || media["link"] != doc.URL || media["caption"] != "Your receipt" || media["filename"] != "receipt.pdf" {
+		t.Fatalf("whatsapp body %v", b)
+	}
+	if _, err := ch.Send(ctx, &channel.Outbound{To: "16505551234", Visibility: channel.Private, Attachments: []channel.Attachment{img}}); err != nil {
+		t.Fatal(err)
+	}
+	if b := f.bodies[1]; b["type"] != "image" || b["image"].(map[string]any)["caption"] != nil {
+		t.Fatalf("whatsapp image without caption: %v", b)
+	}
+}
+
 func TestCapabilitiesRefuseBeforeIO(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -234,6 +293,11 @@ func TestCapabilitiesRefuseBeforeIO(t *testing.T) {
 		{channel.Outbound{To: "1", Text: strings.Repeat("a", 4097), Visibility: channel.Private}, channel.ErrInvalid},
 		{channel.Outbound{To: "1", Text: "hi", Visibility: channel.Private, LastCustomerMessageAt: now.Add(-25 * time.Hour)}, channel.ErrWindowClosed},
 		{channel.Outbound{InReplyTo: "comment", Text: "hi", Visibility: channel.Private}, channel.ErrUnsupported},
+		{channel.Outbound{To: "1", Visibility: channel.Private, Attachments: []channel.Attachment{{Kind: channel.Image, URL: "http://insecure.example.com/a.png"}}}, channel.ErrInvalid},
+		{channel.Outbound{To: "1", Visibility: channel.Private, Attachments: []channel.Attachment{{Kind: channel.Image, URL: "https://a.example.com/1.png"}, {Kind: channel.Image, URL: "https://a.example.com/2.png"}}}, channel.ErrInvalid},
+		{channel.Outbound{To: "1", Text: "listen", Visibility: channel.Private, Attachments: []channel.Attachment{{Kind: channel.Audio, URL: "https://a.example.com/v.ogg"}}}, channel.ErrInvalid},
+		{channel.Outbound{To: "1", Visibility: channel.Private, Attachments: []channel.Attachment{{Kind: channel.Sticker, URL: "https://a.example.com/s.webp"}}}, channel.ErrUnsupported},
+		{channel.Outbound{To: "1", Visibility: channel.Private, Attachments: []channel.Attachment{{Kind: "hologram", URL: "https://a.example.com/h"}}}, channel.ErrInvalid},
 	} {
 		if _, err := ch.Send(ctx, &tc.out); !errors.Is(err, tc.want) {
 			t.Errorf("%+v: got %v, want %v", tc.out, err, tc.want)
@@ -382,7 +446,33 @@ func TestParseFixtures(t *testing.T) {
 			t.Errorf("%s: %+v", tc.file, m)
 		}
 	}
-	ev, err := wh.Parse(nil, readFixture(t, "whatsapp_status.json"))
+	// Media: Messenger attachments (a fallback link carries no media) and
+	// WhatsApp image and document messages.
+	ev, err := wh.Parse(nil, readFixture(t, "messenger_attachments.json"))
+	if err != nil || len(ev) != 1 || ev[0].Message == nil {
+		t.Fatalf("messenger attachments: %v %+v", err, ev)
+	}
+	if got, want := ev[0].Message.Attachments, []channel.Attachment{
+		{Kind: channel.Image, URL: "https://scontent.xx.fbcdn.net/v/t1.15752-9/damaged-bag.jpg"},
+		{Kind: channel.File, URL: "https://cdn.fbsbx.com/v/t59.2708-21/boarding-pass.pdf"},
+	}; !reflect.DeepEqual(got, want) || ev[0].Message.Text != "" {
+		t.Errorf("messenger attachments %+v, text %q", got, ev[0].Message.Text)
+	}
+	ev, err = wh.Parse(nil, readFixture(t, "whatsapp_image.json"))
+	if err != nil || len(ev) != 2 || ev[0].Message == nil || ev[1].Message == nil {
+		t.Fatalf("whatsapp media: %v %+v", err, ev)
+	}
+	if m := ev[0].Message; m.Text != "My suitcase arrived like this" || !reflect.DeepEqual(m.Attachments, []channel.Attachment{
+		{Kind: channel.Image, MediaID: "1003383421387256", MIMEType: "image/jpeg", Caption: "My suitcase arrived like this"},
+	}) {
+		t.Errorf("whatsapp image %+v", m)
+	}
+	if m := ev[1].Message; m.Text != "" || !reflect.DeepEqual(m.Attachments, []channel.Attachment{
+		{Kind: channel.File, MediaID: "1003383421387257", MIMEType: "application/pdf", Name: "receipt.pdf"},
+	}) {
+		t.Errorf("whatsapp document %+v", m)
+	}
+	ev, err = wh.Parse(nil, readFixture(t, "whatsapp_status.json"))
 	if err != nil || len(ev) != 1 || ev[0].Message != nil {
 		t.Errorf("status: %v %+v", err, ev)
 	}

@@ -98,7 +98,15 @@ type mMessaging struct {
 		MID    string `json:"mid"`
 		Text   string `json:"text"`
 		IsEcho bool   `json:"is_echo"`
-		Reply  *struct {
+		// Attachments: type is image, video, audio, file, or others
+		// (fallback, template, ...) that carry no media.
+		Attachments []struct {
+			Type    string `json:"type"`
+			Payload struct {
+				URL string `json:"url"`
+			} `json:"payload"`
+		} `json:"attachments"`
+		Reply *struct {
 			MID string `json:"mid"`
 		} `json:"reply_to"`
 	} `json:"message"`
@@ -144,7 +152,12 @@ type mValue struct {
 		Text      *struct {
 			Body string `json:"body"`
 		} `json:"text"`
-		Context *struct {
+		Image    *waMedia `json:"image"`
+		Video    *waMedia `json:"video"`
+		Audio    *waMedia `json:"audio"`
+		Document *waMedia `json:"document"`
+		Sticker  *waMedia `json:"sticker"`
+		Context  *struct {
 			ID string `json:"id"`
 		} `json:"context"`
 	} `json:"messages"`
@@ -152,6 +165,35 @@ type mValue struct {
 		ID     string `json:"id"`
 		Status string `json:"status"`
 	} `json:"statuses"`
+}
+
+// waMedia is a WhatsApp Cloud API media object of an inbound message.
+type waMedia struct {
+	ID       string `json:"id"`
+	MIMEType string `json:"mime_type"`
+	Caption  string `json:"caption"`
+	Filename string `json:"filename"`
+	URL      string `json:"url"`
+}
+
+// attachment converts m, if present, to an attachment of kind k.
+func (m *waMedia) attachment(k channeldriver.AttachmentKind) []channeldriver.Attachment {
+	if m == nil {
+		return nil
+	}
+	return []channeldriver.Attachment{{Kind: k, MediaID: m.ID, URL: m.URL, MIMEType: m.MIMEType, Caption: m.Caption, Name: m.Filename}}
+}
+
+// messengerKind maps a Send API attachment type to a kind; ok is false
+// for types that carry no media (fallback, template, ...).
+func messengerKind(t string) (channeldriver.AttachmentKind, bool) {
+	switch t {
+	case "image", "video", "audio", "file":
+		return channeldriver.AttachmentKind(t), true
+	case "sticker":
+		return channeldriver.Sticker, true
+	}
+	return "", false
 }
 
 type mPayload struct {
@@ -214,6 +256,11 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 				if mg.Message.Reply != nil {
 					m.ParentID = mg.Message.Reply.MID
 				}
+				for _, at := range mg.Message.Attachments {
+					if k, ok := messengerKind(at.Type); ok {
+						m.Attachments = append(m.Attachments, channeldriver.Attachment{Kind: k, URL: at.Payload.URL})
+					}
+				}
 				ev.Message = m
 			}
 			dst = append(dst, ev)
@@ -272,9 +319,26 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 					if wm.ID == "" {
 						return dst, errors.New("metachannel: parse webhook: whatsapp message without id")
 					}
-					text := "[" + wm.Type + "]"
-					if wm.Text != nil {
+					var text string
+					var atts []channeldriver.Attachment
+					switch {
+					case wm.Text != nil:
 						text = wm.Text.Body
+					case wm.Image != nil:
+						atts = wm.Image.attachment(channeldriver.Image)
+					case wm.Video != nil:
+						atts = wm.Video.attachment(channeldriver.Video)
+					case wm.Audio != nil:
+						atts = wm.Audio.attachment(channeldriver.Audio)
+					case wm.Document != nil:
+						atts = wm.Document.attachment(channeldriver.File)
+					case wm.Sticker != nil:
+						atts = wm.Sticker.attachment(channeldriver.Sticker)
+					default:
+						text = "[" + wm.Type + "]" // location, contacts, interactive, ...: not modelled
+					}
+					if len(atts) > 0 {
+						text = atts[0].Caption
 					}
 					name := ""
 					for _, ct := range v.Contacts {
@@ -285,7 +349,7 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 					secs, _ := strconv.ParseInt(wm.Timestamp, 10, 64)
 					m := &channeldriver.Message{
 						ID: wm.ID, Channel: channeldriver.WhatsApp, Account: v.Metadata.PhoneNumberID, ConversationID: wm.From,
-						Author: channeldriver.Author{ID: wm.From, Handle: wm.From, Name: name}, Text: text,
+						Author: channeldriver.Author{ID: wm.From, Handle: wm.From, Name: name}, Text: text, Attachments: atts,
 						Visibility: channeldriver.Private, ReceivedAt: time.Unix(secs, 0).UTC(),
 					}
 					if wm.Context != nil {

@@ -25,11 +25,13 @@ type xTweet struct {
 	Text        string `json:"text"`
 	Truncated   bool   `json:"truncated"`
 	Extended    *struct {
-		FullText string `json:"full_text"`
+		FullText         string    `json:"full_text"`
+		ExtendedEntities xEntities `json:"extended_entities"`
 	} `json:"extended_tweet"`
-	InReplyTo string `json:"in_reply_to_status_id_str"`
-	Lang      string `json:"lang"`
-	User      xUser  `json:"user"`
+	ExtendedEntities xEntities `json:"extended_entities"`
+	InReplyTo        string    `json:"in_reply_to_status_id_str"`
+	Lang             string    `json:"lang"`
+	User             xUser     `json:"user"`
 }
 
 type xDM struct {
@@ -42,9 +44,62 @@ type xDM struct {
 		} `json:"target"`
 		SenderID    string `json:"sender_id"`
 		MessageData struct {
-			Text string `json:"text"`
+			Text       string `json:"text"`
+			Attachment *struct {
+				Type  string `json:"type"`
+				Media xMedia `json:"media"`
+			} `json:"attachment"`
 		} `json:"message_data"`
 	} `json:"message_create"`
+}
+
+// xEntities holds a tweet's native media (extended_entities).
+type xEntities struct {
+	Media []xMedia `json:"media"`
+}
+
+// xMedia is a photo, video or animated GIF on a tweet or DM.
+type xMedia struct {
+	ID        string `json:"id_str"`
+	URL       string `json:"media_url_https"`
+	Type      string `json:"type"` // photo, video, animated_gif
+	VideoInfo *struct {
+		Variants []struct {
+			Bitrate     int    `json:"bitrate"`
+			ContentType string `json:"content_type"`
+			URL         string `json:"url"`
+		} `json:"variants"`
+	} `json:"video_info"`
+}
+
+// attachment converts m: a photo is an Image at media_url_https; a video
+// or GIF is a Video at its highest-bitrate MP4 variant (media_url_https is
+// only its poster frame).
+func (m *xMedia) attachment() channeldriver.Attachment {
+	at := channeldriver.Attachment{Kind: channeldriver.Image, MediaID: m.ID, URL: m.URL}
+	if m.Type == "video" || m.Type == "animated_gif" {
+		at.Kind = channeldriver.Video
+		best := -1
+		if m.VideoInfo != nil {
+			for _, v := range m.VideoInfo.Variants {
+				if v.ContentType == "video/mp4" && v.Bitrate > best {
+					best, at.URL, at.MIMEType = v.Bitrate, v.URL, v.ContentType
+				}
+			}
+		}
+	}
+	return at
+}
+
+func mediaAttachments(media []xMedia) []channeldriver.Attachment {
+	if len(media) == 0 {
+		return nil
+	}
+	out := make([]channeldriver.Attachment, len(media))
+	for i := range media {
+		out[i] = media[i].attachment()
+	}
+	return out
 }
 
 type xPayload struct {
@@ -80,9 +135,12 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 			uid = t.User.IDAlt.String()
 		}
 		if uid != p.ForUserID {
-			text := t.Text
+			text, media := t.Text, t.ExtendedEntities.Media
 			if t.Extended != nil && t.Extended.FullText != "" {
 				text = t.Extended.FullText
+				if len(t.Extended.ExtendedEntities.Media) > 0 {
+					media = t.Extended.ExtendedEntities.Media
+				}
 			}
 			conv := t.InReplyTo
 			if conv == "" {
@@ -91,11 +149,12 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 			ev.Message = &channeldriver.Message{
 				ID: t.IDStr, Channel: channeldriver.X, Account: p.ForUserID,
 				ConversationID: conv, ParentID: t.InReplyTo,
-				Author:     channeldriver.Author{ID: uid, Handle: t.User.ScreenName, Name: t.User.Name, Followers: t.User.Followers, Verified: t.User.Verified},
-				Text:       text,
-				Visibility: channeldriver.Public,
-				Language:   langTag(t.Lang),
-				ReceivedAt: tweetTime(t),
+				Author:      channeldriver.Author{ID: uid, Handle: t.User.ScreenName, Name: t.User.Name, Followers: t.User.Followers, Verified: t.User.Verified},
+				Text:        text,
+				Attachments: mediaAttachments(media),
+				Visibility:  channeldriver.Public,
+				Language:    langTag(t.Lang),
+				ReceivedAt:  tweetTime(t),
 			}
 		}
 		dst = append(dst, ev)
@@ -120,6 +179,9 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 				Text:           mc.MessageData.Text,
 				Visibility:     channeldriver.Private,
 				ReceivedAt:     at,
+			}
+			if a := mc.MessageData.Attachment; a != nil && a.Type == "media" {
+				ev.Message.Attachments = []channeldriver.Attachment{a.Media.attachment()}
 			}
 		}
 		dst = append(dst, ev)

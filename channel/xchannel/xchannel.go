@@ -89,7 +89,10 @@ func (a *Adapter) Kind() channeldriver.Kind { return channeldriver.X }
 func (a *Adapter) Account() string { return a.cfg.Account }
 
 // Capabilities: 280 characters, public replies and DMs, no private reply
-// to a public post, no messaging window. Attachments are not modelled.
+// to a public post, no messaging window. Sending media needs X's separate
+// media upload, which this adapter does not do: Attachments is false, so the
+// portable channel refuses a send with one before any I/O. Inbound photos,
+// videos and GIFs on tweets and DMs arrive as Message.Attachments.
 func (a *Adapter) Capabilities() channeldriver.Capabilities {
 	return channeldriver.Capabilities{MaxTextLen: MaxTextLen, PublicReply: true, PrivateMessage: true}
 }
@@ -102,6 +105,7 @@ type APIError struct {
 	Title, Detail string
 }
 
+// Error reports the X API's status and message.
 func (e *APIError) Error() string {
 	return "xchannel: HTTP " + strconv.Itoa(e.Status) + ": " + e.Title + ": " + e.Detail
 }

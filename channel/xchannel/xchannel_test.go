@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -298,6 +299,23 @@ func TestParseFixtures(t *testing.T) {
 	if err != nil || len(ev) != 1 || ev[0].Message != nil || ev[0].Type != "favorite_events" {
 		t.Fatalf("favorite: %v %+v", err, ev)
 	}
+	// Media: a photo and a video on a tweet (the video at its best MP4
+	// variant, not its poster), a photo on a DM.
+	ev, err = wh.Parse(nil, readFixture(t, "tweet_media_events.json"))
+	if err != nil || len(ev) != 2 || ev[0].Message == nil || ev[1].Message == nil {
+		t.Fatalf("media: %v %+v", err, ev)
+	}
+	want := []channel.Attachment{
+		{Kind: channel.Image, MediaID: "1050118617381904384", URL: "https://pbs.twimg.com/media/DpN1wUaU0AAfSRQ.jpg"},
+		{Kind: channel.Video, MediaID: "1050118617381904385", URL: "https://video.twimg.com/ext_tw_video/1050118617381904385/pu/vid/1280x720/high.mp4", MIMEType: "video/mp4"},
+	}
+	if got := ev[0].Message.Attachments; !reflect.DeepEqual(got, want) {
+		t.Fatalf("tweet attachments %+v, want %+v", got, want)
+	}
+	want = []channel.Attachment{{Kind: channel.Image, MediaID: "954491821404831744", URL: "https://ton.twitter.com/1.1/ton/data/dm/954491830116155397/954491821404831744/boarding.jpg"}}
+	if got := ev[1].Message.Attachments; !reflect.DeepEqual(got, want) {
+		t.Fatalf("dm attachments %+v, want %+v", got, want)
+	}
 	// The brand's own tweet is not a customer message.
 	own := bytes.Replace(readFixture(t, "tweet_create_events.json"), []byte(`"id_str": "6253282"`), []byte(`"id_str": "2244994945"`), 1)
 	ev, err = wh.Parse(nil, own)
@@ -329,7 +347,7 @@ func TestUnknownEventLoggedAndAcknowledged(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"tweet_create_events.json", "direct_message_events.json", "favorite_events.json"} {
+	for _, name := range []string{"tweet_create_events.json", "direct_message_events.json", "favorite_events.json", "tweet_media_events.json"} {
 		f.Add(readFixture(f, name))
 	}
 	wh, _ := xchannel.NewWebhook(secret)
