@@ -24,7 +24,18 @@ import (
 	"github.com/socialcare/socialcare/queue/queuedriver"
 )
 
-const items = 100_000
+// items is how many items (jobs) each case seeds: BENCH_ITEMS, default
+// 300,000, so that even the fastest case at 16 workers works for the whole
+// BENCH_DURATION instead of draining the queue early.
+var items = envInt("BENCH_ITEMS", 300_000)
+
+func envInt(name string, def int) int {
+	var n int
+	if _, err := fmt.Sscan(os.Getenv(name), &n); err == nil && n >= 10_000 {
+		return n / 10_000 * 10_000
+	}
+	return def
+}
 
 func envDuration(name string, def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(os.Getenv(name)); err == nil && d > 0 {
@@ -116,7 +127,7 @@ func benchPgqueue(b *testing.B, workers, batch int) {
 	defer s.Close()
 	// Seed in bulk; rank spread so the claim walks the index.
 	_, err = pool.Exec(ctx, "INSERT INTO "+schema+`.queue_item (key, channel, rank, enqueued_at, updated_at, state, unanswered, version)
-		SELECT 'item-' || g, 'x', (g * 7919) % 100000, now(), now(), 1, 1, 1 FROM generate_series(1, $1) g`, items)
+		SELECT 'item-' || g, 'x', (g::bigint * 7919) % 100000, now(), now(), 1, 1, 1 FROM generate_series(1, $1) g`, items)
 	require.NoError(b, err)
 	_, err = pool.Exec(ctx, "ANALYZE "+schema+".queue_item")
 	require.NoError(b, err)
@@ -231,7 +242,7 @@ func benchRiver(b *testing.B, workers int) {
 
 // BenchmarkClaimComplete runs, for 1, 4 and 16 workers, River and pgqueue
 // (one item at a time, and batches of 10) side by side on the same
-// database, each over 100,000 items for BENCH_DURATION.
+// database, each over BENCH_ITEMS items (300,000) for BENCH_DURATION (30s).
 func BenchmarkClaimComplete(b *testing.B) {
 	for _, workers := range []int{1, 4, 16} {
 		b.Run(fmt.Sprintf("workers=%d/river", workers), func(b *testing.B) { benchRiver(b, workers) })
