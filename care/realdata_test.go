@@ -2,9 +2,6 @@ package care_test
 
 import (
 	"encoding/json"
-	"errors"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,6 +12,7 @@ import (
 	"github.com/socialcare/socialcare/care"
 	"github.com/socialcare/socialcare/care/caretest"
 	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/internal/devdata"
 	"github.com/socialcare/socialcare/queue"
 )
 
@@ -39,24 +37,7 @@ type twitterCare []struct {
 
 func loadTwitterCare(t *testing.T) twitterCare {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "data", "twitter-care", "dev.json")
-	b, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skipf("real data not available at %s (it is not shipped with the module)", path)
-	}
-	require.NoError(t, err)
+	b := devdata.Read(t)
 	var data twitterCare
 	require.NoError(t, json.Unmarshal(b, &data))
 	return data

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/socialcare/socialcare/internal/devdata"
 	"github.com/socialcare/socialcare/priority"
-	"github.com/socialcare/socialcare/priority/internal/devdata"
 )
 
 // urgentWords finds the words the issue names (outage, stranded,

@@ -2,13 +2,12 @@ package sla_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/socialcare/socialcare/internal/devdata"
 	"github.com/socialcare/socialcare/sla"
 )
 
@@ -25,22 +24,7 @@ type dataConversation struct {
 
 func loadDev(t *testing.T) []dataConversation {
 	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test's directory")
-		}
-		dir = parent
-	}
-	b, err := os.ReadFile(filepath.Join(dir, "..", "shared", "data", "twitter-care", "dev.json"))
-	if err != nil {
-		t.Skipf("real data not available (../shared/data/twitter-care/dev.json relative to the module root): %v", err)
-	}
+	b := devdata.Read(t)
 	var out []dataConversation
 	require.NoError(t, json.Unmarshal(b, &out))
 	return out

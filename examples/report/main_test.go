@@ -11,32 +11,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/socialcare/socialcare/internal/devdata"
 )
 
 // datasetPath returns <module root>/../shared/data/twitter-care/dev.json,
 // skipping the test when it is absent.
-func datasetPath(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "twitter-care", "dev.json")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("dataset not available at %s (it is not shipped with the module): %v", p, err)
-	}
-	return p
-}
+func datasetPath(t *testing.T) string { return devdata.Path(t) }
 
 var svgRE = regexp.MustCompile(`(?s)<svg .*?</svg>`)
 

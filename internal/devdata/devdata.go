@@ -1,6 +1,7 @@
-// Package devdata reads the customer messages of the project's real data
-// set (../shared/data/twitter-care/dev.json beside the module root) for
-// tests and benchmarks, skipping them when the file is absent.
+// Package devdata finds and reads the project's real data set
+// (../shared/data/twitter-care/dev.json beside the module root) for tests
+// and benchmarks, skipping them when the file is absent. The data is never
+// copied into the module.
 package devdata
 
 import (
@@ -17,10 +18,9 @@ type Message struct {
 	Text    string
 }
 
-// Messages returns every customer message of dev.json, in file order. It
-// skips tb with a clear message when the module root or the file cannot be
-// found, and fails tb when the file is unreadable or malformed.
-func Messages(tb testing.TB) []Message {
+// Path returns the path of dev.json. It skips tb with a clear message when
+// the module root or the file cannot be found.
+func Path(tb testing.TB) string {
 	tb.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -37,13 +37,29 @@ func Messages(tb testing.TB) []Message {
 		dir = parent
 	}
 	path := filepath.Join(dir, "..", "shared", "data", "twitter-care", "dev.json")
-	b, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		tb.Skipf("devdata: real data set %s is absent; skipping", path)
+	if _, err := os.Stat(path); err != nil {
+		tb.Skipf("devdata: real data set %s is absent (it is not shipped with the module); skipping: %v", path, err)
 	}
+	return path
+}
+
+// Read returns the bytes of dev.json, skipping tb like Path.
+func Read(tb testing.TB) []byte {
+	tb.Helper()
+	path := Path(tb)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatalf("devdata: %v", err)
 	}
+	return b
+}
+
+// Messages returns every customer message of dev.json, in file order. It
+// skips tb like Path and fails tb when the file is unreadable or
+// malformed.
+func Messages(tb testing.TB) []Message {
+	tb.Helper()
+	b := Read(tb)
 	var convs []struct {
 		DialogContent []struct {
 			Client  string `json:"client"`
@@ -54,7 +70,7 @@ func Messages(tb testing.TB) []Message {
 		} `json:"dialogHeader"`
 	}
 	if err := json.Unmarshal(b, &convs); err != nil {
-		tb.Fatalf("devdata: %s: %v", path, err)
+		tb.Fatalf("devdata: dev.json: %v", err)
 	}
 	var out []Message
 	for _, c := range convs {
@@ -65,7 +81,7 @@ func Messages(tb testing.TB) []Message {
 		}
 	}
 	if len(out) == 0 {
-		tb.Fatalf("devdata: %s has no customer messages", path)
+		tb.Fatal("devdata: dev.json has no customer messages")
 	}
 	return out
 }

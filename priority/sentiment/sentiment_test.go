@@ -8,7 +8,7 @@ import (
 	"github.com/jonreiter/govader"
 	"github.com/stretchr/testify/require"
 
-	"github.com/socialcare/socialcare/priority/internal/devdata"
+	"github.com/socialcare/socialcare/internal/devdata"
 	"github.com/socialcare/socialcare/priority/sentiment"
 )
 
