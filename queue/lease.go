@@ -30,13 +30,13 @@ type Lease struct {
 	cancel context.CancelCauseFunc
 
 	mu    sync.Mutex
-	item  *Item
+	item  Item
 	timer *time.Timer
 }
 
 // track wraps a fresh lease on it, registers it as the live lease of its
 // key (cancelling the one it replaces) and starts its expiry timer.
-func (q *Queue) track(it *Item) *Lease {
+func (q *Queue) track(it Item) *Lease {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	l := &Lease{q: q, id: it.LeaseID, ctx: ctx, cancel: cancel, item: it}
 	q.mu.Lock()
@@ -111,7 +111,7 @@ func (l *Lease) Context() context.Context { return l.ctx }
 func (l *Lease) Item() Item {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return *l.item
+	return l.item
 }
 
 // Key returns the leased item's key.
@@ -126,7 +126,7 @@ func (l *Lease) ref() queuedriver.LeaseRef {
 	return queuedriver.LeaseRef{Key: l.item.Key, LeaseID: l.id, Now: l.q.now()}
 }
 
-func (l *Lease) set(it *Item) {
+func (l *Lease) set(it Item) {
 	l.mu.Lock()
 	l.item = it
 	l.mu.Unlock()

@@ -281,12 +281,16 @@ func (q *Queue) Enqueue(ctx context.Context, e Entry) (*Item, error) {
 		return nil, fmt.Errorf("queue: enqueue %q: %w", e.Key, err)
 	}
 	q.signal()
-	return it, nil
+	return &it, nil
 }
 
 // Get returns a copy of the item with key, or ErrNotFound.
 func (q *Queue) Get(ctx context.Context, key string) (*Item, error) {
-	return q.store.Get(ctx, key)
+	it, err := q.store.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	return &it, nil
 }
 
 // Urgency returns the effective urgency of it at now (see queuedriver).
@@ -440,7 +444,7 @@ func (c *claimLog) count(f Filter, since time.Time) int {
 	return n
 }
 
-func (q *Queue) recordClaim(now time.Time, it *Item) {
+func (q *Queue) recordClaim(now time.Time, it Item) {
 	q.mu.Lock()
 	q.claims.add(claimRec{at: now, item: Item{Channel: it.Channel, Team: it.Team, Language: it.Language, Skills: it.Skills}})
 	q.mu.Unlock()

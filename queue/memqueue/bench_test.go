@@ -16,8 +16,6 @@ import (
 	"github.com/socialcare/socialcare/queue/queuedriver"
 )
 
-var itemSink *queuedriver.Item
-
 var benchWeights = queuedriver.Weights{Score: 1, Slack: 0.5, Wait: 0.5, Horizon: 24 * time.Hour}
 
 var benchT0 = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
@@ -99,29 +97,6 @@ func BenchmarkClaimCycle(b *testing.B) {
 			}
 		})
 	}
-	// The floor for any queuedriver.Store: the baseline plus the three
-	// fresh *Item copies that Upsert, Claim and Complete must return.
-	b.Run("baseline-heap+item-copies/waiting=1e5", func(b *testing.B) {
-		rng := rand.New(rand.NewPCG(1, 2))
-		h := &lockedHeap{}
-		for i := range 100_000 {
-			enq := benchT0.Add(time.Duration(i) * time.Microsecond)
-			h.push(&bItem{key: benchKey(i), rank: queuedriver.Rank(benchWeights, float64(rng.IntN(100)), time.Time{}, enq), enq: enq.UnixNano()})
-		}
-		now := benchT0.Add(time.Second)
-		key := benchKey(0)
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			now = now.Add(time.Microsecond)
-			h.push(&bItem{key: key, rank: queuedriver.Rank(benchWeights, float64(rng.IntN(100)), time.Time{}, now), enq: now.UnixNano()})
-			it := h.pop()
-			key = it.key
-			for range 3 {
-				itemSink = &queuedriver.Item{Key: it.key, Channel: "x", Team: "care", Rank: it.rank, EnqueuedAt: now, UpdatedAt: now, State: queuedriver.Claimed}
-			}
-		}
-	})
 	// The whole portable path, as a desk uses it (uuid lease ids, lease
 	// contexts, events), for reference.
 	b.Run("queue/waiting=1e5", func(b *testing.B) {

@@ -94,6 +94,10 @@ func differential(t *testing.T, seed uint64, steps int) {
 		if rerr != nil {
 			return
 		}
+		if ri, ok := rv.(queuedriver.Item); ok {
+			gi := gv.(queuedriver.Item)
+			rv, gv = &ri, &gi
+		}
 		if ri, ok := rv.(*queuedriver.Item); ok {
 			require.Equal(t, normalize(ri), normalize(gv.(*queuedriver.Item)), "step %d %s", step, op)
 			return

@@ -7,7 +7,8 @@
 // # Structure and cost
 //
 // Claimable items are partitioned by (channel, team) into groups, each a
-// binary heap ordered by (Rank descending, EnqueuedAt, Key). Claimed and
+// 4-ary heap of 16-byte slots (rank and position inline, so a sift reads
+// no entry) ordered by (Rank descending, EnqueuedAt, Key). Claimed and
 // Snoozed items sit in one timer heap ordered by lease expiry or snooze end;
 // every call first moves the timers due at its Now into their group (each
 // such move is O(log n), paid once per expiry). Each agent keeps the list of
@@ -39,7 +40,8 @@
 // per waiting item at one million items (about 285 on amd64);
 // TestMemoryPerItem checks the 300-byte budget at 200,000. Completed (Done)
 // items are kept, so that a new message re-opens them with their history;
-// the store never frees an item.
+// the store never frees an item. Operations return items by value, so a
+// claim cycle (enqueue, claim, complete) allocates nothing.
 //
 // Times are kept with nanosecond precision and returned in UTC; times
 // before 1678 or after 2262 are clamped to that range.

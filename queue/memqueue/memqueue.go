@@ -203,8 +203,8 @@ func agentID(a *agentState) string {
 }
 
 // item returns a copy of e as a queuedriver.Item.
-func (e *entry) item() *queuedriver.Item {
-	return &queuedriver.Item{
+func (e *entry) item() queuedriver.Item {
+	return queuedriver.Item{
 		Key: e.key, Channel: e.g.key.channel, Team: e.g.key.team, Language: e.language,
 		Skills: e.skills.clone(), Score: e.score, Deadline: dec(e.deadline), Rank: e.rank,
 		Unanswered: int(e.unanswered), Payload: payloadBytes(e.payload),
@@ -545,7 +545,7 @@ func (s *Store) GetAgent(ctx context.Context, id string) (queuedriver.Agent, err
 }
 
 // Upsert implements queuedriver.Store. It takes O(log n).
-func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (*queuedriver.Item, error) {
+func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := enc(p.Now)
@@ -584,17 +584,17 @@ func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (*queued
 }
 
 // Claim implements queuedriver.Store. See the package doc for its cost.
-func (s *Store) Claim(ctx context.Context, p queuedriver.ClaimParams) (*queuedriver.Item, error) {
+func (s *Store) Claim(ctx context.Context, p queuedriver.ClaimParams) (queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ag, ok := s.agents[p.Agent]
 	if !ok {
-		return nil, queuedriver.ErrUnknownAgent
+		return queuedriver.Item{}, queuedriver.ErrUnknownAgent
 	}
 	now := enc(p.Now)
 	s.advance(now)
 	if ag.a.Capacity > 0 && liveLeases(ag, now) >= ag.a.Capacity {
-		return nil, queuedriver.ErrAtCapacity
+		return queuedriver.Item{}, queuedriver.ErrAtCapacity
 	}
 	var best *entry
 	s.eachGroup(&p.Filter, func(g *group) {
@@ -603,7 +603,7 @@ func (s *Store) Claim(ctx context.Context, p queuedriver.ClaimParams) (*queuedri
 		}
 	})
 	if best == nil {
-		return nil, queuedriver.ErrNoItem
+		return queuedriver.Item{}, queuedriver.ErrNoItem
 	}
 	e := best
 	s.detach(e)
@@ -719,13 +719,13 @@ func (s *Store) lease(l queuedriver.LeaseRef) (*entry, error) {
 }
 
 // Extend implements queuedriver.Store. It takes O(log n).
-func (s *Store) Extend(ctx context.Context, l queuedriver.LeaseRef, expiresAt time.Time) (*queuedriver.Item, error) {
+func (s *Store) Extend(ctx context.Context, l queuedriver.LeaseRef, expiresAt time.Time) (queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance(enc(l.Now))
 	e, err := s.lease(l)
 	if err != nil {
-		return nil, err
+		return queuedriver.Item{}, err
 	}
 	s.detach(e)
 	e.until = enc(expiresAt)
@@ -743,14 +743,14 @@ func (s *Store) endLease(e *entry, now int64) {
 }
 
 // Complete implements queuedriver.Store. It takes O(log n).
-func (s *Store) Complete(ctx context.Context, l queuedriver.LeaseRef) (*queuedriver.Item, error) {
+func (s *Store) Complete(ctx context.Context, l queuedriver.LeaseRef) (queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := enc(l.Now)
 	s.advance(now)
 	e, err := s.lease(l)
 	if err != nil {
-		return nil, err
+		return queuedriver.Item{}, err
 	}
 	s.detach(e)
 	s.endLease(e, now)
@@ -760,14 +760,14 @@ func (s *Store) Complete(ctx context.Context, l queuedriver.LeaseRef) (*queuedri
 }
 
 // Release implements queuedriver.Store. It takes O(log n).
-func (s *Store) Release(ctx context.Context, l queuedriver.LeaseRef, p queuedriver.ReleaseParams) (*queuedriver.Item, error) {
+func (s *Store) Release(ctx context.Context, l queuedriver.LeaseRef, p queuedriver.ReleaseParams) (queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := enc(l.Now)
 	s.advance(now)
 	e, err := s.lease(l)
 	if err != nil {
-		return nil, err
+		return queuedriver.Item{}, err
 	}
 	s.detach(e)
 	s.endLease(e, now)
@@ -784,23 +784,23 @@ func (s *Store) Release(ctx context.Context, l queuedriver.LeaseRef, p queuedriv
 }
 
 // Reassign implements queuedriver.Store. It takes O(log n).
-func (s *Store) Reassign(ctx context.Context, p queuedriver.ReassignParams) (*queuedriver.Item, error) {
+func (s *Store) Reassign(ctx context.Context, p queuedriver.ReassignParams) (queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := enc(p.Now)
 	s.advance(now)
 	to, ok := s.agents[p.ToAgent]
 	if !ok {
-		return nil, queuedriver.ErrUnknownAgent
+		return queuedriver.Item{}, queuedriver.ErrUnknownAgent
 	}
 	var e *entry
 	if p.FromLeaseID != "" {
 		var err error
 		if e, err = s.lease(queuedriver.LeaseRef{Key: p.Key, LeaseID: p.FromLeaseID, Now: p.Now}); err != nil {
-			return nil, err
+			return queuedriver.Item{}, err
 		}
 	} else if e, ok = s.items[p.Key]; !ok {
-		return nil, queuedriver.ErrNotFound
+		return queuedriver.Item{}, queuedriver.ErrNotFound
 	}
 	s.detach(e)
 	if e.state == queuedriver.Claimed {
@@ -816,12 +816,12 @@ func (s *Store) Reassign(ctx context.Context, p queuedriver.ReassignParams) (*qu
 }
 
 // Get implements queuedriver.Store. It takes O(1).
-func (s *Store) Get(ctx context.Context, key string) (*queuedriver.Item, error) {
+func (s *Store) Get(ctx context.Context, key string) (queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, ok := s.items[key]
 	if !ok {
-		return nil, queuedriver.ErrNotFound
+		return queuedriver.Item{}, queuedriver.ErrNotFound
 	}
 	return e.item(), nil
 }

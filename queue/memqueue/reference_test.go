@@ -50,7 +50,7 @@ func (s *refStore) GetAgent(ctx context.Context, id string) (queuedriver.Agent, 
 }
 
 // Upsert implements queuedriver.Store.
-func (s *refStore) Upsert(ctx context.Context, p queuedriver.UpsertParams) (*queuedriver.Item, error) {
+func (s *refStore) upsertP(ctx context.Context, p queuedriver.UpsertParams) (*queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it, ok := s.items[p.Key]
@@ -90,7 +90,7 @@ func (s *refStore) heldBy(agent string, now time.Time) int {
 }
 
 // Claim implements queuedriver.Store.
-func (s *refStore) Claim(ctx context.Context, p queuedriver.ClaimParams) (*queuedriver.Item, error) {
+func (s *refStore) claimP(ctx context.Context, p queuedriver.ClaimParams) (*queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ag, ok := s.agents[p.Agent]
@@ -154,7 +154,7 @@ func (s *refStore) lease(l queuedriver.LeaseRef) (*queuedriver.Item, error) {
 }
 
 // Extend implements queuedriver.Store.
-func (s *refStore) Extend(ctx context.Context, l queuedriver.LeaseRef, expiresAt time.Time) (*queuedriver.Item, error) {
+func (s *refStore) extendP(ctx context.Context, l queuedriver.LeaseRef, expiresAt time.Time) (*queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it, err := s.lease(l)
@@ -172,7 +172,7 @@ func (s *refStore) endLease(it *queuedriver.Item, now time.Time) {
 }
 
 // Complete implements queuedriver.Store.
-func (s *refStore) Complete(ctx context.Context, l queuedriver.LeaseRef) (*queuedriver.Item, error) {
+func (s *refStore) completeP(ctx context.Context, l queuedriver.LeaseRef) (*queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it, err := s.lease(l)
@@ -186,7 +186,7 @@ func (s *refStore) Complete(ctx context.Context, l queuedriver.LeaseRef) (*queue
 }
 
 // Release implements queuedriver.Store.
-func (s *refStore) Release(ctx context.Context, l queuedriver.LeaseRef, p queuedriver.ReleaseParams) (*queuedriver.Item, error) {
+func (s *refStore) releaseP(ctx context.Context, l queuedriver.LeaseRef, p queuedriver.ReleaseParams) (*queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it, err := s.lease(l)
@@ -206,7 +206,7 @@ func (s *refStore) Release(ctx context.Context, l queuedriver.LeaseRef, p queued
 }
 
 // Reassign implements queuedriver.Store.
-func (s *refStore) Reassign(ctx context.Context, p queuedriver.ReassignParams) (*queuedriver.Item, error) {
+func (s *refStore) reassignP(ctx context.Context, p queuedriver.ReassignParams) (*queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, ok := s.agents[p.ToAgent]; !ok {
@@ -236,7 +236,7 @@ func (s *refStore) Reassign(ctx context.Context, p queuedriver.ReassignParams) (
 }
 
 // Get implements queuedriver.Store.
-func (s *refStore) Get(ctx context.Context, key string) (*queuedriver.Item, error) {
+func (s *refStore) getP(ctx context.Context, key string) (*queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it, ok := s.items[key]
@@ -293,4 +293,34 @@ func (s *refStore) Stats(ctx context.Context, now time.Time) (queuedriver.Stats,
 		}
 	}
 	return st, nil
+}
+
+// The Store methods return values; the reference works on pointers.
+func val(it *queuedriver.Item, err error) (queuedriver.Item, error) {
+	if err != nil || it == nil {
+		return queuedriver.Item{}, err
+	}
+	return *it, nil
+}
+
+func (s *refStore) Upsert(ctx context.Context, p queuedriver.UpsertParams) (queuedriver.Item, error) {
+	return val(s.upsertP(ctx, p))
+}
+func (s *refStore) Claim(ctx context.Context, p queuedriver.ClaimParams) (queuedriver.Item, error) {
+	return val(s.claimP(ctx, p))
+}
+func (s *refStore) Extend(ctx context.Context, l queuedriver.LeaseRef, expiresAt time.Time) (queuedriver.Item, error) {
+	return val(s.extendP(ctx, l, expiresAt))
+}
+func (s *refStore) Complete(ctx context.Context, l queuedriver.LeaseRef) (queuedriver.Item, error) {
+	return val(s.completeP(ctx, l))
+}
+func (s *refStore) Release(ctx context.Context, l queuedriver.LeaseRef, p queuedriver.ReleaseParams) (queuedriver.Item, error) {
+	return val(s.releaseP(ctx, l, p))
+}
+func (s *refStore) Reassign(ctx context.Context, p queuedriver.ReassignParams) (queuedriver.Item, error) {
+	return val(s.reassignP(ctx, p))
+}
+func (s *refStore) Get(ctx context.Context, key string) (queuedriver.Item, error) {
+	return val(s.getP(ctx, key))
 }

@@ -95,6 +95,10 @@ func differential(t *testing.T, seed uint64) {
 		if merr != nil {
 			return
 		}
+		if mi, ok := mv.(queuedriver.Item); ok {
+			pi := pv.(queuedriver.Item)
+			mv, pv = &mi, &pi
+		}
 		if mi, ok := mv.(*queuedriver.Item); ok {
 			require.Equal(t, normalize(mi), normalize(pv.(*queuedriver.Item)), "step %d %s", step, op)
 			return

@@ -149,8 +149,16 @@ func (s *Store) GetAgent(ctx context.Context, id string) (queuedriver.Agent, err
 // --- upsert -------------------------------------------------------------
 
 // Upsert implements queuedriver.Store.
-func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (*queuedriver.Item, error) {
-	return s.upsert(ctx, s.pool, p)
+func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (queuedriver.Item, error) {
+	return val(s.upsert(ctx, s.pool, p))
+}
+
+// val turns the internal pointer results into the Store's values.
+func val(it *queuedriver.Item, err error) (queuedriver.Item, error) {
+	if err != nil || it == nil {
+		return queuedriver.Item{}, err
+	}
+	return *it, nil
 }
 
 // UpsertTx is Upsert inside the caller's transaction: the item is created
@@ -159,11 +167,11 @@ func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (*queued
 // queue.Queue.Enqueue it is the raw store operation, so it validates only
 // what the database cannot: the key must not be empty and the score must be
 // finite.
-func (s *Store) UpsertTx(ctx context.Context, tx pgx.Tx, p queuedriver.UpsertParams) (*queuedriver.Item, error) {
+func (s *Store) UpsertTx(ctx context.Context, tx pgx.Tx, p queuedriver.UpsertParams) (queuedriver.Item, error) {
 	if tx == nil {
-		return nil, errors.New("pgqueue: upsert: tx is nil")
+		return queuedriver.Item{}, errors.New("pgqueue: upsert: tx is nil")
 	}
-	return s.upsert(ctx, tx, p)
+	return val(s.upsert(ctx, tx, p))
 }
 
 func (s *Store) upsert(ctx context.Context, q querier, p queuedriver.UpsertParams) (*queuedriver.Item, error) {
@@ -191,12 +199,12 @@ func (s *Store) upsert(ctx context.Context, q querier, p queuedriver.UpsertParam
 // and leases it. For an agent with a Capacity it runs in a transaction that
 // first locks the agent's row, so that concurrent claims for one agent never
 // exceed its capacity.
-func (s *Store) Claim(ctx context.Context, p queuedriver.ClaimParams) (*queuedriver.Item, error) {
+func (s *Store) Claim(ctx context.Context, p queuedriver.ClaimParams) (queuedriver.Item, error) {
 	items, err := s.claim(ctx, p, []string{p.LeaseID})
 	if err != nil {
-		return nil, err
+		return queuedriver.Item{}, err
 	}
-	return items[0], nil
+	return *items[0], nil
 }
 
 // ClaimBatch leases up to len(leaseIDs) items for p.Agent in one statement,
@@ -324,18 +332,18 @@ func (s *Store) leaseOp(ctx context.Context, op, key, stmt string, args ...any) 
 }
 
 // Extend implements queuedriver.Store.
-func (s *Store) Extend(ctx context.Context, l queuedriver.LeaseRef, expiresAt time.Time) (*queuedriver.Item, error) {
-	return s.leaseOp(ctx, "extend", l.Key, s.sql.extend, l.Key, l.LeaseID, l.Now, expiresAt)
+func (s *Store) Extend(ctx context.Context, l queuedriver.LeaseRef, expiresAt time.Time) (queuedriver.Item, error) {
+	return val(s.leaseOp(ctx, "extend", l.Key, s.sql.extend, l.Key, l.LeaseID, l.Now, expiresAt))
 }
 
 // Complete implements queuedriver.Store. Unless
 // Config.DisableGroupComplete is set, concurrent Completes share one
 // statement (see Config.DisableGroupComplete).
-func (s *Store) Complete(ctx context.Context, l queuedriver.LeaseRef) (*queuedriver.Item, error) {
+func (s *Store) Complete(ctx context.Context, l queuedriver.LeaseRef) (queuedriver.Item, error) {
 	if s.group {
-		return s.groupComplete(ctx, l)
+		return val(s.groupComplete(ctx, l))
 	}
-	return s.leaseOp(ctx, "complete", l.Key, s.sql.complete, l.Key, l.LeaseID, l.Now)
+	return val(s.leaseOp(ctx, "complete", l.Key, s.sql.complete, l.Key, l.LeaseID, l.Now))
 }
 
 // CompleteBatch completes every lease in refs in one statement. It returns
@@ -379,12 +387,16 @@ func (s *Store) CompleteBatch(ctx context.Context, refs []queuedriver.LeaseRef) 
 }
 
 // Release implements queuedriver.Store.
-func (s *Store) Release(ctx context.Context, l queuedriver.LeaseRef, p queuedriver.ReleaseParams) (*queuedriver.Item, error) {
-	return s.leaseOp(ctx, "release", l.Key, s.sql.release, l.Key, l.LeaseID, l.Now, ts(p.Until), p.Team, s.notify, s.channel)
+func (s *Store) Release(ctx context.Context, l queuedriver.LeaseRef, p queuedriver.ReleaseParams) (queuedriver.Item, error) {
+	return val(s.leaseOp(ctx, "release", l.Key, s.sql.release, l.Key, l.LeaseID, l.Now, ts(p.Until), p.Team, s.notify, s.channel))
 }
 
 // Reassign implements queuedriver.Store.
-func (s *Store) Reassign(ctx context.Context, p queuedriver.ReassignParams) (*queuedriver.Item, error) {
+func (s *Store) Reassign(ctx context.Context, p queuedriver.ReassignParams) (queuedriver.Item, error) {
+	return val(s.reassign(ctx, p))
+}
+
+func (s *Store) reassign(ctx context.Context, p queuedriver.ReassignParams) (*queuedriver.Item, error) {
 	op := "reassign " + p.Key + " to " + p.ToAgent
 	var known bool
 	var key *string
@@ -425,12 +437,12 @@ func (s *Store) ReleaseAgent(ctx context.Context, agent string, now time.Time) (
 // --- reads --------------------------------------------------------------
 
 // Get implements queuedriver.Store.
-func (s *Store) Get(ctx context.Context, key string) (*queuedriver.Item, error) {
+func (s *Store) Get(ctx context.Context, key string) (queuedriver.Item, error) {
 	it, err := scanItem(s.pool.QueryRow(ctx, s.sql.get, key))
 	if err != nil {
-		return nil, mapErr("get "+key, err)
+		return queuedriver.Item{}, mapErr("get "+key, err)
 	}
-	return it, nil
+	return *it, nil
 }
 
 // Count implements queuedriver.Store.

@@ -320,28 +320,32 @@ type Store interface {
 	// GetAgent returns an agent, or ErrUnknownAgent.
 	GetAgent(ctx context.Context, id string) (Agent, error)
 
+	// Items are returned by value: the caller owns the copy (its Skills
+	// and Payload too), and a store that holds millions of items need not
+	// allocate one per call. On error the Item is the zero value.
+	//
 	// Upsert records a customer message: a new or Done item becomes
 	// Waiting with EnqueuedAt = Now and Unanswered = 1; a Waiting or
 	// Snoozed item is updated (score, deadline, rank), becomes Waiting and
 	// keeps its EnqueuedAt; a Claimed item is updated and stays with its
 	// holder. Unanswered and Version increase in every case.
-	Upsert(ctx context.Context, p UpsertParams) (*Item, error)
+	Upsert(ctx context.Context, p UpsertParams) (Item, error)
 	// Claim leases the highest-ranked claimable item that matches the
 	// filter and affinity, or returns ErrNoItem. It returns
 	// ErrUnknownAgent for an unregistered agent and ErrAtCapacity when the
 	// agent holds Capacity unexpired leases.
-	Claim(ctx context.Context, p ClaimParams) (*Item, error)
+	Claim(ctx context.Context, p ClaimParams) (Item, error)
 	// Extend moves the lease's expiry to expiresAt.
-	Extend(ctx context.Context, l LeaseRef, expiresAt time.Time) (*Item, error)
+	Extend(ctx context.Context, l LeaseRef, expiresAt time.Time) (Item, error)
 	// Complete ends the lease and marks the item Done with Unanswered = 0.
-	Complete(ctx context.Context, l LeaseRef) (*Item, error)
+	Complete(ctx context.Context, l LeaseRef) (Item, error)
 	// Release ends the lease and puts the item back (Waiting, or Snoozed
 	// until p.Until).
-	Release(ctx context.Context, l LeaseRef, p ReleaseParams) (*Item, error)
+	Release(ctx context.Context, l LeaseRef, p ReleaseParams) (Item, error)
 	// Reassign gives the item to another agent under a new lease.
-	Reassign(ctx context.Context, p ReassignParams) (*Item, error)
+	Reassign(ctx context.Context, p ReassignParams) (Item, error)
 	// Get returns a copy of the item, or ErrNotFound.
-	Get(ctx context.Context, key string) (*Item, error)
+	Get(ctx context.Context, key string) (Item, error)
 	// ReleaseAgent puts back every item leased by the agent and returns
 	// their keys.
 	ReleaseAgent(ctx context.Context, agent string, now time.Time) ([]string, error)

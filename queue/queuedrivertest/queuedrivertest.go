@@ -96,11 +96,15 @@ func up(t *testing.T, s queuedriver.Store, p queuedriver.UpsertParams) *queuedri
 	p.Weights = W
 	it, err := s.Upsert(ctx, p)
 	require.NoError(t, err)
-	return it
+	return &it
 }
 
 func claim(s queuedriver.Store, agent string, f queuedriver.Filter, now time.Time, lease string) (*queuedriver.Item, error) {
-	return s.Claim(ctx, queuedriver.ClaimParams{Agent: agent, Filter: f, LeaseID: lease, ExpiresAt: now.Add(5 * time.Minute), AffinityWindow: 30 * time.Minute, Now: now})
+	it, err := s.Claim(ctx, queuedriver.ClaimParams{Agent: agent, Filter: f, LeaseID: lease, ExpiresAt: now.Add(5 * time.Minute), AffinityWindow: 30 * time.Minute, Now: now})
+	if err != nil {
+		return nil, err
+	}
+	return &it, nil
 }
 
 func mustClaim(t *testing.T, s queuedriver.Store, agent string, f queuedriver.Filter, now time.Time, lease string) *queuedriver.Item {
@@ -463,13 +467,13 @@ func testReassign(t *testing.T, s queuedriver.Store) {
 	require.Equal(t, "a", st.Holder)
 	require.Equal(t, "b", st.LastAgent)
 	require.Equal(t, 3, st.Claims)
-	_, err = s.Extend(ctx, ref(tr, now.Add(2*time.Second)), now.Add(time.Hour))
+	_, err = s.Extend(ctx, ref(&tr, now.Add(2*time.Second)), now.Add(time.Hour))
 	require.ErrorIs(t, err, queuedriver.ErrLeaseLost)
 	stats, err := s.Stats(ctx, now.Add(2*time.Second))
 	require.NoError(t, err)
 	require.Equal(t, map[string]int{"a": 1}, stats.ClaimsByAgent)
 	// The stolen lease works.
-	_, err = s.Complete(ctx, ref(st, now.Add(3*time.Second)))
+	_, err = s.Complete(ctx, ref(&st, now.Add(3*time.Second)))
 	require.NoError(t, err)
 }
 
