@@ -44,6 +44,10 @@ func TestConcurrentDesk(t *testing.T) {
 				return
 			default:
 			}
+			// 100ms of desk time per real millisecond: fast enough for
+			// acknowledgements and expiries to race the agents, slow
+			// enough that a lease usually outlives a reply and resolve.
+			time.Sleep(time.Millisecond)
 			d.Clock.Advance(100 * time.Millisecond)
 			if err := d.Tick(ctx); err != nil {
 				t.Error(err)
