@@ -17,8 +17,12 @@ import (
 // method holds one mutex for its whole (short) run.
 type Store struct {
 	mu     sync.Mutex
-	items  map[string]*entry
+	index  keyIndex // every item by key
 	agents map[string]*agentState
+	// held indexes the Claimed items (live or expired leases) by key: lease
+	// operations look an item up in this small map, which stays in cache,
+	// rather than in items, which at a million keys does not.
+	held map[string]*entry
 
 	// groups partition the claimable items by (channel, team); each keeps
 	// a 4-ary heap ordered best first.
@@ -42,9 +46,11 @@ type Store struct {
 
 	// Entries and their keys are carved out of chunks, since they are never
 	// freed (Done items stay): a million items are then a few hundred heap
-	// objects for the garbage collector instead of two million.
-	entries []entry
-	keys    []byte
+	// objects for the garbage collector instead of two million. Entry
+	// number i is chunks[i/entryChunk][i%entryChunk].
+	chunks []*[entryChunk]entry
+	count  uint32
+	keys   []byte
 }
 
 const (
@@ -52,16 +58,22 @@ const (
 	keyChunk   = 64 << 10
 )
 
-// newEntry returns a fresh entry for key, with a copy of key.
+// newEntry returns a fresh entry for key, with a copy of key, and indexes
+// it.
 func (s *Store) newEntry(key string) *entry {
-	if len(s.entries) == cap(s.entries) {
-		s.entries = make([]entry, 0, entryChunk)
+	id := s.count
+	if id%entryChunk == 0 {
+		s.chunks = append(s.chunks, new([entryChunk]entry))
 	}
-	s.entries = s.entries[:len(s.entries)+1]
-	e := &s.entries[len(s.entries)-1]
+	s.count++
+	e := s.entryAt(id)
 	*e = entry{key: s.copyKey(key), pos: -1, heldPos: -1, deadline: noTime, until: noTime, lastHeldAt: noTime}
+	s.insert(e.key, id)
 	return e
 }
+
+// entryAt returns entry number id.
+func (s *Store) entryAt(id uint32) *entry { return &s.chunks[id/entryChunk][id%entryChunk] }
 
 // copyKey copies key into the key chunk. The bytes are never written again,
 // so the string may share them.
@@ -105,8 +117,9 @@ var _ queuedriver.Store = (*Store)(nil)
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		items:     map[string]*entry{},
+		index:     newKeyIndex(),
 		agents:    map[string]*agentState{},
+		held:      map[string]*entry{},
 		groups:    map[groupKey]*group{},
 		byChannel: map[string][]*group{},
 		byTeam:    map[string][]*group{},
@@ -502,6 +515,7 @@ func (s *Store) hold(a *agentState, e *entry) {
 	e.holder = a
 	e.heldPos = int32(len(a.held))
 	a.held = append(a.held, e)
+	s.held[e.key] = e
 }
 
 func (s *Store) unhold(e *entry) {
@@ -517,6 +531,7 @@ func (s *Store) unhold(e *entry) {
 	a.held[last] = nil
 	a.held = a.held[:last]
 	e.holder, e.heldPos = nil, -1
+	delete(s.held, e.key)
 }
 
 // ---- Store methods ----------------------------------------------------
@@ -550,10 +565,9 @@ func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (queuedr
 	defer s.mu.Unlock()
 	now := enc(p.Now)
 	s.advance(now)
-	e, ok := s.items[p.Key]
-	if !ok {
+	e := s.find(p.Key)
+	if e == nil {
 		e = s.newEntry(p.Key)
-		s.items[p.Key] = e
 	} else {
 		s.detach(e)
 	}
@@ -711,7 +725,7 @@ func (s *Store) takes(e *entry, p *queuedriver.ClaimParams, now int64) bool {
 
 // lease returns the item if l is its current, unexpired lease.
 func (s *Store) lease(l queuedriver.LeaseRef) (*entry, error) {
-	e, ok := s.items[l.Key]
+	e, ok := s.held[l.Key]
 	if !ok || e.state != queuedriver.Claimed || e.leaseID != l.LeaseID || enc(l.Now) >= e.until {
 		return nil, queuedriver.ErrLeaseLost
 	}
@@ -799,7 +813,7 @@ func (s *Store) Reassign(ctx context.Context, p queuedriver.ReassignParams) (que
 		if e, err = s.lease(queuedriver.LeaseRef{Key: p.Key, LeaseID: p.FromLeaseID, Now: p.Now}); err != nil {
 			return queuedriver.Item{}, err
 		}
-	} else if e, ok = s.items[p.Key]; !ok {
+	} else if e = s.find(p.Key); e == nil {
 		return queuedriver.Item{}, queuedriver.ErrNotFound
 	}
 	s.detach(e)
@@ -819,8 +833,8 @@ func (s *Store) Reassign(ctx context.Context, p queuedriver.ReassignParams) (que
 func (s *Store) Get(ctx context.Context, key string) (queuedriver.Item, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	e, ok := s.items[key]
-	if !ok {
+	e := s.find(key)
+	if e == nil {
 		return queuedriver.Item{}, queuedriver.ErrNotFound
 	}
 	return e.item(), nil
