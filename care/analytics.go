@@ -12,8 +12,10 @@ import "github.com/socialcare/socialcare/analytics"
 //	}
 //
 // ok is false for the kinds analytics does not count (routing, guards,
-// listening, wait times, ...). Arrived, Acknowledged, FirstResponse,
-// Replied and Resolved map one to one.
+// listening, wait times, SLA warnings and breaches, ...). Arrived,
+// Acknowledged, FirstResponse, Replied and Resolved map one to one.
+// Analytics measures SLA attainment from those; for the desk's own
+// measurements in business time, see Desk.Attainment.
 func (e Event) Analytics() (ae analytics.Event, ok bool) {
 	var k analytics.Kind
 	switch e.Kind {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialcare/socialcare/care"
+	"github.com/socialcare/socialcare/care/caretest"
 	"github.com/socialcare/socialcare/channel"
 	"github.com/socialcare/socialcare/queue"
 )
@@ -124,4 +125,101 @@ func withAccount(m channel.Message) channel.Message {
 	m.Account = "brand"
 	m.ReceivedAt = time.Time{}
 	return m
+}
+
+// TestConcurrentSLAAlerts races ingests, replies and resolutions against a
+// ticker that moves the virtual clock a minute per tick, so that SLA
+// warnings and breaches fire while conversations change (run with -race):
+// each alert fires at most once, and once every conversation is resolved
+// nothing fires, however far the clock goes.
+func TestConcurrentSLAAlerts(t *testing.T) {
+	t.Parallel()
+	const n = 40
+	var mu sync.Mutex
+	type alert struct {
+		key, target, kind string
+		fraction          float64
+		cycle             uint32
+	}
+	seen := map[alert]int{}
+	d := caretest.NewDeskWith(t, &care.Config{Acknowledgement: care.AckConfig{Disabled: true}, OnEvent: func(e care.Event) {
+		if e.Kind == care.SLAWarning || e.Kind == care.SLABreach {
+			mu.Lock()
+			seen[alert{e.Key, string(e.SLA.Target), e.Kind.String(), e.SLA.Fraction, e.SLA.Cycle}]++
+			mu.Unlock()
+		}
+	}}, &caretest.Options{LeaseTTL: 1000 * time.Hour})
+	agents := []care.Agent{{ID: "a1", Name: "Ann One"}, {ID: "a2", Name: "Bo Two"}}
+	for _, a := range agents {
+		require.NoError(t, d.AddAgent(ctx, a))
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range n {
+			if _, err := d.Ingest(ctx, withAccount(xmsg(fmt.Sprintf("m%d", i), fmt.Sprintf("c%d", i), "where is my bag?"))); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	stop := make(chan struct{})
+	var ticks sync.WaitGroup
+	ticks.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			time.Sleep(100 * time.Microsecond)
+			d.Clock.Advance(time.Minute)
+			if err := d.Tick(ctx); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	var resolved atomic.Int64
+	for _, a := range agents {
+		wg.Go(func() {
+			for resolved.Load() < n {
+				as, err := d.TryNext(ctx, a.ID, queue.Filter{})
+				if errors.Is(err, queue.ErrNoItem) {
+					time.Sleep(100 * time.Microsecond)
+					continue
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				time.Sleep(time.Millisecond) // tens of virtual minutes: timers run out meanwhile
+				if _, err := d.ReplyWith(ctx, as, "On its way.", care.ReplyOptions{Confirm: true}); err != nil {
+					t.Error(err)
+					return
+				}
+				time.Sleep(time.Millisecond)
+				if err := d.Resolve(ctx, as); err != nil {
+					t.Error(err)
+					return
+				}
+				resolved.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	ticks.Wait()
+	mu.Lock()
+	before := len(seen)
+	mu.Unlock()
+	d.Clock.Advance(72 * time.Hour)
+	require.NoError(t, d.Tick(ctx))
+	mu.Lock()
+	require.Equal(t, before, len(seen), "every conversation is resolved: nothing more fires")
+	defer mu.Unlock()
+	require.NotEmpty(t, seen, "the ticker outran the agents: some alerts fired")
+	t.Logf("%d distinct SLA alerts", len(seen))
+	for a, c := range seen {
+		require.Equal(t, 1, c, "fired once: %+v", a)
+	}
 }

@@ -111,6 +111,11 @@ type Config struct {
 	OnError func(error)
 	// TickInterval is how often Run calls Tick. Defaults to 30 seconds.
 	TickInterval time.Duration
+	// SLAWarnings configures the SLA warnings Tick emits as SLAWarning
+	// events before a target's deadline (breaches are always emitted, as
+	// SLABreach). Defaults to nil: sla's defaults, warnings at 75% and 90%
+	// of each target's business time.
+	SLAWarnings *sla.TrackerConfig
 }
 
 // AckConfig configures the automatic acknowledgement. The zero value
@@ -274,6 +279,12 @@ type Conversation struct {
 	Handoff *HandoffRecord
 	// FirstResponded reports that an agent has replied in this cycle.
 	FirstResponded bool
+	// CycleStart is the index in Transcript of the customer turn that
+	// opened the current cycle. The desk rebuilds the cycle's SLA clock
+	// from Policy, Since and the turns from CycleStart on (see Restore); a
+	// positive CycleStart means the cycle reopened a resolved
+	// conversation.
+	CycleStart int
 }
 
 // Last returns the newest customer message.
@@ -351,8 +362,10 @@ type Desk struct {
 	resolved    []served
 	lastPublish time.Time
 	deskAgentOK bool
+	clocks      map[string]*slaClock // open cycles' SLA clocks, by key
 
-	att sla.Attainment
+	att     sla.Attainment
+	tracker *sla.Tracker[string] // the clocks' timers; Track and Untrack under mu
 }
 
 type served struct {
@@ -454,6 +467,10 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 	case "-":
 		c.DefaultSignature = ""
 	}
+	tracker, err := sla.NewTracker[string](c.SLAWarnings)
+	if err != nil {
+		return nil, fmt.Errorf("%w: SLAWarnings: %w", ErrInvalid, err)
+	}
 	var tc ToneConfig
 	if c.Tone != nil {
 		tc = *c.Tone
@@ -466,6 +483,7 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 		sigs: map[channel.Kind]string{}, defSig: c.DefaultSignature,
 		channels: map[string]*channel.Channel{}, agents: map[string]Agent{},
 		convs: map[string]*Conversation{}, seen: map[string]bool{},
+		clocks: map[string]*slaClock{}, tracker: tracker,
 	}
 	for k, v := range c.Signatures {
 		d.sigs[k] = v
@@ -478,7 +496,11 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 
 // Restore loads the conversations saved in the store into the desk, after
 // a restart. Call it once, before ingesting; conversations the desk already
-// holds are kept.
+// holds are kept. The SLA clock of each open conversation is rebuilt from
+// its saved Policy, Since and transcript (see Conversation.CycleStart), and
+// tracked again: warnings and breaches that came due while no desk was
+// running, or that a previous desk had already emitted, are emitted by the
+// next Tick.
 func (d *Desk) Restore(ctx context.Context) error {
 	cs, err := d.store.Conversations(ctx)
 	if err != nil {
@@ -486,6 +508,7 @@ func (d *Desk) Restore(ctx context.Context) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	var errs []error
 	for _, c := range cs {
 		if _, ok := d.convs[c.Key]; ok {
 			continue
@@ -495,8 +518,11 @@ func (d *Desk) Restore(ctx context.Context) error {
 		for _, m := range c.Messages {
 			d.seen[string(m.Channel)+":"+m.ID] = true
 		}
+		if err := d.resetClock(&cp); err != nil {
+			errs = append(errs, fmt.Errorf("care: restore %s: %w", c.Key, err))
+		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func normHandle(h string) string { return strings.ToLower(strings.TrimPrefix(h, "@")) }
@@ -569,7 +595,9 @@ func (d *Desk) Sink() channel.Sink {
 // conversation with the loop's team. A message already ingested (same
 // channel and ID) is reported as a Duplicate and changes nothing. A later
 // message that routes to a non-default loop moves a conversation out of
-// the default loop.
+// the default loop. The message is reported to the conversation's SLA
+// clock (see the package documentation); if the SLA tracker refuses its
+// timers, Ingest returns the Intake with the error: the message was taken.
 func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	if m.ID == "" || m.Channel == "" || m.ConversationID == "" {
 		return nil, fmt.Errorf("%w: message needs ID, Channel and ConversationID (got %q, %q, %q)", ErrInvalid, m.ID, m.Channel, m.ConversationID)
@@ -618,7 +646,9 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 		return e
 	}
 	routed := false
-	if c.Since.IsZero() { // a new cycle
+	newCycle, prevPolicy := c.Since.IsZero(), c.Policy
+	if newCycle {
+		c.CycleStart = len(c.Transcript)
 		c.Since = m.ReceivedAt
 		c.Policy = d.policies.Match(string(m.Channel))
 		c.Score = score
@@ -650,7 +680,15 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 		c.Deadlines = p.Deadlines(c.Since)
 	}
 	c.Messages = append(c.Messages, m)
-	c.Transcript = append(c.Transcript, Turn{Role: Customer, ID: m.ID, Text: m.Text, Visibility: m.Visibility, At: m.ReceivedAt})
+	turn := Turn{Role: Customer, ID: m.ID, Text: m.Text, Visibility: m.Visibility, At: m.ReceivedAt}
+	c.Transcript = append(c.Transcript, turn)
+	var clockErr error
+	if st := d.clocks[key]; st != nil && !newCycle && samePolicy(prevPolicy, c.Policy) {
+		st.feed(turn)
+		clockErr = d.track(key, st)
+	} else { // a new cycle, or a new policy for this one: start its clock afresh
+		clockErr = d.resetClock(c)
+	}
 	c.PublicPII = append(c.PublicPII, pii...)
 	d.seen[string(m.Channel)+":"+m.ID] = true
 	entry := queue.Entry{Key: key, Channel: string(m.Channel), Team: c.Team, Language: m.Language, Score: c.Score.Value, Deadline: c.nextDeadline()}
@@ -678,6 +716,9 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 		return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
 	}
 	d.emit(evs...)
+	if clockErr != nil {
+		return in, fmt.Errorf("care: ingest %s: taken, but %w", m.ID, clockErr)
+	}
 	return in, nil
 }
 
@@ -842,7 +883,11 @@ func (d *Desk) Reply(ctx context.Context, a *Assignment, text string) (*Sent, er
 //     note; the customer is asked privately, once, to delete such a post.
 //     If the channel cannot send privately, the reply is blocked.
 //
-// The first reply of a cycle records the acknowledgement time.
+// The reply is reported to the conversation's SLA clock (a human's reply
+// is a response; a bot's, like the desk's own acknowledgement, only
+// acknowledges), which records the targets it met or missed (acknowledge,
+// first response, next response) in business time; the first reply of a
+// cycle also records the acknowledgement time (AcknowledgedAt).
 func (d *Desk) ReplyWith(ctx context.Context, a *Assignment, text string, opts ReplyOptions) (*Sent, error) {
 	if a == nil || a.lease == nil {
 		return nil, fmt.Errorf("%w: nil assignment", ErrInvalid)
@@ -1028,10 +1073,19 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 	if askDelete {
 		c.DeleteRequested = true
 	}
+	var clockErr error
+	if st := d.clocks[key]; st != nil {
+		for _, t := range turns {
+			for _, m := range st.feed(t) {
+				m.Channel, m.Agent = string(c.Channel), agent.ID
+				d.att.Record(m)
+			}
+		}
+		clockErr = d.track(key, st)
+	}
 	if c.AcknowledgedAt.IsZero() && !c.Since.IsZero() {
 		c.AcknowledgedAt = now
 		c.AutoAcknowledged = role == DeskRole
-		d.att.Record(sla.Measurement{Policy: c.Policy.Name, Channel: string(c.Channel), Agent: agent.ID, Target: sla.TargetAcknowledge, Elapsed: now.Sub(c.Since), Allowed: c.Policy.Acknowledge})
 		evs = append(evs, ev(Acknowledged))
 	}
 	if role != DeskRole {
@@ -1049,6 +1103,9 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 		return s, fmt.Errorf("care: reply to %s: sent, but the store failed: %w", key, err)
 	}
 	d.emit(evs...)
+	if clockErr != nil {
+		return s, fmt.Errorf("care: reply to %s: sent, but %w", key, clockErr)
+	}
 	return s, nil
 }
 
@@ -1070,9 +1127,11 @@ func (d *Desk) sign(kind channel.Kind, a Agent, text string) string {
 	return text + strings.NewReplacer("{initials}", a.Initials, "{name}", a.Name, "{first}", first).Replace(f)
 }
 
-// Resolve closes the conversation: the queue item is completed and the
-// resolution time recorded. A new customer message starts a new cycle,
-// routed afresh.
+// Resolve closes the conversation: the queue item is completed, the
+// resolution time recorded (in the policy's business time) and the
+// conversation's SLA timers stop, so that Tick emits no SLA event for it.
+// A new customer message starts a new cycle, routed afresh, which reopens
+// its SLA clock (see Conversation.CycleStart).
 func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 	if a == nil || a.lease == nil {
 		return fmt.Errorf("%w: nil assignment", ErrInvalid)
@@ -1087,9 +1146,17 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 		d.mu.Unlock()
 		return fmt.Errorf("%w: %s", ErrUnknownConversation, a.Conversation.Key)
 	}
-	if !c.Since.IsZero() {
-		d.att.Record(sla.Measurement{Policy: c.Policy.Name, Channel: string(c.Channel), Agent: a.Agent.ID, Target: sla.TargetResolve, Elapsed: now.Sub(c.Since), Allowed: c.Policy.Resolve})
+	if st := d.clocks[c.Key]; st != nil {
+		ms, err := st.clock.Resolve(st.instant(now))
+		if err == nil { // an open cycle's clock is never resolved
+			for _, m := range ms {
+				m.Channel, m.Agent = string(c.Channel), a.Agent.ID
+				d.att.Record(m)
+			}
+		}
+		delete(d.clocks, c.Key)
 	}
+	d.tracker.Untrack(c.Key) // no SLA event after the resolution
 	e := Event{Kind: Resolved, At: now, Key: c.Key, Channel: string(c.Channel), Agent: a.Agent.ID, Team: c.Team}
 	if c.Routing != nil {
 		e.Loop = c.Routing.Loop.Name
@@ -1118,7 +1185,13 @@ func (d *Desk) Conversation(key string) (Conversation, bool) {
 }
 
 // Attainment summarises the SLA attainment so far, for the measurements
-// keep accepts (nil keeps all).
+// keep accepts (nil keeps all). The measurements are those of the
+// conversations' SLA clocks, in their policies' business time:
+// acknowledge, first response and next response when a reply meets them,
+// resolve at Resolve (a target that stops unmet by a reply, e.g. a
+// conversation resolved without one, is not measured; its SLABreach event
+// reports it). Channel and Agent (the replying or resolving agent, "" for
+// the desk's automatic acknowledgement) are set for GroupBy-style filters.
 func (d *Desk) Attainment(keep func(sla.Measurement) bool) []sla.Summary {
 	return d.att.Summarize(keep)
 }

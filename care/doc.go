@@ -10,10 +10,10 @@
 // one queue item per conversation, with the loop's team. Agents take the
 // most urgent conversation they may handle with Next; Reply sends the
 // agent's answer through the conversation's own channel, after the reply
-// guards; Resolve closes it. The desk records acknowledgement and
-// resolution times against the SLA, which Attainment summarises, and
-// reports everything that happens as Events (Config.OnEvent) that a host
-// feeds to analytics.
+// guards; Resolve closes it. The desk measures every SLA target against
+// the conversation's policy, in the policy's business hours (see "SLA
+// clocks"), which Attainment summarises, and reports everything that
+// happens as Events (Config.OnEvent) that a host feeds to analytics.
 //
 // # Feedback loops
 //
@@ -34,6 +34,29 @@
 // channel and language; a conversation is acknowledged at most once (the
 // Store marks it atomically, so two desks sharing a store cannot both send
 // it); ad comments are skipped unless AckConfig.AdComments.
+//
+// # SLA clocks
+//
+// Each open conversation has an sla.Clock for its policy (the first of
+// Config.Policies that matches its channel, with its feedback loop's own
+// deadlines), started by the message that opened the cycle. The desk feeds
+// it what happens: customer messages; the automatic acknowledgement and
+// bots' replies, which acknowledge; human agents' replies, which are
+// responses (the first response, then a next response to each customer
+// message that follows one); the resolution; a new message after the
+// resolution, which reopens it (a new resolve and next-response cycle;
+// acknowledge and first response run once). Attainment records what the
+// clock measures, in the policy's business time: a message at 16:50
+// answered at 09:10 the next working day took 20 minutes. A re-routing that
+// changes the policy rebuilds the clock under the new one.
+//
+// An sla.Tracker holds the running timers of every open conversation; each
+// Tick emits an SLAWarning event when a share of a target's business time
+// has passed (Config.SLAWarnings: 75% and 90% by default) and an SLABreach
+// when its deadline passes, each once per target cycle and never after the
+// resolution. Event.SLA says which target, when it is due and when the
+// alert came due. A Tick costs O(log n) per alert and nothing per open
+// conversation.
 //
 // # Reply guards
 //
@@ -79,6 +102,13 @@
 // current time; Run calls it on a real ticker. What must survive a restart
 // — conversations, acknowledgements sent, follow-ups — goes through a Store
 // (MemStore by default); Restore reloads conversations after a restart.
+// SLA clocks are not stored: a clock is a pure function of the
+// conversation's Policy, Since and the transcript of its cycle
+// (Conversation.CycleStart), all of which are, so Restore rebuilds each
+// open conversation's clock from them. The tracker's record of the alerts
+// already emitted is not kept: after a restart, warnings and breaches still
+// due are emitted again by the next Tick (at least once), and two desks
+// sharing a store each emit their own.
 // Package caretest builds a desk on in-memory fakes and a virtual clock for
 // tests.
 package care

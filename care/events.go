@@ -50,11 +50,20 @@ const (
 	FollowUpSent
 	// WaitPublished: the expected wait times were published.
 	WaitPublished
+	// SLAWarning: a share of the business time of one of an open
+	// conversation's SLA targets has passed (SLA: the target, the share,
+	// the deadline; Config.SLAWarnings sets the shares). Emitted by Tick,
+	// once per target cycle and share.
+	SLAWarning
+	// SLABreach: an open conversation's SLA target passed its deadline
+	// unmet (SLA). Emitted by Tick, once per target cycle; never after the
+	// conversation is resolved.
+	SLABreach
 )
 
 var kindNames = [...]string{"", "arrived", "acknowledged", "first_response", "replied", "resolved", "routed", "escalated",
 	"handoff", "mention_caught", "spike", "moved_private", "delete_requested", "flagged", "blocked", "follow_up_due",
-	"follow_up_sent", "wait_published"}
+	"follow_up_sent", "wait_published", "sla_warning", "sla_breach"}
 
 // String returns the kind's name in lower case, e.g. "first_response".
 func (k EventKind) String() string {
@@ -91,4 +100,6 @@ type Event struct {
 	Spike *TopicSpike
 	// Waits is set on WaitPublished.
 	Waits []WaitEstimate
+	// SLA is set on SLAWarning and SLABreach.
+	SLA *SLAAlert
 }

@@ -140,6 +140,10 @@ func (d *Desk) WaitTimes(ctx context.Context) ([]WaitEstimate, error) {
 //     agent holds or has answered, once AckConfig.Delay has passed (never
 //     twice: the store marks it first; never on ad comments unless
 //     AckConfig.AdComments);
+//   - an SLAWarning or SLABreach event for each warning and breach of an
+//     open conversation's SLA targets that came due (after the
+//     acknowledgements, so that one sent in this Tick stops its timer
+//     first), each once per target cycle;
 //   - escalation of conversations whose loop's resolution deadline has
 //     passed, one step of the chain at a time, moving a waiting
 //     conversation to the step's team;
@@ -150,7 +154,9 @@ func (d *Desk) WaitTimes(ctx context.Context) ([]WaitEstimate, error) {
 // Call it from a timer (Run does) or from a test with a virtual clock.
 func (d *Desk) Tick(ctx context.Context) error {
 	var errs []error
-	errs = append(errs, d.acknowledge(ctx), d.escalate(ctx), d.followUps(ctx), d.publishWaits(ctx))
+	errs = append(errs, d.acknowledge(ctx))
+	d.slaAlerts()
+	errs = append(errs, d.escalate(ctx), d.followUps(ctx), d.publishWaits(ctx))
 	return errors.Join(errs...)
 }
 
