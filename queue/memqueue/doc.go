@@ -6,16 +6,24 @@
 //
 // # Structure and cost
 //
-// Claimable items are partitioned by (channel, team) into groups, each a
-// 4-ary heap of 16-byte slots (rank and position inline, so a sift reads
-// no entry) ordered by (Rank descending, EnqueuedAt, Key). Claimed and
+// Items are found by key through a compact open-addressing index of 8-byte
+// slots, at most half full (16 MiB at a million keys, where a Go map of
+// strings takes about 40 bytes a key and misses the cache twice per
+// lookup); Claimed items are also indexed in a small map, so that lease
+// operations stay in cache. Claimable items are partitioned by (channel,
+// team) into groups, each a 4-ary heap of 16-byte slots (the rank and the
+// entry's number; positions live in a separate array, so a sift reads and
+// writes no entry) ordered by (Rank descending, EnqueuedAt, Key). Claimed and
 // Snoozed items sit in one timer heap ordered by lease expiry or snooze end;
 // every call first moves the timers due at its Now into their group (each
 // such move is O(log n), paid once per expiry). Each agent keeps the list of
 // items it holds, so capacity checks and ReleaseAgent never scan the queue.
 // With n items and g groups:
 //
-//   - Upsert, Extend, Complete, Release, Reassign: O(log n).
+//   - Upsert, Extend, Complete, Release, Reassign: O(log n). An Upsert of a
+//     new key that fills the index to half doubles it: that call moves
+//     every index slot once (a sequential pass; no key is hashed again),
+//     so the cost is O(log n) amortized.
 //   - Get, GetAgent, PutAgent: O(1).
 //   - Claim: O(c + h + k log k + log n), where c is the number of groups
 //     the filter's channels and teams select (a Filter naming both channels
@@ -35,10 +43,11 @@
 // An item is kept in a compact entry of 184 bytes (times as Unix
 // nanoseconds, channel and team shared by the group, skill lists interned,
 // agents as pointers), carved with its key out of chunks so that a million
-// items are a few thousand objects for the garbage collector, plus its map
-// slot and a 16-byte heap slot. BenchmarkMemoryPerItem reports the bytes
-// per waiting item at one million items (about 285 on amd64);
-// TestMemoryPerItem checks the 300-byte budget at 200,000. Completed (Done)
+// items are a few thousand objects for the garbage collector, plus 16 to
+// 32 bytes of index, a 16-byte heap slot and a 4-byte position.
+// BenchmarkMemoryPerItem reports the bytes per waiting item at one million
+// items (235 on amd64); TestMemoryPerItem checks the 300-byte budget at
+// 200,000. A Store holds at most 2³²−2 items. Completed (Done)
 // items are kept, so that a new message re-opens them with their history;
 // the store never frees an item. Operations return items by value, so a
 // claim cycle (enqueue, claim, complete) allocates nothing.

@@ -1,8 +1,12 @@
 package memqueue
 
 import (
+	"errors"
 	"strconv"
 	"testing"
+	"time"
+
+	"github.com/socialcare/socialcare/queue/queuedriver"
 )
 
 // TestKeyIndex fills the index through many doublings and checks that every
@@ -49,5 +53,52 @@ func TestKeyIndexEmptyKey(t *testing.T) {
 	e := s.newEntry("")
 	if got := s.find(""); got != e {
 		t.Fatalf("find(\"\") = %v, want the entry", got)
+	}
+}
+
+// TestSharedLeaseID checks that lease operations stay exact when callers
+// give two items the same lease id (the held map then indexes only one of
+// them; the other is found through the key index).
+func TestSharedLeaseID(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := New()
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for _, a := range []string{"ana", "ben"} {
+		if err := s.PutAgent(ctx, queuedriver.Agent{ID: a, Online: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, k := range []string{"k1", "k2"} {
+		if _, err := s.Upsert(ctx, queuedriver.UpsertParams{Key: k, Channel: "x", Score: 1, Now: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var keys []string
+	for _, a := range []string{"ana", "ben"} {
+		it, err := s.Claim(ctx, queuedriver.ClaimParams{Agent: a, LeaseID: "same", ExpiresAt: now.Add(time.Minute), Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, it.Key)
+	}
+	// A wrong key with the shared id is refused, whichever item the map holds.
+	if _, err := s.Extend(ctx, queuedriver.LeaseRef{Key: "k3", LeaseID: "same", Now: now}, now.Add(time.Hour)); !errors.Is(err, queuedriver.ErrLeaseLost) {
+		t.Fatalf("Extend(k3) = %v, want ErrLeaseLost", err)
+	}
+	for _, k := range []string{keys[1], keys[0]} {
+		it, err := s.Complete(ctx, queuedriver.LeaseRef{Key: k, LeaseID: "same", Now: now})
+		if err != nil {
+			t.Fatalf("Complete(%s): %v", k, err)
+		}
+		if it.Key != k || it.State != queuedriver.Done {
+			t.Fatalf("Complete(%s) = %s %v, want that item done", k, it.Key, it.State)
+		}
+		if _, err := s.Complete(ctx, queuedriver.LeaseRef{Key: k, LeaseID: "same", Now: now}); !errors.Is(err, queuedriver.ErrLeaseLost) {
+			t.Fatalf("second Complete(%s) = %v, want ErrLeaseLost", k, err)
+		}
+	}
+	if len(s.held) != 0 {
+		t.Fatalf("held map keeps %d entries after every lease ended", len(s.held))
 	}
 }

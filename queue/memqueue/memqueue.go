@@ -2,6 +2,7 @@ package memqueue
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -51,12 +52,21 @@ type Store struct {
 	chunks []*[entryChunk]entry
 	count  uint32
 	keys   []byte
+	// pos[i] is entry i's index in its group heap or in timers. It is kept
+	// apart from the entries so that a sift, which moves many slots,
+	// writes into this array (4 bytes an item) and reads no entry.
+	pos []int32
 }
 
 const (
 	entryChunk = 1024
 	keyChunk   = 64 << 10
+	// maxEntries is the most items a Store holds: entries are numbered
+	// with 32 bits (about 900 GiB of items, far past any one process).
+	maxEntries = math.MaxUint32 - 1
 )
+
+var errFull = errors.New("memqueue: the store holds the most items it can (4294967294)")
 
 // newEntry returns a fresh entry for key, with a copy of key, and indexes
 // it.
@@ -67,7 +77,8 @@ func (s *Store) newEntry(key string) *entry {
 	}
 	s.count++
 	e := s.entryAt(id)
-	*e = entry{key: s.copyKey(key), pos: -1, heldPos: -1, deadline: noTime, until: noTime, lastHeldAt: noTime}
+	*e = entry{key: s.copyKey(key), id: id, heldPos: -1, deadline: noTime, until: noTime, lastHeldAt: noTime}
+	s.pos = append(s.pos, -1)
 	s.insert(e.key, id)
 	return e
 }
@@ -175,8 +186,8 @@ type entry struct {
 	lastAgent  *agentState
 	unanswered int32
 	claims     int32
-	pos        int32 // index in g.heap or s.timers
-	heldPos    int32 // index in holder.held
+	id         uint32 // its number: s.entryAt(id) == e
+	heldPos    int32  // index in holder.held
 	where      uint8
 	state      queuedriver.State
 }
@@ -271,43 +282,44 @@ func better(a, b *entry) bool {
 
 // ---- heaps -------------------------------------------------------------
 
-// slot is a group heap's element: the rank is copied out of the entry so
-// that sifting compares without touching entries (but on equal ranks).
+// slot is a group heap's element: the rank is copied out of the entry, and
+// the entry is named by number, so that sifting compares and records
+// positions without touching entries (but on equal ranks).
 type slot struct {
 	rank float64
-	e    *entry
+	id   uint32
 }
 
-func mkSlot(e *entry) slot { return slot{e.rank, e} }
+func mkSlot(e *entry) slot { return slot{e.rank, e.id} }
 
 // before orders slots like better orders entries.
-func before(a, b *slot) bool {
+func (s *Store) before(a, b *slot) bool {
 	if a.rank != b.rank {
 		return a.rank > b.rank
 	}
-	return better(a.e, b.e)
+	return better(s.entryAt(a.id), s.entryAt(b.id))
 }
 
 // The group heaps are 4-ary: half the levels of a binary heap, and the
 // four children's keys share one or two cache lines.
 const arity = 4
 
-func gUp(h []slot, i int) {
+func (s *Store) gUp(h []slot, i int) {
 	x := h[i]
 	for i > 0 {
 		p := (i - 1) / arity
-		if !before(&x, &h[p]) {
+		if !s.before(&x, &h[p]) {
 			break
 		}
 		h[i] = h[p]
-		h[i].e.pos = int32(i)
+		s.pos[h[i].id] = int32(i)
 		i = p
 	}
 	h[i] = x
-	x.e.pos = int32(i)
+	s.pos[x.id] = int32(i)
 }
 
-func gDown(h []slot, i int) {
+func (s *Store) gDown(h []slot, i int) {
 	x := h[i]
 	n := len(h)
 	for {
@@ -317,22 +329,22 @@ func gDown(h []slot, i int) {
 		}
 		best := c
 		for j := c + 1; j < c+arity && j < n; j++ {
-			if before(&h[j], &h[best]) {
+			if s.before(&h[j], &h[best]) {
 				best = j
 			}
 		}
-		if !before(&h[best], &x) {
+		if !s.before(&h[best], &x) {
 			break
 		}
 		h[i] = h[best]
-		h[i].e.pos = int32(i)
+		s.pos[h[i].id] = int32(i)
 		i = best
 	}
 	h[i] = x
-	x.e.pos = int32(i)
+	s.pos[x.id] = int32(i)
 }
 
-func tUp(h []*entry, i int) {
+func (s *Store) tUp(h []*entry, i int) {
 	e := h[i]
 	at := e.timerAt()
 	for i > 0 {
@@ -341,14 +353,14 @@ func tUp(h []*entry, i int) {
 			break
 		}
 		h[i] = h[p]
-		h[i].pos = int32(i)
+		s.pos[h[i].id] = int32(i)
 		i = p
 	}
 	h[i] = e
-	e.pos = int32(i)
+	s.pos[e.id] = int32(i)
 }
 
-func tDown(h []*entry, i int) {
+func (s *Store) tDown(h []*entry, i int) {
 	e := h[i]
 	at := e.timerAt()
 	n := len(h)
@@ -364,29 +376,28 @@ func tDown(h []*entry, i int) {
 			break
 		}
 		h[i] = h[c]
-		h[i].pos = int32(i)
+		s.pos[h[i].id] = int32(i)
 		i = c
 	}
 	h[i] = e
-	e.pos = int32(i)
+	s.pos[e.id] = int32(i)
 }
 
 // detach takes e out of whichever heap holds it.
 func (s *Store) detach(e *entry) {
-	i := int(e.pos)
+	i := int(s.pos[e.id])
 	switch e.where {
 	case inGroup:
 		g := e.g
 		last := len(g.heap) - 1
 		if i != last {
 			g.heap[i] = g.heap[last]
-			g.heap[i].e.pos = int32(i)
+			s.pos[g.heap[i].id] = int32(i)
 		}
-		g.heap[last] = slot{}
 		g.heap = g.heap[:last]
 		if i != last {
-			gDown(g.heap, i)
-			gUp(g.heap, i)
+			s.gDown(g.heap, i)
+			s.gUp(g.heap, i)
 		}
 		if e.skills != nil {
 			g.skilled--
@@ -395,16 +406,16 @@ func (s *Store) detach(e *entry) {
 		last := len(s.timers) - 1
 		if i != last {
 			s.timers[i] = s.timers[last]
-			s.timers[i].pos = int32(i)
+			s.pos[s.timers[i].id] = int32(i)
 		}
 		s.timers[last] = nil
 		s.timers = s.timers[:last]
 		if i != last {
-			tDown(s.timers, i)
-			tUp(s.timers, i)
+			s.tDown(s.timers, i)
+			s.tUp(s.timers, i)
 		}
 	}
-	e.where, e.pos = nowhere, -1
+	e.where, s.pos[e.id] = nowhere, -1
 }
 
 // place puts e where its state says: Waiting items, and Claimed or Snoozed
@@ -418,14 +429,14 @@ func (s *Store) place(e *entry) {
 		if e.timerAt() > s.high {
 			e.where = inTimers
 			s.timers = append(s.timers, e)
-			tUp(s.timers, len(s.timers)-1)
+			s.tUp(s.timers, len(s.timers)-1)
 			return
 		}
 	}
 	g := e.g
 	e.where = inGroup
 	g.heap = append(g.heap, mkSlot(e))
-	gUp(g.heap, len(g.heap)-1)
+	s.gUp(g.heap, len(g.heap)-1)
 	if e.skills != nil {
 		g.skilled++
 	}
@@ -567,6 +578,9 @@ func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (queuedr
 	s.advance(now)
 	e := s.find(p.Key)
 	if e == nil {
+		if s.count == maxEntries {
+			return queuedriver.Item{}, errFull
+		}
 		e = s.newEntry(p.Key)
 	} else {
 		s.detach(e)
@@ -649,11 +663,13 @@ func liveLeases(a *agentState, now int64) int {
 // at the first item it may take or at the first item not better than best.
 func (s *Store) bestIn(g *group, p *queuedriver.ClaimParams, now int64, best *entry) *entry {
 	h := g.heap
-	if len(h) == 0 || (best != nil && !better(h[0].e, best)) {
+	if len(h) == 0 {
 		return nil
 	}
-	if s.takes(h[0].e, p, now) {
-		return h[0].e
+	if top := s.entryAt(h[0].id); best != nil && !better(top, best) {
+		return nil
+	} else if s.takes(top, p, now) {
+		return top
 	}
 	fr := s.frontier[:0]
 	for c := 1; c <= arity && c < len(h); c++ {
@@ -661,7 +677,7 @@ func (s *Store) bestIn(g *group, p *queuedriver.ClaimParams, now int64, best *en
 	}
 	defer func() { s.frontier = fr[:0] }()
 	// fr is a binary heap of indexes into h, best item first.
-	less := func(i, j int) bool { return before(&h[fr[i]], &h[fr[j]]) }
+	less := func(i, j int) bool { return s.before(&h[fr[i]], &h[fr[j]]) }
 	up := func(i int) {
 		for i > 0 {
 			q := (i - 1) / 2
@@ -694,7 +710,7 @@ func (s *Store) bestIn(g *group, p *queuedriver.ClaimParams, now int64, best *en
 			fr[j], fr[c] = fr[c], fr[j]
 			j = c
 		}
-		e := h[i].e
+		e := s.entryAt(h[i].id)
 		if best != nil && !better(e, best) {
 			return nil
 		}
@@ -880,7 +896,7 @@ func (s *Store) Count(ctx context.Context, f queuedriver.Filter, now time.Time) 
 			return
 		}
 		for i := range g.heap {
-			if e := g.heap[i].e; e.claimable(n) && matchRest(&f, e) {
+			if e := s.entryAt(g.heap[i].id); e.claimable(n) && matchRest(&f, e) {
 				total++
 			}
 		}
@@ -900,7 +916,7 @@ func (s *Store) Stats(ctx context.Context, now time.Time) (queuedriver.Stats, er
 	for _, g := range s.all {
 		c := 0
 		for i := range g.heap {
-			if e := g.heap[i].e; e.claimable(n) {
+			if e := s.entryAt(g.heap[i].id); e.claimable(n) {
 				c++
 				oldest = min(oldest, e.enqueuedAt)
 			}
