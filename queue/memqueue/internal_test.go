@@ -2,6 +2,7 @@ package memqueue
 
 import (
 	"errors"
+	"math/rand/v2"
 	"strconv"
 	"testing"
 	"time"
@@ -100,5 +101,53 @@ func TestSharedLeaseID(t *testing.T) {
 	}
 	if len(s.held) != 0 {
 		t.Fatalf("held map keeps %d entries after every lease ended", len(s.held))
+	}
+}
+
+// TestHeapOrderLarge fills one group with many items (a heap many levels
+// deep), re-scores some and claims every one: claims must come out best
+// first, and every heap position must match the position array.
+func TestHeapOrderLarge(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := New()
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	w := queuedriver.Weights{Score: 1, Slack: 0.5, Wait: 0.5, Horizon: 24 * time.Hour}
+	const n = 20_000
+	rng := rand.New(rand.NewPCG(7, 8))
+	for i := range n + n/4 { // the last quarter re-scores existing items
+		k := "k" + strconv.Itoa(i%n)
+		if _, err := s.Upsert(ctx, queuedriver.UpsertParams{Key: k, Channel: "x", Team: "t", Score: float64(rng.IntN(1000)), Weights: w, Now: now.Add(time.Duration(i) * time.Millisecond)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := s.groups[groupKey{"x", "t"}]
+	if len(g.heap) != n {
+		t.Fatalf("heap holds %d items, want %d", len(g.heap), n)
+	}
+	for i := range g.heap {
+		if got := s.pos[g.heap[i].id]; int(got) != i {
+			t.Fatalf("heap[%d] is entry %d, whose position says %d", i, g.heap[i].id, got)
+		}
+		if p := (i - 1) / arity; i > 0 && s.before(&g.heap[i], &g.heap[p]) {
+			t.Fatalf("heap[%d] ranks before its parent heap[%d]", i, p)
+		}
+	}
+	if err := s.PutAgent(ctx, queuedriver.Agent{ID: "a", Online: true}); err != nil {
+		t.Fatal(err)
+	}
+	var prev queuedriver.Item
+	for i := range n {
+		it, err := s.Claim(ctx, queuedriver.ClaimParams{Agent: "a", LeaseID: "L" + strconv.Itoa(i), ExpiresAt: now.Add(time.Hour), Now: now.Add(time.Minute)})
+		if err != nil {
+			t.Fatalf("claim %d: %v", i, err)
+		}
+		if i > 0 && (it.Rank > prev.Rank || (it.Rank == prev.Rank && it.EnqueuedAt.Before(prev.EnqueuedAt))) {
+			t.Fatalf("claim %d: %s (rank %v) came after %s (rank %v)", i, it.Key, it.Rank, prev.Key, prev.Rank)
+		}
+		prev = it
+	}
+	if _, err := s.Claim(ctx, queuedriver.ClaimParams{Agent: "a", LeaseID: "L", ExpiresAt: now.Add(time.Hour), Now: now.Add(time.Minute)}); !errors.Is(err, queuedriver.ErrNoItem) {
+		t.Fatalf("claim past the last item: %v, want ErrNoItem", err)
 	}
 }
