@@ -106,8 +106,10 @@ type Config struct {
 	// OnEvent receives every desk event, synchronously and outside the
 	// desk's locks, so it may call the desk. Defaults to discarding them.
 	OnEvent func(Event)
-	// OnError receives the errors Run's ticks meet. Defaults to
-	// discarding them.
+	// OnError receives the errors Run's ticks meet, and those of work
+	// done on the side of a call that still succeeds (resuming the SLA
+	// clock of a Boomerang that Next hands back). Defaults to discarding
+	// them.
 	OnError func(error)
 	// TickInterval is how often Run calls Tick. Defaults to 30 seconds.
 	TickInterval time.Duration
@@ -116,6 +118,11 @@ type Config struct {
 	// SLABreach). Defaults to nil: sla's defaults, warnings at 75% and 90%
 	// of each target's business time.
 	SLAWarnings *sla.TrackerConfig
+	// SLADuringBoomerang keeps a conversation's SLA clock running while it
+	// is boomeranged. Defaults to false: a Boomerang pauses the clock (the
+	// business time left to each target is kept, as a helpdesk's on-hold
+	// status does) until the Boomerang comes due or the customer writes.
+	SLADuringBoomerang bool
 }
 
 // AckConfig configures the automatic acknowledgement. The zero value
@@ -285,6 +292,18 @@ type Conversation struct {
 	// positive CycleStart means the cycle reopened a resolved
 	// conversation.
 	CycleStart int
+	// SLAPauses are the intervals of the current cycle during which its
+	// SLA clock was paused (a Boomerang), oldest first; the last one's To
+	// is zero while the clock is paused.
+	SLAPauses []SLAPause
+}
+
+// SLAPause is an interval during which a conversation's SLA clock was
+// paused. FromTurn and ToTurn are the number of Transcript turns at its
+// start and end, so that the clock can be rebuilt exactly.
+type SLAPause struct {
+	From, To         time.Time
+	FromTurn, ToTurn int
 }
 
 // Last returns the newest customer message.
@@ -299,6 +318,7 @@ func (c *Conversation) clone() Conversation {
 	cp.Transcript = slices.Clone(c.Transcript)
 	cp.Score.Reasons = slices.Clone(c.Score.Reasons)
 	cp.PublicPII = slices.Clone(c.PublicPII)
+	cp.SLAPauses = slices.Clone(c.SLAPauses)
 	if c.Routing != nil {
 		r := *c.Routing
 		cp.Routing = &r
@@ -348,6 +368,7 @@ type Desk struct {
 	onError   func(error)
 	tick      time.Duration
 	hold      time.Duration
+	holdSLA   bool // Config.SLADuringBoomerang
 	deskAgent string
 	note      string
 	delReq    string
@@ -479,7 +500,7 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 		q: q, scorer: c.Scorer, policies: c.Policies, now: c.Now, vips: map[string]bool{},
 		router: router, ack: c.Acknowledgement, detector: det, tone: NewToneChecker(&tc), toneBlock: tc.Block,
 		macros: macros, listener: lis, wait: c.WaitTime, store: c.Store, onEvent: c.OnEvent, onError: c.OnError,
-		tick: c.TickInterval, hold: c.BoomerangHold, deskAgent: c.DeskAgent, note: c.PublicNote, delReq: c.DeleteRequest,
+		tick: c.TickInterval, hold: c.BoomerangHold, holdSLA: c.SLADuringBoomerang, deskAgent: c.DeskAgent, note: c.PublicNote, delReq: c.DeleteRequest,
 		sigs: map[channel.Kind]string{}, defSig: c.DefaultSignature,
 		channels: map[string]*channel.Channel{}, agents: map[string]Agent{},
 		convs: map[string]*Conversation{}, seen: map[string]bool{},
@@ -649,6 +670,7 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	newCycle, prevPolicy := c.Since.IsZero(), c.Policy
 	if newCycle {
 		c.CycleStart = len(c.Transcript)
+		c.SLAPauses = nil
 		c.Since = m.ReceivedAt
 		c.Policy = d.policies.Match(string(m.Channel))
 		c.Score = score
@@ -684,6 +706,9 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	c.Transcript = append(c.Transcript, turn)
 	var clockErr error
 	if st := d.clocks[key]; st != nil && !newCycle && samePolicy(prevPolicy, c.Policy) {
+		if st.clock.Paused() { // the customer wrote: the clock resumes
+			closePause(c, st.instant(turn.At), len(c.Transcript)-1)
+		}
 		st.feed(turn)
 		clockErr = d.track(key, st)
 	} else { // a new cycle, or a new policy for this one: start its clock afresh

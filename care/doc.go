@@ -48,7 +48,10 @@
 // acknowledge and first response run once). Attainment records what the
 // clock measures, in the policy's business time: a message at 16:50
 // answered at 09:10 the next working day took 20 minutes. A re-routing that
-// changes the policy rebuilds the clock under the new one.
+// changes the policy rebuilds the clock under the new one. A Boomerang
+// pauses the clock, as a helpdesk's on-hold status does, until it comes due
+// or the customer writes (Config.SLADuringBoomerang keeps it running);
+// Conversation.SLAPauses records the pauses.
 //
 // An sla.Tracker holds the running timers of every open conversation; each
 // Tick emits an SLAWarning event when a share of a target's business time
@@ -103,8 +106,8 @@
 // — conversations, acknowledgements sent, follow-ups — goes through a Store
 // (MemStore by default); Restore reloads conversations after a restart.
 // SLA clocks are not stored: a clock is a pure function of the
-// conversation's Policy, Since and the transcript of its cycle
-// (Conversation.CycleStart), all of which are, so Restore rebuilds each
+// conversation's Policy, Since, the transcript of its cycle
+// (Conversation.CycleStart) and its pauses, all of which are, so Restore rebuilds each
 // open conversation's clock from them. The tracker's record of the alerts
 // already emitted is not kept: after a restart, warnings and breaches still
 // due are emitted again by the next Tick (at least once), and two desks

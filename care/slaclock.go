@@ -83,12 +83,77 @@ func newSLAClock(c *Conversation) *slaClock {
 		_, _ = s.clock.Resolve(c.Since) // cannot fail: the clock is new
 		_ = s.clock.Reopen(c.Since)     // cannot fail: it was just resolved
 	}
-	if c.CycleStart >= 0 && c.CycleStart < len(c.Transcript) { // else a malformed stored conversation: no turns to replay
-		for _, t := range c.Transcript[c.CycleStart+1:] {
-			s.feed(t)
+	// The pauses' starts and ends, in order, each placed before the turn
+	// that followed it.
+	type edge struct {
+		turn  int
+		at    time.Time
+		pause bool
+	}
+	var edges []edge
+	for _, p := range c.SLAPauses {
+		edges = append(edges, edge{p.FromTurn, p.From, true})
+		if !p.To.IsZero() {
+			edges = append(edges, edge{p.ToTurn, p.To, false})
 		}
 	}
+	k := 0
+	upTo := func(turn int) { // errors mean a malformed stored conversation: skip the edge
+		for ; k < len(edges) && edges[k].turn <= turn; k++ {
+			if at := s.instant(edges[k].at); edges[k].pause {
+				_ = s.clock.Pause(at)
+			} else {
+				_ = s.clock.Resume(at)
+			}
+		}
+	}
+	if c.CycleStart >= 0 && c.CycleStart < len(c.Transcript) { // else a malformed stored conversation: no turns to replay
+		for j := c.CycleStart + 1; j < len(c.Transcript); j++ {
+			upTo(j)
+			s.feed(c.Transcript[j])
+		}
+	}
+	upTo(len(c.Transcript))
 	return s
+}
+
+// pauseClock pauses the SLA clock of c at at (a Boomerang), unless it is
+// paused or resolved already. Called with d.mu held.
+func (d *Desk) pauseClock(c *Conversation, at time.Time) error {
+	st := d.clocks[c.Key]
+	if st == nil || st.clock.Paused() || st.clock.Resolved() {
+		return nil
+	}
+	at = st.instant(at)
+	if err := st.clock.Pause(at); err != nil {
+		return fmt.Errorf("the SLA clock of %s: %w", c.Key, err)
+	}
+	c.SLAPauses = append(c.SLAPauses, SLAPause{From: at, FromTurn: len(c.Transcript)})
+	return d.track(c.Key, st)
+}
+
+// resumeClock resumes the paused SLA clock of c at at (or at the last
+// instant it saw, if later) and reports whether it was paused. Called with
+// d.mu held.
+func (d *Desk) resumeClock(c *Conversation, at time.Time) (bool, error) {
+	st := d.clocks[c.Key]
+	if st == nil || !st.clock.Paused() {
+		return false, nil
+	}
+	at = st.instant(at)
+	if err := st.clock.Resume(at); err != nil {
+		return false, fmt.Errorf("the SLA clock of %s: %w", c.Key, err)
+	}
+	closePause(c, at, len(c.Transcript))
+	return true, d.track(c.Key, st)
+}
+
+// closePause records the end of c's open pause, at at, before the turn
+// numbered turn.
+func closePause(c *Conversation, at time.Time, turn int) {
+	if n := len(c.SLAPauses); n > 0 && c.SLAPauses[n-1].To.IsZero() {
+		c.SLAPauses[n-1].To, c.SLAPauses[n-1].ToTurn = at, turn
+	}
 }
 
 // resetClock replaces the SLA clock of c with one rebuilt from c (none when

@@ -411,7 +411,10 @@ func (d *Desk) Handoff(ctx context.Context, a *Assignment, team, note string) (*
 // Boomerang snoozes the conversation until at and returns it then to the
 // same agent: their next Next or TryNext hands it back first, with
 // Assignment.FollowUp set. Nobody else may claim it until BoomerangHold
-// after at; a new customer message wakes it for everyone.
+// after at; a new customer message wakes it for everyone. Unless
+// Config.SLADuringBoomerang, the conversation's SLA clock pauses until at
+// (Tick, or the agent's Next, resumes it then) or until the customer
+// writes, so that a follow-up planned for next week raises no breach.
 func (d *Desk) Boomerang(ctx context.Context, a *Assignment, at time.Time, note string) (FollowUp, error) {
 	if a == nil || a.lease == nil {
 		return FollowUp{}, fmt.Errorf("%w: nil assignment", ErrInvalid)
@@ -427,7 +430,40 @@ func (d *Desk) Boomerang(ctx context.Context, a *Assignment, at time.Time, note 
 		_, _ = d.store.TakeFollowUp(ctx, f.ID)
 		return FollowUp{}, fmt.Errorf("care: boomerang %s: %w", f.Key, err)
 	}
+	if !d.holdSLA {
+		if err := d.slaPause(ctx, f.Key, true, d.now()); err != nil {
+			return f, fmt.Errorf("care: boomerang %s: snoozed, but %w", f.Key, err)
+		}
+	}
 	return f, nil
+}
+
+// slaPause pauses (pause) or resumes the SLA clock of the conversation
+// with key at at, and saves the conversation if that changed it.
+func (d *Desk) slaPause(ctx context.Context, key string, pause bool, at time.Time) error {
+	d.mu.Lock()
+	c, ok := d.convs[key]
+	if !ok {
+		d.mu.Unlock()
+		return nil
+	}
+	n := len(c.SLAPauses)
+	var err error
+	changed := false
+	if pause {
+		err = d.pauseClock(c, at)
+		changed = len(c.SLAPauses) != n
+	} else {
+		changed, err = d.resumeClock(c, at)
+	}
+	snap := c.clone()
+	d.mu.Unlock()
+	if changed {
+		if serr := d.store.PutConversation(ctx, snap); serr != nil {
+			err = errors.Join(err, fmt.Errorf("the store failed: %w", serr))
+		}
+	}
+	return err
 }
 
 // boomerangFor steals back the first due Boomerang of agent, if any.
@@ -452,6 +488,9 @@ func (d *Desk) boomerangFor(ctx context.Context, a Agent) (*Assignment, error) {
 		l, err := d.q.Steal(ctx, f.Key, a.ID, "boomerang")
 		if err != nil {
 			return nil, fmt.Errorf("care: next for %q: boomerang %s: %w", a.ID, f.Key, err)
+		}
+		if err := d.slaPause(ctx, f.Key, false, f.At); err != nil { // unless Tick resumed it already
+			d.onError(fmt.Errorf("care: next for %q: boomerang %s: %w", a.ID, f.Key, err))
 		}
 		d.mu.Lock()
 		c, ok := d.convs[f.Key]
@@ -517,6 +556,9 @@ func (d *Desk) followUps(ctx context.Context) error {
 			if err := d.store.PutFollowUp(ctx, f); err != nil {
 				errs = append(errs, err)
 				continue
+			}
+			if err := d.slaPause(ctx, f.Key, false, f.At); err != nil {
+				errs = append(errs, fmt.Errorf("care: boomerang %s came due, but %w", f.Key, err))
 			}
 			d.emit(Event{Kind: FollowUpDue, At: now, Key: f.Key, Agent: f.Agent, Detail: f.Note})
 		case Proactive:
