@@ -250,7 +250,9 @@ func (tr *Tracker[K]) instant(s *slot[K], i int, st int) int64 {
 		return s.due[i]
 	}
 	pr := &tr.profs[s.prof]
-	before := time.Duration((1 - tr.warn[st]) * float64(pr.allowed[i]))
+	// The share passed, rounded to the nanosecond, so that 90% of 30m is
+	// 27m exactly (1-0.9 in floating point is a hair under 0.1).
+	before := pr.allowed[i] - time.Duration(math.Round(tr.warn[st]*float64(pr.allowed[i])))
 	return pr.cal.Sub(time.Unix(0, s.due[i]), before).UnixNano()
 }
 

@@ -245,3 +245,23 @@ func TestTrackerConcurrent(t *testing.T) {
 	tr.AdvanceFunc(now.Add(48*time.Hour), func(sla.Event[int]) { fired.Add(1) })
 	require.Equal(t, int64(2000*9), fired.Load(), "3 targets × (2 warnings + breach) each")
 }
+
+// TestTrackerWarningInstantExact checks that a warning falls on the exact
+// nanosecond of its share of the target's time (90% of 30 minutes is 27
+// minutes, although 1−0.9 is a hair under 0.1 in floating point), so that
+// an Advance at that instant fires it.
+func TestTrackerWarningInstantExact(t *testing.T) {
+	t.Parallel()
+	tr, err := sla.NewTracker[string](&sla.TrackerConfig{Warnings: []float64{0.1, 0.3, 0.7, 0.9}})
+	require.NoError(t, err)
+	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	c := sla.NewClock(sla.Policy{Name: "p", Acknowledge: 30 * time.Minute}, start)
+	require.NoError(t, tr.Track("a", c.Timers()))
+	for _, f := range []float64{0.1, 0.3, 0.7, 0.9} {
+		at := start.Add(time.Duration(f * float64(30*time.Minute)).Round(time.Second))
+		require.Empty(t, tr.Advance(at.Add(-time.Nanosecond)), "nothing before %v", f)
+		es := tr.Advance(at)
+		require.Len(t, es, 1, "the %v warning at %v", f, at)
+		require.True(t, es[0].At.Equal(at), "the %v warning at %v, want %v", f, es[0].At, at)
+	}
+}
