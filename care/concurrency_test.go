@@ -36,26 +36,10 @@ func TestConcurrentDesk(t *testing.T) {
 			}
 		})
 	}
-	stop := make(chan struct{})
-	var ticks sync.WaitGroup
-	ticks.Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			// 100ms of desk time per real millisecond: fast enough for
-			// acknowledgements and expiries to race the agents, slow
-			// enough that a lease usually outlives a reply and resolve.
-			time.Sleep(time.Millisecond)
-			d.Clock.Advance(100 * time.Millisecond)
-			if err := d.Tick(ctx); err != nil {
-				t.Error(err)
-				return
-			}
-		}
-	})
+	// 100ms of desk time per real millisecond: fast enough for
+	// acknowledgements and expiries to race the agents, slow enough that a
+	// lease usually outlives a reply and resolve.
+	stopTicks := startTicker(t, d, time.Millisecond, 100*time.Millisecond)
 	var resolved atomic.Int64
 	for _, a := range agents {
 		wg.Go(func() {
@@ -101,8 +85,7 @@ func TestConcurrentDesk(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
-	ticks.Wait()
+	stopTicks()
 	require.Len(t, d.EventsOf(care.Resolved), n)
 	firsts := map[string]int{}
 	for _, e := range d.EventsOf(care.FirstResponse) {
@@ -162,23 +145,7 @@ func TestConcurrentSLAAlerts(t *testing.T) {
 			}
 		}
 	})
-	stop := make(chan struct{})
-	var ticks sync.WaitGroup
-	ticks.Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			time.Sleep(100 * time.Microsecond)
-			d.Clock.Advance(time.Minute)
-			if err := d.Tick(ctx); err != nil {
-				t.Error(err)
-				return
-			}
-		}
-	})
+	stopTicks := startTicker(t, d, 100*time.Microsecond, time.Minute)
 	var resolved atomic.Int64
 	for _, a := range agents {
 		wg.Go(func() {
@@ -207,8 +174,7 @@ func TestConcurrentSLAAlerts(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
-	ticks.Wait()
+	stopTicks()
 	mu.Lock()
 	before := len(seen)
 	mu.Unlock()
@@ -222,4 +188,29 @@ func TestConcurrentSLAAlerts(t *testing.T) {
 	for a, c := range seen {
 		require.Equal(t, 1, c, "fired once: %+v", a)
 	}
+}
+
+// startTicker moves d's virtual clock by step and runs its Tick every
+// sleep of real time, on its own goroutine, until the returned function is
+// called (which waits for the goroutine to end).
+func startTicker(t *testing.T, d *caretest.Desk, sleep, step time.Duration) (stop func()) {
+	t.Helper()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			time.Sleep(sleep)
+			d.Clock.Advance(step)
+			if err := d.Tick(ctx); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
