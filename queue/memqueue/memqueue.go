@@ -22,7 +22,7 @@ type Store struct {
 	agents map[string]*agentState
 	// held indexes the Claimed items (live or expired leases) by key: lease
 	// operations look an item up in this small map, which stays in cache,
-	// rather than in items, which at a million keys does not.
+	// rather than in the key index, which at a million keys does not.
 	held map[string]*entry
 
 	// groups partition the claimable items by (channel, team); each keeps
