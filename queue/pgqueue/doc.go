@@ -52,6 +52,32 @@
 //
 // ClaimBatch and CompleteBatch do the same for many items in one statement.
 //
+// # Grouping concurrent calls
+//
+// Each statement outside a transaction is a commit, and a commit waits for
+// the WAL to reach the disk; each claim also walks the top of
+// queue_item_claim_idx, which holds the entries of recently claimed and
+// done items until VACUUM removes them. So that many workers sharing one
+// Store do not pay both once per item, the Completes that its goroutines
+// issue while another Complete is in flight, and the Claims they issue
+// while another Claim with the same Filter is in flight, are served
+// together: Completes by one CompleteBatch, Claims by one statement that
+// picks candidates once and hands them out as if the Claims had run one
+// after another in arrival order (affinity, capacity and expired leases
+// included; a claim the candidates cannot settle runs alone afterwards).
+// Claims with different filters never wait for each other, and a lone
+// call runs at once. A grouped Claim whose ctx ends while its statement
+// runs waits for the statement (up to two seconds) and returns the item it
+// leased, so that no item stays leased to nobody. See
+// Config.DisableGroupClaim and Config.DisableGroupComplete.
+//
+// The claim statements carry their LIMIT as a literal (up to 64; one
+// prepared statement per limit used), not as a parameter: with a
+// parameter PostgreSQL's generic plan assumes a tenth of the candidates
+// are wanted, prices itself far above a custom plan and is never chosen,
+// so every execution would be planned afresh, which costs more CPU than
+// the claim.
+//
 // # Transactions
 //
 // UpsertTx enqueues inside the caller's pgx.Tx, so a CRM can create its

@@ -4,6 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/socialcare/socialcare/queue/queuedriver"
 )
@@ -99,4 +105,237 @@ func (s *Store) runGroup(ctx context.Context) bool {
 		return false
 	}
 	return true
+}
+
+// claimReq is one Claim waiting for a group statement.
+type claimReq struct {
+	p    queuedriver.ClaimParams
+	item *queuedriver.Item
+	err  error
+	// redo asks the caller to run its claim alone: its agent has a
+	// capacity, or the group's candidates ran out before its turn.
+	redo bool
+	done chan struct{}
+}
+
+// claimQueue holds the pending Claims of one filter.
+type claimQueue struct {
+	pending []*claimReq
+	running bool // a round is in flight
+}
+
+// filterKey identifies a filter: Claims group only with Claims of the same
+// filter, and Claims of different filters never wait for each other.
+func filterKey(f queuedriver.Filter) string {
+	var b strings.Builder
+	for _, list := range [][]string{f.Channels, f.Teams, f.Languages, f.Skills} {
+		for _, v := range list {
+			b.WriteString(strconv.Quote(v))
+		}
+		b.WriteByte('|')
+	}
+	return b.String()
+}
+
+// groupClaim claims for p together with the Claims with the same filter
+// that other goroutines of this Store issue at the same moment, the way
+// groupComplete groups Completes: a caller that finds no claim for its
+// filter in flight runs one for every pending request of that filter (its
+// own included) and, if more arrived meanwhile, leaves a goroutine to run
+// rounds until none is pending; the others wait for their result. A lone
+// caller runs the ordinary claim statement at once; two or more share one
+// statement (sqlClaimGroup) and one commit, which picks and leases their
+// items as if their claims had run one after another in arrival order.
+//
+// A caller whose ctx ends while its request is still pending withdraws it.
+// Once the request is in flight, its statement runs to its end: the caller
+// waits for it (up to claimCancelGrace) and returns the item it leased, if
+// any, as a claim that won the race with the cancellation; past the grace
+// it returns ctx's error and the item, if one was leased, is released when
+// the statement ends, so that it never stays leased to nobody.
+func (s *Store) groupClaim(ctx context.Context, p queuedriver.ClaimParams) (*queuedriver.Item, error) {
+	op := "claim for " + p.Agent
+	if err := ctx.Err(); err != nil {
+		return nil, mapErr(op, context.Cause(ctx))
+	}
+	req := &claimReq{p: p, done: make(chan struct{})}
+	key := filterKey(p.Filter)
+	s.cmu.Lock()
+	q := s.cqueues[key]
+	if q == nil {
+		q = &claimQueue{}
+		s.cqueues[key] = q
+	}
+	q.pending = append(q.pending, req)
+	lead := !q.running
+	q.running = true
+	s.cmu.Unlock()
+	if lead && s.runClaims(context.WithoutCancel(ctx), key, q) {
+		go func() {
+			for s.runClaims(context.WithoutCancel(ctx), key, q) {
+			}
+		}()
+	}
+	select {
+	case <-req.done:
+	case <-ctx.Done():
+		s.cmu.Lock()
+		i := slices.Index(q.pending, req)
+		if i >= 0 {
+			q.pending = slices.Delete(q.pending, i, i+1)
+		}
+		s.cmu.Unlock()
+		if i >= 0 { // withdrawn before its round
+			return nil, mapErr(op, context.Cause(ctx))
+		}
+		// In flight: its round's statement runs to the end whatever ctx
+		// says. Wait for it (one round trip), so that an item it leased is
+		// reported rather than left leased to nobody; should it take longer
+		// than claimCancelGrace, give up and release that item when it
+		// arrives.
+		t := time.NewTimer(claimCancelGrace)
+		defer t.Stop()
+		select {
+		case <-req.done:
+		case <-t.C:
+			go func() {
+				<-req.done
+				if req.item != nil {
+					rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimCancelGrace)
+					defer cancel()
+					_, _ = s.Release(rctx, queuedriver.LeaseRef{Key: req.item.Key, LeaseID: p.LeaseID, Now: p.Now}, queuedriver.ReleaseParams{})
+				}
+			}()
+			return nil, mapErr(op, context.Cause(ctx))
+		}
+	}
+	if req.redo {
+		items, err := s.claim(ctx, p, []string{p.LeaseID})
+		if err != nil {
+			return nil, err
+		}
+		return items[0], nil
+	}
+	return req.item, req.err
+}
+
+// runClaims runs one round of q's pending claims (at most maxClaimGroup;
+// the rest wait for the next round). It reports whether requests are still
+// pending (the caller must then run another round) and otherwise marks q
+// idle and forgets it.
+func (s *Store) runClaims(ctx context.Context, key string, q *claimQueue) bool {
+	s.cmu.Lock()
+	batch := q.pending
+	if len(batch) > maxClaimGroup {
+		batch = batch[:maxClaimGroup:maxClaimGroup]
+	}
+	q.pending = slices.Clone(q.pending[len(batch):])
+	s.cmu.Unlock()
+	if len(batch) > 0 {
+		s.claimRound(ctx, batch)
+	}
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	if len(q.pending) == 0 {
+		q.running = false
+		delete(s.cqueues, key)
+		return false
+	}
+	return true
+}
+
+// maxClaimGroup bounds how many claims share one statement.
+const maxClaimGroup = 64
+
+// claimCancelGrace is how long a Claim whose ctx ended waits for the group
+// statement it is part of (see groupClaim).
+const claimCancelGrace = 2 * time.Second
+
+// claimRound serves reqs, which share a filter, and closes their done
+// channels.
+func (s *Store) claimRound(ctx context.Context, reqs []*claimReq) {
+	defer func() {
+		for _, r := range reqs {
+			close(r.done)
+		}
+	}()
+	if len(reqs) == 1 {
+		r := reqs[0]
+		op := "claim for " + r.p.Agent
+		stmt, args := s.claimStmt(r.p, []string{r.p.LeaseID}, 1, false)
+		rows, err := s.pool.Query(ctx, stmt, args...)
+		if err != nil {
+			r.err = mapErr(op, err)
+			return
+		}
+		capacity, items, err := scanClaim(rows)
+		switch {
+		case err != nil:
+			r.err = mapErr(op, err)
+		case capacity == nil:
+			r.err = fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrUnknownAgent)
+		case *capacity > 0:
+			r.redo = true
+		case len(items) == 0:
+			r.err = fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrNoItem)
+		default:
+			r.item = items[0]
+		}
+		return
+	}
+	n := len(reqs)
+	agents, leases, affs := make([]string, n), make([]string, n), make([]bool, n)
+	expires, cutoffs, nows := make([]time.Time, n), make([]time.Time, n), make([]time.Time, n)
+	for i, r := range reqs {
+		agents[i], leases[i], affs[i] = r.p.Agent, r.p.LeaseID, r.p.AffinityWindow > 0
+		expires[i], cutoffs[i], nows[i] = r.p.ExpiresAt, r.p.Now.Add(-r.p.AffinityWindow), r.p.Now
+	}
+	f := reqs[0].p.Filter
+	stmt, _ := s.sql.withLimit(s.sql.claimGroup, n, 0) // n <= maxClaimGroup <= maxLiteralLimit
+	rows, err := s.pool.Query(ctx, stmt,
+		nonNil(f.Channels), nonNil(f.Teams), nonNil(f.Languages), nonNil(f.Skills),
+		agents, leases, expires, affs, cutoffs, nows)
+	if err == nil {
+		err = scanClaimGroup(rows, reqs)
+	}
+	if err != nil {
+		for _, r := range reqs {
+			r.item, r.redo, r.err = nil, false, mapErr("claim for "+r.p.Agent, err)
+		}
+	}
+}
+
+// scanClaimGroup reads sqlClaimGroup's result into reqs.
+func scanClaimGroup(rows pgx.Rows, reqs []*claimReq) error {
+	defer rows.Close()
+	for rows.Next() {
+		var n, found int
+		var capacity *int
+		var key *string
+		var r itemRow
+		dest := append([]any{&n, &capacity, &found, new(int64), &key}, r.dest()[1:]...)
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if n < 1 || n > len(reqs) {
+			return fmt.Errorf("claim group: result for claim %d of %d", n, len(reqs))
+		}
+		req := reqs[n-1]
+		op := "claim for " + req.p.Agent
+		switch {
+		case key != nil:
+			r.Key = *key
+			req.item = r.item()
+		case capacity == nil:
+			req.err = fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrUnknownAgent)
+		case *capacity > 0, found == len(reqs):
+			// A limited agent claims under its row lock; and when every
+			// candidate was taken or reserved before this claim's turn,
+			// rows beyond the candidates may remain for it.
+			req.redo = true
+		default:
+			req.err = fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrNoItem)
+		}
+	}
+	return rows.Err()
 }

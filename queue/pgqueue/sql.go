@@ -50,14 +50,15 @@ SELECT up.* FROM up, n`
 
 // Parameters: $1 agent, $2 channels, $3 teams, $4 languages, $5 skills,
 // $6 lease ids, $7 expires at, $8 affinity?, $9 affinity cutoff, $10 now,
-// $11 limit, $12 capacity already checked by the caller?
+// $11 capacity already checked by the caller?; {limit} how many to claim
+// (see statements.withLimit).
 const sqlClaim = `
 WITH ag AS (
     SELECT capacity FROM {agents} WHERE id = $1
 ), picked AS (
     SELECT i.key, i.rank, i.enqueued_at FROM {items} i
     WHERE i.state <> 4 AND i.claimable_at <= $10::timestamptz
-      AND ($12::boolean OR (SELECT capacity FROM ag) = 0)
+      AND ($11::boolean OR (SELECT capacity FROM ag) = 0)
       AND (cardinality($2::text[]) = 0 OR i.channel = ANY($2::text[]))
       AND (cardinality($3::text[]) = 0 OR i.team = ANY($3::text[]))
       AND (cardinality($4::text[]) = 0 OR i.language = '' OR i.language = ANY($4::text[]))
@@ -66,7 +67,7 @@ WITH ag AS (
                AND i.last_held_at > $9::timestamptz
                AND EXISTS (SELECT 1 FROM {agents} o WHERE o.id = i.last_agent AND o.online))
     ORDER BY i.rank DESC, i.enqueued_at, i.key
-    LIMIT $11
+    LIMIT {limit}
     FOR UPDATE OF i SKIP LOCKED
 ), numbered AS (
     SELECT key, row_number() OVER (ORDER BY rank DESC, enqueued_at, key) AS n FROM picked
@@ -183,3 +184,72 @@ UNION ALL SELECT 'team', team, count(*)::int, NULL FROM w GROUP BY team
 UNION ALL SELECT 'oldest', '', 0, min(enqueued_at) FROM w HAVING count(*) > 0
 UNION ALL SELECT 'agent', holder, count(*)::int, NULL FROM {items}
     WHERE state = 2 AND lease_expires_at > $1::timestamptz GROUP BY holder`
+
+// sqlClaimGroup serves several single-item claims that share one filter in
+// one statement, as if they had run one after another in the order given
+// (see Store.groupClaim). Parameters: $1-$4 the filter, then one array
+// element per claim: $5 agent, $6 lease id, $7 expires at, $8 affinity?,
+// $9 affinity cutoff, $10 now; {limit} how many rows to pick (the number
+// of claims; see statements.withLimit).
+//
+// cand picks, in the claim index's order, the best {limit} unlocked rows that
+// match the filter and that at least one of the claims may take (claimable
+// at its now, not reserved for another agent), and locks them. assign then
+// walks the claims in order, each taking the best candidate it may take
+// that no earlier claim took, exactly as a sequence of sqlClaim statements
+// would have done on the same rows. Each result row is one claim: its
+// number, the agent's capacity (NULL for an unknown agent; claims for an
+// agent with a capacity take nothing and are redone by the caller), how
+// many candidates were found, and the leased item (a NULL key when it got
+// none).
+const sqlClaimGroup = `
+WITH RECURSIVE req AS MATERIALIZED (
+    -- A subquery per claim (not a join) keeps the agent lookups on the
+    -- primary key in the generic plan.
+    SELECT r.n, r.agent, r.lease, r.expires, r.aff, r.cutoff, r.now,
+        (SELECT a.capacity FROM {agents} a WHERE a.id = r.agent) AS capacity
+    FROM unnest($5::text[], $6::text[], $7::timestamptz[], $8::boolean[], $9::timestamptz[], $10::timestamptz[])
+        WITH ORDINALITY AS r(agent, lease, expires, aff, cutoff, now, n)
+), cand AS MATERIALIZED (
+    SELECT i.key, i.rank, i.enqueued_at, i.claimable_at, i.last_agent, i.last_held_at,
+        (i.last_agent <> '' AND EXISTS (SELECT 1 FROM {agents} o WHERE o.id = i.last_agent AND o.online)) AS reserved
+    FROM {items} i
+    -- Uncorrelated, so evaluated once: without a claim that may take
+    -- anything (every agent unknown or limited), the scan does not start.
+    WHERE EXISTS (SELECT 1 FROM req WHERE capacity = 0)
+      AND i.state <> 4 AND i.claimable_at <= (SELECT max(now) FROM req WHERE capacity = 0)` + filterWhere + `
+      AND EXISTS (SELECT 1 FROM req r WHERE r.capacity = 0 AND i.claimable_at <= r.now
+          AND NOT (r.aff AND i.last_agent <> '' AND i.last_agent <> r.agent AND i.last_held_at > r.cutoff
+                   AND EXISTS (SELECT 1 FROM {agents} o WHERE o.id = i.last_agent AND o.online)))
+    ORDER BY i.rank DESC, i.enqueued_at, i.key
+    LIMIT {limit}
+    FOR UPDATE OF i SKIP LOCKED
+), assign (n, key, taken) AS (
+    SELECT 0::bigint, NULL::text, ARRAY[]::text[]
+    UNION ALL
+    SELECT r.n, c.key, CASE WHEN c.key IS NULL THEN a.taken ELSE a.taken || c.key END
+    FROM assign a
+    JOIN req r ON r.n = a.n + 1
+    LEFT JOIN LATERAL (
+        SELECT c.key FROM cand c
+        WHERE r.capacity = 0 AND c.key <> ALL (a.taken) AND c.claimable_at <= r.now
+          AND NOT (r.aff AND c.reserved AND c.last_agent <> r.agent AND c.last_held_at > r.cutoff)
+        ORDER BY c.rank DESC, c.enqueued_at, c.key
+        LIMIT 1
+    ) c ON true
+), claimed AS (
+    UPDATE {items} i SET
+        last_agent   = CASE WHEN i.state = 2 THEN i.holder ELSE i.last_agent END,
+        last_held_at = CASE WHEN i.state = 2 THEN i.lease_expires_at ELSE i.last_held_at END,
+        state = 2,
+        (holder, lease_id, lease_expires_at, updated_at) =
+            (SELECT r.agent, r.lease, r.expires, r.now FROM assign a JOIN req r ON r.n = a.n WHERE a.key = i.key),
+        snoozed_until = NULL, claims = i.claims + 1
+    -- = ANY (ARRAY(...)) keeps the generic plan on the primary key.
+    WHERE i.key = ANY (ARRAY(SELECT key FROM assign WHERE key IS NOT NULL))
+    RETURNING (SELECT a.n FROM assign a WHERE a.key = i.key) AS n, {icols}
+)
+SELECT r.n, r.capacity, (SELECT count(*) FROM cand)::int, c.* FROM claimed c JOIN req r ON r.n = c.n
+UNION ALL
+SELECT r.n, r.capacity, (SELECT count(*) FROM cand)::int, 0::bigint, ` + noItem + ` FROM req r
+WHERE NOT EXISTS (SELECT 1 FROM claimed c WHERE c.n = r.n)`

@@ -41,6 +41,15 @@ type Config struct {
 	// commit (a group commit); each still gets its own result and the
 	// semantics are those of Complete. Defaults to false.
 	DisableGroupComplete bool
+	// DisableGroupClaim makes every Claim its own statement. By default,
+	// Claims that goroutines of one Store issue while another Claim with
+	// the same Filter is in flight are served together by one
+	// statement and one commit, which picks and leases their items exactly
+	// as if the Claims had run one after another in the order they arrived
+	// (so each still gets the best item it may take, affinity and capacity
+	// included). A lone Claim runs at once, with no added delay. ClaimBatch
+	// is never grouped. Defaults to false.
+	DisableGroupClaim bool
 }
 
 // Store is a queuedriver.Store kept in PostgreSQL, shared by every process
@@ -61,12 +70,15 @@ type Store struct {
 	listening bool
 	subs      map[*subscriber]struct{}
 
-	group      bool // coalesce concurrent Completes
-	gmu        sync.Mutex
-	gpending   []*completeReq
-	grunning   bool
-	stopListen context.CancelFunc
-	listenDone chan struct{}
+	group       bool // coalesce concurrent Completes
+	gmu         sync.Mutex
+	gpending    []*completeReq
+	grunning    bool
+	groupClaims bool // coalesce concurrent Claims
+	cmu         sync.Mutex
+	cqueues     map[string]*claimQueue // pending Claims by filterKey
+	stopListen  context.CancelFunc
+	listenDone  chan struct{}
 }
 
 var (
@@ -106,6 +118,7 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Store, error) {
 		pool: pool, schema: c.Schema, channel: c.NotifyChannel, notify: !c.DisableNotify,
 		retry: c.ListenRetry, log: c.Logger, sql: newStatements(c.Schema),
 		subs: map[*subscriber]struct{}{}, group: !c.DisableGroupComplete,
+		groupClaims: !c.DisableGroupClaim, cqueues: map[string]*claimQueue{},
 	}, nil
 }
 
@@ -198,8 +211,13 @@ func (s *Store) upsert(ctx context.Context, q querier, p queuedriver.UpsertParam
 // filter and affinity (expired leases included) with FOR UPDATE SKIP LOCKED
 // and leases it. For an agent with a Capacity it runs in a transaction that
 // first locks the agent's row, so that concurrent claims for one agent never
-// exceed its capacity.
+// exceed its capacity. Unless Config.DisableGroupClaim is set, concurrent
+// Claims with the same filter share one statement (see
+// Config.DisableGroupClaim).
 func (s *Store) Claim(ctx context.Context, p queuedriver.ClaimParams) (queuedriver.Item, error) {
+	if s.groupClaims {
+		return val(s.groupClaim(ctx, p))
+	}
 	items, err := s.claim(ctx, p, []string{p.LeaseID})
 	if err != nil {
 		return queuedriver.Item{}, err
@@ -219,17 +237,24 @@ func (s *Store) ClaimBatch(ctx context.Context, p queuedriver.ClaimParams, lease
 	return s.claim(ctx, p, leaseIDs)
 }
 
-func (s *Store) claimArgs(p queuedriver.ClaimParams, leaseIDs []string, limit int, bypass bool) []any {
+// claimStmt returns the claim statement for limit rows and its arguments.
+func (s *Store) claimStmt(p queuedriver.ClaimParams, leaseIDs []string, limit int, bypass bool) (string, []any) {
 	aff := p.AffinityWindow > 0
-	return []any{
+	args := []any{
 		p.Agent, nonNil(p.Filter.Channels), nonNil(p.Filter.Teams), nonNil(p.Filter.Languages), nonNil(p.Filter.Skills),
-		leaseIDs, p.ExpiresAt, aff, p.Now.Add(-p.AffinityWindow), p.Now, limit, bypass,
+		leaseIDs, p.ExpiresAt, aff, p.Now.Add(-p.AffinityWindow), p.Now, bypass,
 	}
+	stmt, param := s.sql.withLimit(s.sql.claim, limit, len(args)+1)
+	if param {
+		args = append(args, limit)
+	}
+	return stmt, args
 }
 
 func (s *Store) claim(ctx context.Context, p queuedriver.ClaimParams, leaseIDs []string) ([]*queuedriver.Item, error) {
 	op := "claim for " + p.Agent
-	rows, err := s.pool.Query(ctx, s.sql.claim, s.claimArgs(p, leaseIDs, len(leaseIDs), false)...)
+	stmt, args := s.claimStmt(p, leaseIDs, len(leaseIDs), false)
+	rows, err := s.pool.Query(ctx, stmt, args...)
 	if err != nil {
 		return nil, mapErr(op, err)
 	}
@@ -273,7 +298,8 @@ func (s *Store) claimLimited(ctx context.Context, p queuedriver.ClaimParams, lea
 			}
 			limit = min(limit, capacity-held)
 		}
-		rows, err := tx.Query(ctx, s.sql.claim, s.claimArgs(p, leaseIDs, limit, true)...)
+		stmt, args := s.claimStmt(p, leaseIDs, limit, true)
+		rows, err := tx.Query(ctx, stmt, args...)
 		if err != nil {
 			return err
 		}
@@ -565,9 +591,40 @@ func scanItems(rows pgx.Rows) ([]*queuedriver.Item, error) {
 // statements holds the SQL, qualified with the store's schema.
 type statements struct {
 	putAgent, getAgent, lockAgent, held                string
-	upsert, claim, extend, complete, completeBatch     string
+	upsert, claim, claimGroup, extend, complete        string
+	completeBatch                                      string
 	release, reassign, releaseAgent, get, count, stats string
 	notify                                             string
+
+	limited *sync.Map // withLimit's statements, by template and limit
+}
+
+// maxLiteralLimit is the largest LIMIT that withLimit writes into the
+// statement text.
+const maxLiteralLimit = 64
+
+// withLimit returns the statement template with its {limit} replaced, and
+// whether the limit is a parameter (number param, which the caller must
+// then pass). Up to maxLiteralLimit the limit is written as a literal: with
+// "LIMIT $n" PostgreSQL's generic plan assumes that a tenth of the
+// candidate rows are wanted, estimates it far dearer than a custom plan
+// and so plans every execution afresh, which costs more CPU than the claim
+// itself; with a literal limit the prepared statement keeps its generic
+// plan. Each distinct limit is one more prepared statement per connection.
+func (st statements) withLimit(tmpl string, limit, param int) (string, bool) {
+	if limit < 1 || limit > maxLiteralLimit {
+		return strings.Replace(tmpl, "{limit}", fmt.Sprintf("$%d", param), 1), true
+	}
+	type key struct {
+		tmpl  string
+		limit int
+	}
+	k := key{tmpl, limit}
+	if v, ok := st.limited.Load(k); ok {
+		return v.(string), false
+	}
+	v, _ := st.limited.LoadOrStore(k, strings.Replace(tmpl, "{limit}", fmt.Sprint(limit), 1))
+	return v.(string), false
 }
 
 func newStatements(schema string) statements {
@@ -581,6 +638,7 @@ func newStatements(schema string) statements {
 		held:          r.Replace(`SELECT count(*) FROM {items} WHERE state = 2 AND holder = $1 AND lease_expires_at > $2`),
 		upsert:        r.Replace(sqlUpsert),
 		claim:         r.Replace(sqlClaim),
+		claimGroup:    r.Replace(sqlClaimGroup),
 		extend:        r.Replace(sqlExtend),
 		complete:      r.Replace(sqlComplete),
 		completeBatch: r.Replace(sqlCompleteBatch),
@@ -591,6 +649,7 @@ func newStatements(schema string) statements {
 		count:         r.Replace(sqlCount),
 		stats:         r.Replace(sqlStats),
 		notify:        `SELECT pg_notify($1, '')`,
+		limited:       &sync.Map{},
 	}
 }
 
