@@ -70,11 +70,12 @@ func TestClaimUsesIndex(t *testing.T) {
 	conn, err := pool.Acquire(ctx)
 	require.NoError(t, err)
 	defer conn.Release()
-	single, args := s.claimStmt(p, []string{"l"}, 1, false)
+	var single string
 	group, _ := s.sql.withLimit(s.sql.claimGroup, 4, 0)
 	for i := range 20 {
 		p.LeaseID, p.Now = fmt.Sprint("single", i), p.Now.Add(time.Millisecond)
-		single, args = s.claimStmt(p, []string{p.LeaseID}, 1, false)
+		stmt, args := s.claimStmt(p, []string{p.LeaseID}, 1, false)
+		single = stmt
 		rows, err := conn.Query(ctx, single, args...)
 		require.NoError(t, err)
 		_, items, err := scanClaim(rows)
