@@ -169,9 +169,7 @@ func TestFirstAndNextResponse(t *testing.T) {
 }
 
 // alerts returns the SLA warnings and breaches recorded for key, oldest
-// first, as "target kind fraction @time-since-Start" (to the second: the
-// tracker places a 90% warning a nanosecond late, (1-0.9)·30m rounding
-// down in floating point).
+// first, as "target kind fraction @time-since-Start" (to the second).
 func alerts(d *caretest.Desk, key string) []string {
 	var out []string
 	for _, e := range d.Events() {
