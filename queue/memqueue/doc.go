@@ -9,11 +9,10 @@
 // Items are found by key through a compact open-addressing index of 8-byte
 // slots, at most half full (16 MiB at a million keys, where a Go map of
 // strings takes about 40 bytes a key and misses the cache twice per
-// lookup); Claimed items are also indexed in a small map, so that lease
-// operations stay in cache. Claimable items are partitioned by (channel,
-// team) into groups, each a 4-ary heap of 16-byte slots (the rank and the
-// entry's number; positions live in a separate array, so a sift reads and
-// writes no entry) ordered by (Rank descending, EnqueuedAt, Key). Claimed and
+// lookup). Claimable items are partitioned by (channel, team) into groups,
+// each a 4-ary heap of 16-byte slots (the rank and the entry's number;
+// positions live in a separate array, so a sift reads and writes no entry)
+// ordered by (Rank descending, EnqueuedAt, Key). Claimed and
 // Snoozed items sit in one timer heap ordered by lease expiry or snooze end;
 // every call first moves the timers due at its Now into their group (each
 // such move is O(log n), paid once per expiry). Each agent keeps the list of

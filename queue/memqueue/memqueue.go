@@ -20,10 +20,6 @@ type Store struct {
 	mu     sync.Mutex
 	index  keyIndex // every item by key
 	agents map[string]*agentState
-	// held indexes the Claimed items (live or expired leases) by key: lease
-	// operations look an item up in this small map, which stays in cache,
-	// rather than in the key index, which at a million keys does not.
-	held map[string]*entry
 
 	// groups partition the claimable items by (channel, team); each keeps
 	// a 4-ary heap ordered best first.
@@ -130,7 +126,6 @@ func New() *Store {
 	return &Store{
 		index:     newKeyIndex(),
 		agents:    map[string]*agentState{},
-		held:      map[string]*entry{},
 		groups:    map[groupKey]*group{},
 		byChannel: map[string][]*group{},
 		byTeam:    map[string][]*group{},
@@ -526,7 +521,6 @@ func (s *Store) hold(a *agentState, e *entry) {
 	e.holder = a
 	e.heldPos = int32(len(a.held))
 	a.held = append(a.held, e)
-	s.held[e.key] = e
 }
 
 func (s *Store) unhold(e *entry) {
@@ -542,7 +536,6 @@ func (s *Store) unhold(e *entry) {
 	a.held[last] = nil
 	a.held = a.held[:last]
 	e.holder, e.heldPos = nil, -1
-	delete(s.held, e.key)
 }
 
 // ---- Store methods ----------------------------------------------------
@@ -741,8 +734,8 @@ func (s *Store) takes(e *entry, p *queuedriver.ClaimParams, now int64) bool {
 
 // lease returns the item if l is its current, unexpired lease.
 func (s *Store) lease(l queuedriver.LeaseRef) (*entry, error) {
-	e, ok := s.held[l.Key]
-	if !ok || e.state != queuedriver.Claimed || e.leaseID != l.LeaseID || enc(l.Now) >= e.until {
+	e := s.find(l.Key)
+	if e == nil || e.state != queuedriver.Claimed || e.leaseID != l.LeaseID || enc(l.Now) >= e.until {
 		return nil, queuedriver.ErrLeaseLost
 	}
 	return e, nil
