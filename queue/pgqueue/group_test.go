@@ -2,18 +2,14 @@ package pgqueue
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
-	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialcare/socialcare/queue/queuedriver"
@@ -28,22 +24,10 @@ import (
 // (redo) last.
 func TestClaimGroupIsSerial(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv("SOCIALCARE_TEST_DATABASE_URL")
-	if url == "" {
-		t.Skip("pgqueue: SOCIALCARE_TEST_DATABASE_URL is not set; set it to a PostgreSQL URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests")
-	}
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
+	pool := internalPool(t)
 	newStore := func(t *testing.T) *Store {
-		var b [6]byte
-		_, _ = rand.Read(b[:])
-		schema := "pgqueue_group_" + hex.EncodeToString(b[:])
-		require.NoError(t, Migrate(ctx, pool, schema))
-		t.Cleanup(func() {
-			_, _ = pool.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-		})
+		schema := internalSchema(t, pool, "pgqueue_group")
 		s, err := New(pool, &Config{Schema: schema, DisableNotify: true, DisableGroupClaim: true})
 		require.NoError(t, err)
 		return s
@@ -183,21 +167,9 @@ func TestClaimGroupIsSerial(t *testing.T) {
 // capacity, and every claim reported as successful holds its lease.
 func TestGroupClaimConcurrent(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv("SOCIALCARE_TEST_DATABASE_URL")
-	if url == "" {
-		t.Skip("pgqueue: SOCIALCARE_TEST_DATABASE_URL is not set; set it to a PostgreSQL URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests")
-	}
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(pool.Close)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "pgqueue_group_" + hex.EncodeToString(b[:])
-	require.NoError(t, Migrate(ctx, pool, schema))
-	t.Cleanup(func() {
-		_, _ = pool.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-	})
+	pool := internalPool(t)
+	schema := internalSchema(t, pool, "pgqueue_group")
 	s, err := New(pool, &Config{Schema: schema, DisableNotify: true})
 	require.NoError(t, err)
 	now := time.Now()

@@ -3,7 +3,6 @@ package pgqueue
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -20,17 +19,9 @@ import (
 // items.
 func TestClaimUsesIndex(t *testing.T) {
 	t.Parallel()
-	url := os.Getenv("SOCIALCARE_TEST_DATABASE_URL")
-	if url == "" {
-		t.Skip("pgqueue: SOCIALCARE_TEST_DATABASE_URL is not set; set it to a PostgreSQL URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the PostgreSQL tests")
-	}
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	require.NoError(t, err)
-	defer pool.Close()
-	schema := fmt.Sprintf("pgqueue_plan_%d", time.Now().UnixNano())
-	require.NoError(t, Migrate(ctx, pool, schema))
-	defer pool.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE") //nolint:errcheck
+	pool := internalPool(t)
+	schema := internalSchema(t, pool, "pgqueue_plan")
 	s, err := New(pool, &Config{Schema: schema, DisableNotify: true})
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, "INSERT INTO "+pgx.Identifier{schema, "queue_item"}.Sanitize()+` (key, rank, enqueued_at, updated_at, state)
