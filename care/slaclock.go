@@ -118,18 +118,19 @@ func newSLAClock(c *Conversation) *slaClock {
 }
 
 // pauseClock pauses the SLA clock of c at at (a Boomerang), unless it is
-// paused or resolved already. Called with d.mu held.
-func (d *Desk) pauseClock(c *Conversation, at time.Time) error {
+// paused or resolved already, and reports whether it paused it. Called
+// with d.mu held.
+func (d *Desk) pauseClock(c *Conversation, at time.Time) (bool, error) {
 	st := d.clocks[c.Key]
 	if st == nil || st.clock.Paused() || st.clock.Resolved() {
-		return nil
+		return false, nil
 	}
 	at = st.instant(at)
 	if err := st.clock.Pause(at); err != nil {
-		return fmt.Errorf("the SLA clock of %s: %w", c.Key, err)
+		return false, fmt.Errorf("the SLA clock of %s: %w", c.Key, err)
 	}
 	c.SLAPauses = append(c.SLAPauses, SLAPause{From: at, FromTurn: len(c.Transcript)})
-	return d.track(c.Key, st)
+	return true, d.track(c.Key, st)
 }
 
 // resumeClock resumes the paused SLA clock of c at at (or at the last

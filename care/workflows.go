@@ -447,21 +447,19 @@ func (d *Desk) slaPause(ctx context.Context, key string, pause bool, at time.Tim
 		d.mu.Unlock()
 		return nil
 	}
-	n := len(c.SLAPauses)
-	var err error
-	changed := false
+	change := d.resumeClock
 	if pause {
-		err = d.pauseClock(c, at)
-		changed = len(c.SLAPauses) != n
-	} else {
-		changed, err = d.resumeClock(c, at)
+		change = d.pauseClock
+	}
+	changed, err := change(c, at)
+	if !changed {
+		d.mu.Unlock()
+		return err
 	}
 	snap := c.clone()
 	d.mu.Unlock()
-	if changed {
-		if serr := d.store.PutConversation(ctx, snap); serr != nil {
-			err = errors.Join(err, fmt.Errorf("the store failed: %w", serr))
-		}
+	if serr := d.store.PutConversation(ctx, snap); serr != nil {
+		err = errors.Join(err, fmt.Errorf("the store failed: %w", serr))
 	}
 	return err
 }

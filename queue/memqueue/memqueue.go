@@ -46,11 +46,11 @@ type Store struct {
 	// objects for the garbage collector instead of two million. Entry
 	// number i is chunks[i/entryChunk][i%entryChunk].
 	chunks []*[entryChunk]entry
-	count  uint32
 	keys   []byte
-	// pos[i] is entry i's index in its group heap or in timers. It is kept
-	// apart from the entries so that a sift, which moves many slots,
-	// writes into this array (4 bytes an item) and reads no entry.
+	// pos[i] is entry i's index in its group heap or in timers (so
+	// len(pos) is the number of entries). It is kept apart from the
+	// entries so that a sift, which moves many slots, writes into this
+	// array (4 bytes an item) and reads no entry.
 	pos []int32
 }
 
@@ -67,11 +67,10 @@ var errFull = errors.New("memqueue: the store holds the most items it can (42949
 // newEntry returns a fresh entry for key, with a copy of key, and indexes
 // it.
 func (s *Store) newEntry(key string) *entry {
-	id := s.count
+	id := uint32(len(s.pos))
 	if id%entryChunk == 0 {
 		s.chunks = append(s.chunks, new([entryChunk]entry))
 	}
-	s.count++
 	e := s.entryAt(id)
 	*e = entry{key: s.copyKey(key), id: id, heldPos: -1, deadline: noTime, until: noTime, lastHeldAt: noTime}
 	s.pos = append(s.pos, -1)
@@ -571,7 +570,7 @@ func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (queuedr
 	s.advance(now)
 	e := s.find(p.Key)
 	if e == nil {
-		if s.count == maxEntries {
+		if len(s.pos) == maxEntries {
 			return queuedriver.Item{}, errFull
 		}
 		e = s.newEntry(p.Key)

@@ -261,24 +261,9 @@ func (s *Store) claimRound(ctx context.Context, reqs []*claimReq) {
 	}()
 	if len(reqs) == 1 {
 		r := reqs[0]
-		op := "claim for " + r.p.Agent
-		stmt, args := s.claimStmt(r.p, []string{r.p.LeaseID}, 1, false)
-		rows, err := s.pool.Query(ctx, stmt, args...)
-		if err != nil {
-			r.err = mapErr(op, err)
-			return
-		}
-		capacity, items, err := scanClaim(rows)
-		switch {
-		case err != nil:
-			r.err = mapErr(op, err)
-		case capacity == nil:
-			r.err = fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrUnknownAgent)
-		case *capacity > 0:
-			r.redo = true
-		case len(items) == 0:
-			r.err = fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrNoItem)
-		default:
+		var items []*queuedriver.Item
+		items, r.redo, r.err = s.claimOnce(ctx, r.p, []string{r.p.LeaseID})
+		if len(items) > 0 {
 			r.item = items[0]
 		}
 		return

@@ -25,9 +25,9 @@ import (
 func TestClaimGroupIsSerial(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := internalPool(t)
+	pool := testDB(t)
 	newStore := func(t *testing.T) *Store {
-		schema := internalSchema(t, pool, "pgqueue_group")
+		schema := testSchema(t, pool, "pgqueue_group")
 		s, err := New(pool, &Config{Schema: schema, DisableNotify: true, DisableGroupClaim: true})
 		require.NoError(t, err)
 		return s
@@ -168,8 +168,8 @@ func TestClaimGroupIsSerial(t *testing.T) {
 func TestGroupClaimConcurrent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := internalPool(t)
-	schema := internalSchema(t, pool, "pgqueue_group")
+	pool := testDB(t)
+	schema := testSchema(t, pool, "pgqueue_group")
 	s, err := New(pool, &Config{Schema: schema, DisableNotify: true})
 	require.NoError(t, err)
 	now := time.Now()

@@ -20,8 +20,8 @@ import (
 func TestClaimUsesIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool := internalPool(t)
-	schema := internalSchema(t, pool, "pgqueue_plan")
+	pool := testDB(t)
+	schema := testSchema(t, pool, "pgqueue_plan")
 	s, err := New(pool, &Config{Schema: schema, DisableNotify: true})
 	require.NoError(t, err)
 	_, err = pool.Exec(ctx, "INSERT INTO "+pgx.Identifier{schema, "queue_item"}.Sanitize()+` (key, rank, enqueued_at, updated_at, state)

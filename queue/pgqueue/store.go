@@ -252,25 +252,35 @@ func (s *Store) claimStmt(p queuedriver.ClaimParams, leaseIDs []string, limit in
 }
 
 func (s *Store) claim(ctx context.Context, p queuedriver.ClaimParams, leaseIDs []string) ([]*queuedriver.Item, error) {
+	items, limited, err := s.claimOnce(ctx, p, leaseIDs)
+	if limited {
+		return s.claimLimited(ctx, p, leaseIDs)
+	}
+	return items, err
+}
+
+// claimOnce runs the claim statement for an agent without a capacity. For
+// an agent with one it claims nothing and reports limited: such claims run
+// under the agent's row lock (claimLimited).
+func (s *Store) claimOnce(ctx context.Context, p queuedriver.ClaimParams, leaseIDs []string) (items []*queuedriver.Item, limited bool, err error) {
 	op := "claim for " + p.Agent
 	stmt, args := s.claimStmt(p, leaseIDs, len(leaseIDs), false)
 	rows, err := s.pool.Query(ctx, stmt, args...)
 	if err != nil {
-		return nil, mapErr(op, err)
+		return nil, false, mapErr(op, err)
 	}
 	capacity, items, err := scanClaim(rows)
-	if err != nil {
-		return nil, mapErr(op, err)
-	}
 	switch {
+	case err != nil:
+		return nil, false, mapErr(op, err)
 	case capacity == nil:
-		return nil, fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrUnknownAgent)
+		return nil, false, fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrUnknownAgent)
 	case *capacity > 0:
-		return s.claimLimited(ctx, p, leaseIDs)
+		return nil, true, nil
 	case len(items) == 0:
-		return nil, fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrNoItem)
+		return nil, false, fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrNoItem)
 	}
-	return items, nil
+	return items, false, nil
 }
 
 // claimLimited claims for an agent with a capacity, holding its row lock.
