@@ -55,12 +55,30 @@ func TestDifferential(t *testing.T) {
 	for seed := range uint64(6) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
-			differential(t, seed, 4000)
+			differential(t, seed, 4000, 24, false)
 		})
 	}
 }
 
-func differential(t *testing.T, seed uint64, steps int) {
+// TestDifferentialLarge does the same on a queue that starts with 5,000
+// waiting items, so that the stores' trees are several levels deep and
+// split, merge and share nodes.
+func TestDifferentialLarge(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("memqueue: large differential test skipped in -short mode")
+	}
+	for seed := range uint64(2) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			differential(t, 100+seed, 4000, 5000, true)
+		})
+	}
+}
+
+// differential runs steps random operations on nkeys keys, after
+// upserting every key once if prefill is set.
+func differential(t *testing.T, seed uint64, steps, nkeys int, prefill bool) {
 	ref, got := newRef(), memqueue.New()
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(seed, 2026))
@@ -77,7 +95,7 @@ func differential(t *testing.T, seed uint64, steps int) {
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	weights := queuedriver.Weights{Score: 1, Slack: 0.5, Wait: 0.5, Horizon: 24 * time.Hour}
 	var keys []string
-	for i := range 24 {
+	for i := range nkeys {
 		keys = append(keys, fmt.Sprint("k", i))
 	}
 	agents := []string{"a0", "a1", "a2", "a3", "ghost"}
@@ -104,6 +122,16 @@ func differential(t *testing.T, seed uint64, steps int) {
 	for _, id := range agents[:4] {
 		a := queuedriver.Agent{ID: id, Capacity: rng.IntN(3), Online: true, Since: now}
 		both(0, "put agent", func(s queuedriver.Store) (any, error) { return nil, s.PutAgent(ctx, a) })
+	}
+	for i, k := range keys {
+		if !prefill {
+			break
+		}
+		p := queuedriver.UpsertParams{
+			Key: k, Channel: pick("x", "facebook"), Team: "care", Score: float64(rng.IntN(100)),
+			Weights: weights, Now: now.Add(time.Duration(i) * time.Millisecond),
+		}
+		both(0, "prefill "+k, func(s queuedriver.Store) (any, error) { return s.Upsert(ctx, p) })
 	}
 	for step := 1; step <= steps; step++ {
 		dt := time.Duration(rng.IntN(20_000_000)) * time.Microsecond

@@ -2,7 +2,11 @@ package memqueue
 
 import (
 	"errors"
+	"fmt"
+	"hash/maphash"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -42,6 +46,42 @@ func TestKeyIndex(t *testing.T) {
 	for _, key := range []string{"", "k", "k-1", "k" + strconv.Itoa(n), "K0"} {
 		if e := s.find(key); e != nil {
 			t.Fatalf("find(%q) = entry %q, want none", key, e.key)
+		}
+	}
+}
+
+// TestRecentKeys checks that the recent-keys cache never returns a wrong
+// entry: its slots are pointed at other entries with the right tag, at
+// entries of other keys, and left empty, and every lookup must still find
+// its own entry, and absent keys none.
+func TestRecentKeys(t *testing.T) {
+	t.Parallel()
+	s := New()
+	const n = 3 * recentSize
+	for i := range n {
+		s.remember(s.newEntry("k" + strconv.Itoa(i)))
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range n {
+		key := "k" + strconv.Itoa(i)
+		h := maphash.String(s.index.seed, key)
+		switch i % 3 {
+		case 0: // the right tag, the wrong entry
+			s.recent[h%recentSize] = h>>32<<32 | uint64(rng.IntN(n)+1)
+		case 1: // whatever another key left there
+		case 2:
+			s.recent[h%recentSize] = 0
+		}
+		if e := s.find(key); e == nil || e.key != key {
+			t.Fatalf("find(%q) = %v, want its entry", key, e)
+		}
+		if e := s.find(key); e == nil || e.key != key { // now from the cache
+			t.Fatalf("second find(%q) = %v, want its entry", key, e)
+		}
+	}
+	for i := range 100 {
+		if e := s.find("absent" + strconv.Itoa(i)); e != nil {
+			t.Fatalf("find(absent) = entry %q", e.key)
 		}
 	}
 }
@@ -100,10 +140,10 @@ func TestSharedLeaseID(t *testing.T) {
 	}
 }
 
-// TestHeapOrderLarge fills one group with many items (a heap many levels
-// deep), re-scores some and claims every one: claims must come out best
-// first, and every heap position must match the position array.
-func TestHeapOrderLarge(t *testing.T) {
+// TestTreeOrderLarge fills one group with many items (a tree several levels
+// deep), re-scores some and claims every one: the tree must hold its
+// invariants, and claims must come out best first.
+func TestTreeOrderLarge(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	s := New()
@@ -118,16 +158,12 @@ func TestHeapOrderLarge(t *testing.T) {
 		}
 	}
 	g := s.groups[groupKey{"x", "t"}]
-	if len(g.heap) != n {
-		t.Fatalf("heap holds %d items, want %d", len(g.heap), n)
+	if g.tree.len != n {
+		t.Fatalf("tree holds %d items, want %d", g.tree.len, n)
 	}
-	for i := range g.heap {
-		if got := s.pos[g.heap[i].id]; int(got) != i {
-			t.Fatalf("heap[%d] is entry %d, whose position says %d", i, g.heap[i].id, got)
-		}
-		if p := (i - 1) / arity; i > 0 && s.before(&g.heap[i], &g.heap[p]) {
-			t.Fatalf("heap[%d] ranks before its parent heap[%d]", i, p)
-		}
+	checkTree(t, s, &g.tree)
+	if g.tree.height < 2 {
+		t.Fatalf("tree height %d, want at least 2 for this test to mean something", g.tree.height)
 	}
 	if err := s.PutAgent(ctx, queuedriver.Agent{ID: "a", Online: true}); err != nil {
 		t.Fatal(err)
@@ -142,8 +178,147 @@ func TestHeapOrderLarge(t *testing.T) {
 			t.Fatalf("claim %d: %s (rank %v) came after %s (rank %v)", i, it.Key, it.Rank, prev.Key, prev.Rank)
 		}
 		prev = it
+		if i%1000 == 0 {
+			checkTree(t, s, &g.tree)
+		}
 	}
 	if _, err := s.Claim(ctx, queuedriver.ClaimParams{Agent: "a", LeaseID: "L", ExpiresAt: now.Add(time.Hour), Now: now.Add(time.Minute)}); !errors.Is(err, queuedriver.ErrNoItem) {
 		t.Fatalf("claim past the last item: %v, want ErrNoItem", err)
+	}
+}
+
+// TestTreeRandom applies random inserts and removals to one tree, with
+// many equal ranks and enqueue times so that keys decide, and checks it
+// against a sorted slice after every step.
+func TestTreeRandom(t *testing.T) {
+	t.Parallel()
+	s := New()
+	const n = 3000
+	for i := range n {
+		s.newEntry(fmt.Sprintf("k%05d", i))
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var tr tree
+	in := map[uint32]slot{}
+	for step := range 60_000 {
+		id := uint32(rng.IntN(n))
+		if len(in) > 0 && rng.IntN(4) == 0 {
+			// Remove at a cursor, as a claim does: mostly the best slot.
+			var c cursor
+			c.best(&tr)
+			for k := rng.IntN(3) * rng.IntN(len(in)); k > 0; k-- {
+				c.next()
+			}
+			x := *c.slot()
+			s.removeAt(&tr, &c)
+			if _, ok := in[x.id]; !ok {
+				t.Fatalf("step %d: removed %v at a cursor, which was not in the tree", step, x)
+			}
+			delete(in, x.id)
+		} else if old, ok := in[id]; ok {
+			if !s.tremove(&tr, old) {
+				t.Fatalf("step %d: remove of %v not found", step, old)
+			}
+			delete(in, id)
+		} else {
+			// A few distinct ranks and times: many ties.
+			x := slot{rank: float64(rng.IntN(4)), enq: int64(rng.IntN(3)), id: id}
+			s.tinsert(&tr, x)
+			in[id] = x
+		}
+		if miss := (slot{rank: 9, id: uint32(rng.IntN(n))}); s.tremove(&tr, miss) {
+			t.Fatalf("step %d: removed %v, which is not in the tree", step, miss)
+		}
+		if step%97 == 0 || len(in) < 40 {
+			want := slices.Collect(maps.Values(in))
+			slices.SortFunc(want, func(a, b slot) int {
+				if s.worse(&a, &b) {
+					return 1
+				}
+				if s.worse(&b, &a) {
+					return -1
+				}
+				return 0
+			})
+			var got []slot
+			var c cursor
+			for c.best(&tr); c.ok; c.next() {
+				got = append(got, *c.slot())
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("step %d: tree walks %d slots, want %d in order", step, len(got), len(want))
+			}
+			checkTree(t, s, &tr)
+		}
+		// Drain phases exercise merges down to an empty tree.
+		if step%20_000 == 19_999 {
+			for id, x := range in {
+				if !s.tremove(&tr, x) {
+					t.Fatalf("drain: %v not found", x)
+				}
+				delete(in, id)
+			}
+			checkTree(t, s, &tr)
+			if tr.len != 0 || tr.height != 0 {
+				t.Fatalf("drained tree: len %d height %d", tr.len, tr.height)
+			}
+		}
+	}
+}
+
+// checkTree checks the tree's invariants: slots in order, separators that
+// bound their child and stay below the next child, every node but the
+// root at least minFill full, leaves all at one depth, len exact.
+func checkTree(t *testing.T, s *Store, tr *tree) {
+	t.Helper()
+	if tr.root == nil {
+		if tr.len != 0 {
+			t.Fatalf("tree: no root but len %d", tr.len)
+		}
+		return
+	}
+	count := 0
+	var walk func(n *node, h int, lo, hi *slot)
+	walk = func(n *node, h int, lo, hi *slot) {
+		if n != tr.root && n.n < minFill {
+			t.Fatalf("tree: a node holds %d, below %d", n.n, minFill)
+		}
+		if (h == 0) != (n.kids == nil) {
+			t.Fatalf("tree: a node at height %d has kids %v", h, n.kids != nil)
+		}
+		for i := range n.n {
+			x := &n.s[i]
+			if i > 0 && !s.worse(&n.s[i-1], x) {
+				t.Fatalf("tree: slots %d and %d of a node out of order", i-1, i)
+			}
+			if lo != nil && !s.worse(lo, x) {
+				t.Fatalf("tree: slot %v is not above its lower bound %v", *x, *lo)
+			}
+			if hi != nil && s.worse(hi, x) {
+				t.Fatalf("tree: slot %v is above its bound %v", *x, *hi)
+			}
+		}
+		if h == 0 {
+			count += n.n
+			return
+		}
+		for i := range n.n {
+			var l *slot
+			if i > 0 {
+				l = &n.s[i-1]
+			} else {
+				l = lo
+			}
+			walk(n.kids[i], h-1, l, &n.s[i])
+		}
+		for i := n.n; i < fan; i++ {
+			if n.kids[i] != nil {
+				t.Fatalf("tree: kids[%d] of a node of %d is not cleared", i, n.n)
+			}
+		}
+	}
+	walk(tr.root, tr.height, nil, nil)
+	if count != tr.len {
+		t.Fatalf("tree: %d slots in leaves, len says %d", count, tr.len)
 	}
 }

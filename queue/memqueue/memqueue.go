@@ -19,10 +19,11 @@ import (
 type Store struct {
 	mu     sync.Mutex
 	index  keyIndex // every item by key
+	recent recentKeys
 	agents map[string]*agentState
 
 	// groups partition the claimable items by (channel, team); each keeps
-	// a 4-ary heap ordered best first.
+	// a B+tree ordered worst first (see btree.go).
 	groups    map[groupKey]*group
 	all       []*group
 	byChannel map[string][]*group
@@ -33,10 +34,11 @@ type Store struct {
 	// end is after high, ordered by that instant, earliest first.
 	timers []*entry
 	// high is the latest Now seen; timers due at or before it have been
-	// moved into their group heap.
+	// moved into their group tree.
 	high int64
 
-	frontier []int32 // scratch for the best-first walk of a heap
+	// spareLeaves and spareInner are nodes freed by tree merges, for reuse.
+	spareLeaves, spareInner []*node
 
 	// skillSets interns the distinct skill lists, which are few.
 	skillSets map[string]*skillSet
@@ -45,18 +47,17 @@ type Store struct {
 	// freed (Done items stay): a million items are then a few hundred heap
 	// objects for the garbage collector instead of two million. Entry
 	// number i is chunks[i/entryChunk][i%entryChunk].
-	chunks []*[entryChunk]entry
-	keys   []byte
-	// pos[i] is entry i's index in its group heap or in timers (so
-	// len(pos) is the number of entries). It is kept apart from the
-	// entries so that a sift, which moves many slots, writes into this
-	// array (4 bytes an item) and reads no entry.
-	pos []int32
+	chunks  []*[entryChunk]entry
+	keys    []byte
+	entries uint32 // how many entries there are
 }
 
 const (
 	entryChunk = 1024
 	keyChunk   = 64 << 10
+	// keyInline is the longest key kept inside its entry: a platform
+	// prefix and a numeric id, such as "x:1861234567890123456", fit.
+	keyInline = 24
 	// maxEntries is the most items a Store holds: entries are numbered
 	// with 32 bits (about 900 GiB of items, far past any one process).
 	maxEntries = math.MaxUint32 - 1
@@ -67,13 +68,14 @@ var errFull = errors.New("memqueue: the store holds the most items it can (42949
 // newEntry returns a fresh entry for key, with a copy of key, and indexes
 // it.
 func (s *Store) newEntry(key string) *entry {
-	id := uint32(len(s.pos))
+	id := s.entries
 	if id%entryChunk == 0 {
 		s.chunks = append(s.chunks, new([entryChunk]entry))
 	}
 	e := s.entryAt(id)
-	*e = entry{key: s.copyKey(key), id: id, heldPos: -1, deadline: noTime, until: noTime, lastHeldAt: noTime}
-	s.pos = append(s.pos, -1)
+	*e = entry{id: id, heldPos: -1, timerPos: -1, deadline: noTime, until: noTime, lastHeldAt: noTime}
+	e.key = s.copyKey(e, key)
+	s.entries++
 	s.insert(e.key, id)
 	return e
 }
@@ -81,10 +83,19 @@ func (s *Store) newEntry(key string) *entry {
 // entryAt returns entry number id.
 func (s *Store) entryAt(id uint32) *entry { return &s.chunks[id/entryChunk][id%entryChunk] }
 
-// copyKey copies key into the key chunk. The bytes are never written again,
-// so the string may share them.
-func (s *Store) copyKey(key string) string {
-	if len(key) == 0 || len(key) > keyChunk/16 {
+// copyKey copies key into e's inline bytes if it fits, else into the key
+// chunk. The bytes are never written again, so the string may share them.
+// Inline keys share the entry's cache lines: a claim loads the entry, and
+// the lease operation that follows hashes its key without another miss.
+func (s *Store) copyKey(e *entry, key string) string {
+	if len(key) == 0 {
+		return ""
+	}
+	if len(key) <= len(e.kb) {
+		n := copy(e.kb[:], key)
+		return unsafe.String(&e.kb[0], n)
+	}
+	if len(key) > keyChunk/16 {
 		return strings.Clone(key)
 	}
 	if cap(s.keys)-len(s.keys) < len(key) {
@@ -137,9 +148,9 @@ type groupKey struct{ channel, team string }
 
 type group struct {
 	key  groupKey
-	heap []slot
-	// skilled counts heap entries that require skills, which a filter must
-	// check one by one.
+	tree tree
+	// skilled counts items in the tree that require skills, which a filter
+	// must check one by one.
 	skilled int
 	mark    uint64
 }
@@ -161,6 +172,7 @@ const (
 // the group. See the package doc for its size.
 type entry struct {
 	key        string
+	kb         [keyInline]byte // key's bytes, if it fits
 	g          *group
 	language   string
 	skills     *skillSet // nil when the item needs no skills
@@ -182,6 +194,7 @@ type entry struct {
 	claims     int32
 	id         uint32 // its number: s.entryAt(id) == e
 	heldPos    int32  // index in holder.held
+	timerPos   int32  // index in Store.timers
 	where      uint8
 	state      queuedriver.State
 }
@@ -262,82 +275,10 @@ func payloadBytes(p string) []byte {
 // timerAt is when a Claimed or Snoozed item becomes claimable.
 func (e *entry) timerAt() int64 { return e.until }
 
-// better orders items best first: Rank descending, then EnqueuedAt, then
-// Key.
-func better(a, b *entry) bool {
-	if a.rank != b.rank {
-		return a.rank > b.rank
-	}
-	if a.enqueuedAt != b.enqueuedAt {
-		return a.enqueuedAt < b.enqueuedAt
-	}
-	return a.key < b.key
-}
+// ---- timers ----------------------------------------------------------
 
-// ---- heaps -------------------------------------------------------------
-
-// slot is a group heap's element: the rank is copied out of the entry, and
-// the entry is named by number, so that sifting compares and records
-// positions without touching entries (but on equal ranks).
-type slot struct {
-	rank float64
-	id   uint32
-}
-
-func mkSlot(e *entry) slot { return slot{e.rank, e.id} }
-
-// before orders slots like better orders entries.
-func (s *Store) before(a, b *slot) bool {
-	if a.rank != b.rank {
-		return a.rank > b.rank
-	}
-	return better(s.entryAt(a.id), s.entryAt(b.id))
-}
-
-// The group heaps are 4-ary: half the levels of a binary heap, and the
-// four children's keys share one or two cache lines.
-const arity = 4
-
-func (s *Store) gUp(h []slot, i int) {
-	x := h[i]
-	for i > 0 {
-		p := (i - 1) / arity
-		if !s.before(&x, &h[p]) {
-			break
-		}
-		h[i] = h[p]
-		s.pos[h[i].id] = int32(i)
-		i = p
-	}
-	h[i] = x
-	s.pos[x.id] = int32(i)
-}
-
-func (s *Store) gDown(h []slot, i int) {
-	x := h[i]
-	n := len(h)
-	for {
-		c := arity*i + 1
-		if c >= n {
-			break
-		}
-		best := c
-		for j := c + 1; j < c+arity && j < n; j++ {
-			if s.before(&h[j], &h[best]) {
-				best = j
-			}
-		}
-		if !s.before(&h[best], &x) {
-			break
-		}
-		h[i] = h[best]
-		s.pos[h[i].id] = int32(i)
-		i = best
-	}
-	h[i] = x
-	s.pos[x.id] = int32(i)
-}
-
+// tUp and tDown keep the timers a binary heap ordered by timerAt; each
+// entry in it records its index in timerPos.
 func (s *Store) tUp(h []*entry, i int) {
 	e := h[i]
 	at := e.timerAt()
@@ -347,11 +288,11 @@ func (s *Store) tUp(h []*entry, i int) {
 			break
 		}
 		h[i] = h[p]
-		s.pos[h[i].id] = int32(i)
+		h[i].timerPos = int32(i)
 		i = p
 	}
 	h[i] = e
-	s.pos[e.id] = int32(i)
+	e.timerPos = int32(i)
 }
 
 func (s *Store) tDown(h []*entry, i int) {
@@ -370,37 +311,40 @@ func (s *Store) tDown(h []*entry, i int) {
 			break
 		}
 		h[i] = h[c]
-		s.pos[h[i].id] = int32(i)
+		h[i].timerPos = int32(i)
 		i = c
 	}
 	h[i] = e
-	s.pos[e.id] = int32(i)
+	e.timerPos = int32(i)
 }
 
-// detach takes e out of whichever heap holds it.
+// detachAt takes e, which c points at in its group's tree, out of it.
+func (s *Store) detachAt(e *entry, c *cursor) {
+	s.removeAt(&e.g.tree, c)
+	s.left(e)
+}
+
+// left records that e left its group's tree.
+func (s *Store) left(e *entry) {
+	if e.skills != nil {
+		e.g.skilled--
+	}
+	e.where, e.timerPos = nowhere, -1
+}
+
+// detach takes e out of its group's tree or the timers.
 func (s *Store) detach(e *entry) {
-	i := int(s.pos[e.id])
 	switch e.where {
 	case inGroup:
-		g := e.g
-		last := len(g.heap) - 1
-		if i != last {
-			g.heap[i] = g.heap[last]
-			s.pos[g.heap[i].id] = int32(i)
-		}
-		g.heap = g.heap[:last]
-		if i != last {
-			s.gDown(g.heap, i)
-			s.gUp(g.heap, i)
-		}
-		if e.skills != nil {
-			g.skilled--
-		}
+		s.tremove(&e.g.tree, mkSlot(e))
+		s.left(e)
+		return
 	case inTimers:
+		i := int(e.timerPos)
 		last := len(s.timers) - 1
 		if i != last {
 			s.timers[i] = s.timers[last]
-			s.pos[s.timers[i].id] = int32(i)
+			s.timers[i].timerPos = int32(i)
 		}
 		s.timers[last] = nil
 		s.timers = s.timers[:last]
@@ -409,11 +353,11 @@ func (s *Store) detach(e *entry) {
 			s.tUp(s.timers, i)
 		}
 	}
-	e.where, s.pos[e.id] = nowhere, -1
+	e.where, e.timerPos = nowhere, -1
 }
 
 // place puts e where its state says: Waiting items, and Claimed or Snoozed
-// items due at or before high, in their group heap; other Claimed and
+// items due at or before high, in their group tree; other Claimed and
 // Snoozed items in the timers; Done items nowhere. e must be detached.
 func (s *Store) place(e *entry) {
 	switch e.state {
@@ -429,8 +373,7 @@ func (s *Store) place(e *entry) {
 	}
 	g := e.g
 	e.where = inGroup
-	g.heap = append(g.heap, mkSlot(e))
-	s.gUp(g.heap, len(g.heap)-1)
+	s.tinsert(&g.tree, mkSlot(e))
 	if e.skills != nil {
 		g.skilled++
 	}
@@ -570,7 +513,7 @@ func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (queuedr
 	s.advance(now)
 	e := s.find(p.Key)
 	if e == nil {
-		if len(s.pos) == maxEntries {
+		if s.entries == maxEntries {
 			return queuedriver.Item{}, errFull
 		}
 		e = s.newEntry(p.Key)
@@ -617,16 +560,17 @@ func (s *Store) Claim(ctx context.Context, p queuedriver.ClaimParams) (queuedriv
 		return queuedriver.Item{}, queuedriver.ErrAtCapacity
 	}
 	var best *entry
+	var at, c cursor // at points at best in its group's tree
 	s.eachGroup(&p.Filter, func(g *group) {
-		if e := s.bestIn(g, &p, now, best); e != nil {
-			best = e
+		if e := s.bestIn(g, &p, now, best, &c); e != nil {
+			best, at = e, c
 		}
 	})
 	if best == nil {
 		return queuedriver.Item{}, queuedriver.ErrNoItem
 	}
 	e := best
-	s.detach(e)
+	s.detachAt(e, &at)
 	if e.state == queuedriver.Claimed { // an expired lease
 		e.lastAgent, e.lastHeldAt = e.holder, e.until
 		s.unhold(e)
@@ -637,6 +581,7 @@ func (s *Store) Claim(ctx context.Context, p queuedriver.ClaimParams) (queuedriv
 	e.claims++
 	e.updatedAt = now
 	s.place(e)
+	s.remember(e) // its lease operations will look it up
 	return e.item(), nil
 }
 
@@ -651,67 +596,21 @@ func liveLeases(a *agentState, now int64) int {
 }
 
 // bestIn returns the best item of g that p may take at now, if it is
-// better than best; otherwise nil. It walks the heap best first and stops
-// at the first item it may take or at the first item not better than best.
-func (s *Store) bestIn(g *group, p *queuedriver.ClaimParams, now int64, best *entry) *entry {
-	h := g.heap
-	if len(h) == 0 {
-		return nil
+// better than best, and leaves c pointing at it; otherwise nil. It walks
+// the tree best first and stops at the first item it may take or at the
+// first item not better than best.
+func (s *Store) bestIn(g *group, p *queuedriver.ClaimParams, now int64, best *entry, c *cursor) *entry {
+	var bs slot
+	if best != nil {
+		bs = mkSlot(best)
 	}
-	if top := s.entryAt(h[0].id); best != nil && !better(top, best) {
-		return nil
-	} else if s.takes(top, p, now) {
-		return top
-	}
-	fr := s.frontier[:0]
-	for c := 1; c <= arity && c < len(h); c++ {
-		fr = append(fr, int32(c))
-	}
-	defer func() { s.frontier = fr[:0] }()
-	// fr is a binary heap of indexes into h, best item first.
-	less := func(i, j int) bool { return s.before(&h[fr[i]], &h[fr[j]]) }
-	up := func(i int) {
-		for i > 0 {
-			q := (i - 1) / 2
-			if !less(i, q) {
-				return
-			}
-			fr[i], fr[q] = fr[q], fr[i]
-			i = q
-		}
-	}
-	for i := range fr {
-		up(i)
-	}
-	for len(fr) > 0 {
-		i := int(fr[0])
-		last := len(fr) - 1
-		fr[0] = fr[last]
-		fr = fr[:last]
-		for j := 0; ; { // sift down
-			c := 2*j + 1
-			if c >= len(fr) {
-				break
-			}
-			if r := c + 1; r < len(fr) && less(r, c) {
-				c = r
-			}
-			if !less(c, j) {
-				break
-			}
-			fr[j], fr[c] = fr[c], fr[j]
-			j = c
-		}
-		e := s.entryAt(h[i].id)
-		if best != nil && !better(e, best) {
+	for c.best(&g.tree); c.ok; c.next() {
+		sl := c.slot()
+		if best != nil && !s.worse(&bs, sl) {
 			return nil
 		}
-		if s.takes(e, p, now) {
+		if e := s.entryAt(sl.id); s.takes(e, p, now) {
 			return e
-		}
-		for c := arity*i + 1; c <= arity*i+arity && c < len(h); c++ {
-			fr = append(fr, int32(c))
-			up(len(fr) - 1)
 		}
 	}
 	return nil
@@ -880,24 +779,24 @@ func (s *Store) Count(ctx context.Context, f queuedriver.Filter, now time.Time) 
 	defer s.mu.Unlock()
 	n := enc(now)
 	s.advance(n)
-	exact := n >= s.high // every item in a group heap is claimable
+	exact := n >= s.high // every item in a group tree is claimable
 	total := 0
 	s.eachGroup(&f, func(g *group) {
 		if exact && len(f.Languages) == 0 && g.skilled == 0 {
-			total += len(g.heap)
+			total += g.tree.len
 			return
 		}
-		for i := range g.heap {
-			if e := s.entryAt(g.heap[i].id); e.claimable(n) && matchRest(&f, e) {
+		g.tree.each(func(sl *slot) {
+			if e := s.entryAt(sl.id); e.claimable(n) && matchRest(&f, e) {
 				total++
 			}
-		}
+		})
 	})
 	return total, nil
 }
 
 // Stats implements queuedriver.Store. It takes O(n) for the oldest
-// waiting item (the heaps are ordered by rank, not age).
+// waiting item (the trees are ordered by rank, not age).
 func (s *Store) Stats(ctx context.Context, now time.Time) (queuedriver.Stats, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -907,12 +806,12 @@ func (s *Store) Stats(ctx context.Context, now time.Time) (queuedriver.Stats, er
 	oldest := int64(math.MaxInt64)
 	for _, g := range s.all {
 		c := 0
-		for i := range g.heap {
-			if e := s.entryAt(g.heap[i].id); e.claimable(n) {
+		g.tree.each(func(sl *slot) {
+			if e := s.entryAt(sl.id); e.claimable(n) {
 				c++
 				oldest = min(oldest, e.enqueuedAt)
 			}
-		}
+		})
 		if c > 0 {
 			st.WaitingByChannel[g.key.channel] += c
 			st.WaitingByTeam[g.key.team] += c
