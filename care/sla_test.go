@@ -151,6 +151,8 @@ func TestFirstAndNextResponse(t *testing.T) {
 		{sla.TargetAcknowledge, "bot", 1, 2 * time.Minute},    // x: 30m
 		{sla.TargetFirstResponse, "ana", 1, 40 * time.Minute}, // x: 1h; the bot's reply did not count
 		{sla.TargetNextResponse, "ana", 1, 25 * time.Minute},  // x: 1h, from the second message
+		{sla.TargetUpdate, "ana", 2, 35 * time.Minute},        // x: 4h; the silences 2m-40m and 40m-75m
+		{sla.TargetUpdate, "bot", 0, 0},                       // the bot's reply was the first
 		{sla.TargetResolve, "ana", 1, 80 * time.Minute},       // x: 24h
 		{sla.TargetFirstResponse, "bot", 0, 0},                // a bot gives no first response
 		{sla.TargetAcknowledge, "ana", 0, 0},                  // acknowledged once, by the bot
@@ -159,7 +161,7 @@ func TestFirstAndNextResponse(t *testing.T) {
 	for _, s := range all {
 		require.Equal(t, s.Count, s.Met, "%s: every target met", s.Target)
 	}
-	require.Len(t, all, 4, "acknowledge, first response, next response, resolve: %+v", all)
+	require.Len(t, all, 5, "acknowledge, first response, next response, update, resolve: %+v", all)
 	for _, tt := range tests {
 		ss := d.Attainment(func(m sla.Measurement) bool { return m.Agent == tt.agent && m.Target == tt.target })
 		s := summary(t, append(ss, sla.Summary{Target: tt.target}), tt.target)
@@ -275,9 +277,17 @@ func TestNoSLAEventsAfterResolve(t *testing.T) {
 			require.Len(t, alerts(d, in.Key), len(tt.before)+1, "nothing after the second resolution")
 			require.Equal(t, 2, summary(t, d.Attainment(nil), sla.TargetResolve).Count)
 			// The reply of the reopened cycle is a next response only: the
-			// acknowledgement and first response run in the first cycle
-			// (here resolved without a reply, so never measured).
-			require.Equal(t, 0, summary(t, d.Attainment(nil), sla.TargetAcknowledge).Count)
+			// acknowledgement and first response run in the first cycle,
+			// here resolved without a reply: a missed acknowledgement is
+			// measured then, and one still within its 30 minutes is not.
+			ack := summary(t, append(d.Attainment(nil), sla.Summary{Target: sla.TargetAcknowledge}), sla.TargetAcknowledge)
+			if tt.resolve > 30*time.Minute {
+				require.Equal(t, 1, ack.Count)
+				require.Equal(t, 0, ack.Met)
+				require.Equal(t, tt.resolve, ack.P50)
+			} else {
+				require.Equal(t, 0, ack.Count)
+			}
 			for _, s := range d.Attainment(nil) {
 				require.NotEqual(t, sla.TargetFirstResponse, s.Target)
 			}

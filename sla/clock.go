@@ -111,9 +111,10 @@ func (c *Clock) stop(t Target, now time.Time) (Measurement, bool) {
 // Reply records a brand reply at now and returns the measurements of the
 // targets it satisfied (Channel and Agent left for the caller to fill). An
 // Acknowledgement stops acknowledge; a Response stops acknowledge, first
-// response and next response. Either restarts the update timer. A reply to
-// a resolved conversation changes nothing. A reply while paused is
-// recorded and the clock stays paused.
+// response and next response. Either ends the silence since the previous
+// reply, if there was one (an update measurement), and restarts the update
+// timer. A reply to a resolved conversation changes nothing. A reply while
+// paused is recorded and the clock stays paused.
 func (c *Clock) Reply(now time.Time, kind ReplyKind) []Measurement {
 	if c.resolved {
 		return nil
@@ -128,7 +129,9 @@ func (c *Clock) Reply(now time.Time, kind ReplyKind) []Measurement {
 			out = append(out, m)
 		}
 	}
-	c.stop(TargetUpdate, now)
+	if m, ok := c.stop(TargetUpdate, now); ok {
+		out = append(out, m)
+	}
 	c.start(TargetUpdate, now)
 	if c.paused {
 		c.freeze(targetIndex(TargetUpdate), now)
@@ -200,7 +203,11 @@ func (c *Clock) Resume(now time.Time) error {
 }
 
 // Resolve resolves the conversation at now: every timer stops. It returns
-// the resolve measurement. Resolving a resolved conversation is an error.
+// the resolve measurement, then one for each other target that was still
+// running and already past its time (a first response never given, a
+// silence that ran over): those were missed, and a report must count them.
+// Running targets still within their time are dropped, neither met nor
+// missed. Resolving a resolved conversation is an error.
 func (c *Clock) Resolve(now time.Time) ([]Measurement, error) {
 	if c.resolved {
 		return nil, fmt.Errorf("%w: Resolve: already resolved", ErrState)
@@ -210,7 +217,9 @@ func (c *Clock) Resolve(now time.Time) ([]Measurement, error) {
 		out = append(out, m)
 	}
 	for _, t := range targets {
-		c.stop(t, now)
+		if m, ok := c.stop(t, now); ok && !m.Met() {
+			out = append(out, m)
+		}
 	}
 	c.resolved, c.paused = true, false
 	return out, nil

@@ -49,6 +49,9 @@ func TestClockScenarios(t *testing.T) {
 				{Target: sla.TargetAcknowledge, Elapsed: 10 * time.Minute, Allowed: 30 * time.Minute},
 				{Target: sla.TargetFirstResponse, Elapsed: 10 * time.Minute, Allowed: time.Hour},
 				{Target: sla.TargetResolve, Elapsed: 7 * time.Hour, Allowed: 8 * time.Hour}, // 5h Friday + 2h Monday
+				// The silence since Friday's reply ran over before the
+				// pause: resolving reports the miss.
+				{Target: sla.TargetUpdate, Elapsed: 6*time.Hour + 50*time.Minute, Allowed: 4 * time.Hour},
 			},
 		},
 		{
@@ -63,7 +66,27 @@ func TestClockScenarios(t *testing.T) {
 			measured: []sla.Measurement{
 				{Target: sla.TargetAcknowledge, Elapsed: time.Minute, Allowed: 30 * time.Minute},
 				{Target: sla.TargetFirstResponse, Elapsed: 150 * time.Minute, Allowed: time.Hour},
+				{Target: sla.TargetUpdate, Elapsed: 149 * time.Minute, Allowed: 4 * time.Hour}, // 09:01 to 11:30
 				{Target: sla.TargetNextResponse, Elapsed: 30 * time.Minute, Allowed: time.Hour},
+				{Target: sla.TargetUpdate, Elapsed: 45 * time.Minute, Allowed: 4 * time.Hour}, // 11:30 to 13:15, lunch excluded
+			},
+		},
+		{
+			name:  "resolved without a reply: the targets it had missed count",
+			start: "2026-06-01 09:00",
+			steps: []step{{at: "2026-06-01 10:30", do: "resolve", want: map[sla.Target]string{}}},
+			measured: []sla.Measurement{
+				{Target: sla.TargetResolve, Elapsed: 90 * time.Minute, Allowed: 8 * time.Hour},
+				{Target: sla.TargetAcknowledge, Elapsed: 90 * time.Minute, Allowed: 30 * time.Minute},
+				{Target: sla.TargetFirstResponse, Elapsed: 90 * time.Minute, Allowed: time.Hour},
+			},
+		},
+		{
+			name:  "resolved without a reply within the targets: nothing missed",
+			start: "2026-06-01 09:00",
+			steps: []step{{at: "2026-06-01 09:20", do: "resolve", want: map[sla.Target]string{}}},
+			measured: []sla.Measurement{
+				{Target: sla.TargetResolve, Elapsed: 20 * time.Minute, Allowed: 8 * time.Hour},
 			},
 		},
 		{

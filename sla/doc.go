@@ -46,7 +46,12 @@
 //
 // # Attainment
 //
-// Attainment collects measurements (the Clock returns them as targets are
-// met or missed) and reports, per policy, channel or agent (GroupBy), the
-// share met and p50/p90/p99 of each target's times.
+// Attainment collects measurements and reports, per policy, channel or
+// agent (GroupBy), the share met and p50/p90/p99 of each target's times.
+// The Clock returns a measurement when a reply meets (or late, misses) a
+// target, one per silence between two replies for Update, and, at Resolve,
+// one for the resolution and one for each target still running past its
+// time: a conversation resolved without the first response it was owed
+// counts as a miss. A target still within its time at Resolve is neither
+// met nor missed and is not measured.
 package sla
