@@ -76,12 +76,60 @@ func TestDifferentialLarge(t *testing.T) {
 	}
 }
 
+// FuzzDifferential drives the same comparison from the fuzzer's bytes, one
+// choice per byte or three, on 8 keys, until the bytes run out.
+func FuzzDifferential(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	seed := rand.New(rand.NewPCG(9, 9))
+	for range 4 {
+		b := make([]byte, 600)
+		for i := range b {
+			b[i] = byte(seed.IntN(256))
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		runDifferential(t, &byteSource{b: data}, len(data), 8, false)
+	})
+}
+
+// intner makes the choices of a differential run.
+type intner interface{ IntN(n int) int }
+
+// byteSource makes choices from bytes; once they run out it chooses 0 and
+// reports itself exhausted.
+type byteSource struct {
+	b []byte
+	i int
+}
+
+func (s *byteSource) IntN(n int) int {
+	width := 1
+	if n > 256 {
+		width = 3
+	}
+	v := 0
+	for range width {
+		v <<= 8
+		if s.i < len(s.b) {
+			v |= int(s.b[s.i])
+		}
+		s.i++
+	}
+	return v % n
+}
+
+func (s *byteSource) exhausted() bool { return s.i >= len(s.b) }
+
 // differential runs steps random operations on nkeys keys, after
 // upserting every key once if prefill is set.
 func differential(t *testing.T, seed uint64, steps, nkeys int, prefill bool) {
+	runDifferential(t, rand.New(rand.NewPCG(seed, 2026)), steps, nkeys, prefill)
+}
+
+func runDifferential(t testing.TB, rng intner, steps, nkeys int, prefill bool) {
 	ref, got := newRef(), memqueue.New()
 	ctx := context.Background()
-	rng := rand.New(rand.NewPCG(seed, 2026))
 	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
 	subset := func(xs ...string) []string {
 		var out []string
@@ -134,6 +182,9 @@ func differential(t *testing.T, seed uint64, steps, nkeys int, prefill bool) {
 		both(0, "prefill "+k, func(s queuedriver.Store) (any, error) { return s.Upsert(ctx, p) })
 	}
 	for step := 1; step <= steps; step++ {
+		if src, ok := rng.(*byteSource); ok && src.exhausted() {
+			break
+		}
 		dt := time.Duration(rng.IntN(20_000_000)) * time.Microsecond
 		if rng.IntN(20) == 0 {
 			dt *= 30 // long enough for leases to expire
