@@ -29,6 +29,11 @@ type Lease struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
+	// op serializes the holder's store operations on the lease, so that a
+	// heartbeat that meets the holder's Complete (or Release, ...) comes
+	// after it and is not taken for a lost lease.
+	op sync.Mutex
+
 	mu    sync.Mutex
 	item  Item
 	timer *time.Timer
@@ -149,9 +154,15 @@ func (l *Lease) ExtendFor(ctx context.Context, ttl time.Duration) error {
 	if ttl <= 0 {
 		return fmt.Errorf("%w: extend %q by %v: the TTL must be positive", ErrInvalid, l.Key(), ttl)
 	}
+	l.op.Lock()
 	r := l.ref()
+	if errors.Is(context.Cause(l.ctx), ErrLeaseEnded) { // the holder ended it
+		l.op.Unlock()
+		return fmt.Errorf("queue: extend %q: %w", r.Key, ErrLeaseLost)
+	}
 	it, err := l.q.store.Extend(ctx, r, r.Now.Add(ttl))
 	if err != nil {
+		l.op.Unlock()
 		l.failed(err, r.Now)
 		return fmt.Errorf("queue: extend %q: %w", r.Key, err)
 	}
@@ -161,6 +172,7 @@ func (l *Lease) ExtendFor(ctx context.Context, ttl time.Duration) error {
 		l.timer.Reset(time.Until(it.LeaseExpiresAt))
 	}
 	l.mu.Unlock()
+	l.op.Unlock()
 	return nil
 }
 
@@ -193,6 +205,9 @@ func (l *Lease) KeepAlive(ctx context.Context, interval time.Duration) error {
 					return nil
 				}
 				if errors.Is(err, ErrLeaseLost) {
+					if errors.Is(context.Cause(l.ctx), ErrLeaseEnded) {
+						return nil // the holder ended it meanwhile
+					}
 					return err
 				}
 				// A transient store error: try again at the next tick.
@@ -203,15 +218,18 @@ func (l *Lease) KeepAlive(ctx context.Context, interval time.Duration) error {
 
 // Complete ends the lease and marks the conversation done.
 func (l *Lease) Complete(ctx context.Context) error {
+	l.op.Lock()
 	r := l.ref()
 	holder := l.Item().Holder
 	it, err := l.q.store.Complete(ctx, r)
 	if err != nil {
+		l.op.Unlock()
 		l.failed(err, r.Now)
 		return fmt.Errorf("queue: complete %q: %w", r.Key, err)
 	}
 	l.set(it)
 	l.q.lose(l, ErrLeaseEnded)
+	l.op.Unlock() // before the event: its handler may use the lease
 	l.q.emit(Event{Kind: EventComplete, Key: r.Key, Agent: holder, At: r.Now})
 	return nil
 }
@@ -248,29 +266,35 @@ func (l *Lease) TransferToAgent(ctx context.Context, agent string) (*Lease, erro
 	if agent == "" {
 		return nil, fmt.Errorf("%w: transfer of %q to an empty agent", ErrInvalid, l.Key())
 	}
+	l.op.Lock()
 	r := l.ref()
 	from := l.Item().Holder
 	it, err := l.q.store.Reassign(ctx, queuedriver.ReassignParams{Key: r.Key, FromLeaseID: r.LeaseID, ToAgent: agent, NewLeaseID: uuid.NewString(), ExpiresAt: r.Now.Add(l.q.ttl), Now: r.Now})
 	if err != nil {
+		l.op.Unlock()
 		l.failed(err, r.Now)
 		return nil, fmt.Errorf("queue: transfer %q to %q: %w", r.Key, agent, err)
 	}
 	l.end(ErrLeaseEnded) // before track replaces it, so the cause is "ended"
 	nl := l.q.track(it)
+	l.op.Unlock()
 	l.q.emit(Event{Kind: EventTransferAgent, Key: r.Key, Agent: agent, From: from, At: r.Now})
 	return nl, nil
 }
 
 func (l *Lease) release(ctx context.Context, p queuedriver.ReleaseParams, ev Event) error {
+	l.op.Lock()
 	r := l.ref()
 	holder := l.Item().Holder
 	it, err := l.q.store.Release(ctx, r, p)
 	if err != nil {
+		l.op.Unlock()
 		l.failed(err, r.Now)
 		return fmt.Errorf("queue: %s %q: %w", ev.Kind, r.Key, err)
 	}
 	l.set(it)
 	l.q.lose(l, ErrLeaseEnded)
+	l.op.Unlock()
 	ev.Key, ev.Agent, ev.At = r.Key, holder, r.Now
 	l.q.signal()
 	l.q.emit(ev)

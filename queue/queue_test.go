@@ -3,6 +3,7 @@ package queue_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"sync"
 	"testing"
@@ -227,6 +228,35 @@ func TestLeaseContext(t *testing.T) {
 		require.NoError(t, <-done, "the holder ended the lease")
 		cancel()
 	})
+}
+
+// TestKeepAliveRacesEnd ends leases (each way a holder can) while
+// KeepAlive extends them every millisecond: a heartbeat that meets the end
+// must not be taken for a lost lease (no EventExpire, cause ErrLeaseEnded,
+// KeepAlive returns nil).
+func TestKeepAliveRacesEnd(t *testing.T) {
+	t.Parallel()
+	q, _, evs := newQueue(t, &queue.Config{LeaseTTL: time.Minute})
+	ends := []func(l *queue.Lease) error{
+		func(l *queue.Lease) error { return l.Complete(ctx) },
+		func(l *queue.Lease) error { return l.Release(ctx) },
+		func(l *queue.Lease) error { return l.TransferToTeam(ctx, "billing") },
+		func(l *queue.Lease) error { _, err := l.TransferToAgent(ctx, "bob"); return err },
+	}
+	for i := range 400 {
+		key := fmt.Sprint("k", i)
+		_, err := q.Enqueue(ctx, queue.Entry{Key: key, Score: 1})
+		require.NoError(t, err)
+		l, err := q.TryClaim(ctx, "ann", queue.Filter{}) // key, or one released before
+		require.NoError(t, err)
+		done := make(chan error, 1)
+		go func() { done <- l.KeepAlive(ctx, time.Millisecond) }()
+		time.Sleep(time.Duration(i%3) * time.Millisecond)
+		require.NoError(t, ends[i%len(ends)](l))
+		require.NoError(t, <-done, "lease %d: KeepAlive after the holder ended it", i)
+		require.ErrorIs(t, context.Cause(l.Context()), queue.ErrLeaseEnded, "lease %d", i)
+	}
+	require.Empty(t, evs.kinds(queue.EventExpire), "no lease expired or was lost")
 }
 
 func TestOfflineGrace(t *testing.T) {
