@@ -14,7 +14,8 @@ import (
 
 // Lease is one agent's hold on one item. Its methods fail with ErrLeaseLost
 // once the lease has expired or passed to someone else. A Lease is safe for
-// concurrent use.
+// concurrent use; its operations on the store run one at a time, so a
+// heartbeat racing the holder's Complete sees the lease ended, not lost.
 //
 // Its Context is cancelled when the lease ends: with cause ErrLeaseEnded
 // when the holder completes, releases, snoozes or transfers the item, and
