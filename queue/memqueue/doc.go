@@ -9,9 +9,10 @@
 // Items are found by key through a compact open-addressing index of 8-byte
 // slots, at most half full (16 MiB at a million keys, where a Go map of
 // strings takes about 40 bytes a key and misses the cache twice per
-// lookup), behind a small direct-mapped cache of recently used keys that a
-// claim fills, so that the lease operations on a claimed item (heartbeats,
-// complete, release) find it without a miss however many items wait.
+// lookup), behind a 32 KiB direct-mapped cache of recently used keys that
+// a claim fills (kept once a store holds a few thousand items), so that
+// the lease operations on a claimed item (heartbeats, complete, release)
+// find it without a miss however many items wait.
 // Claimable items are partitioned by (channel, team) into groups, each a
 // B+tree of 24-byte slots (the rank, the enqueue time and the entry's
 // number, so that ordering reads no entry) ordered by (Rank descending,

@@ -35,26 +35,36 @@ func (x *keyIndex) split(h uint64) (int, uint64) {
 
 func (x *keyIndex) home(tag uint64) int { return int(tag >> (32 - x.bits)) }
 
-// recentSize is the number of slots of the recent-keys cache.
-const recentSize = 4096
+// recentSize is the number of slots of the recent-keys cache, and
+// recentFromBits the index size (in bits) from which a store keeps one: a
+// smaller index stays in the cache by itself, and a store of a few items
+// need not carry 32 KiB for nothing.
+const (
+	recentSize     = 4096
+	recentFromBits = 14
+)
 
 // recentKeys is a direct-mapped cache in front of the index, of slots like
 // the index's: a lookup of a key used recently (a claimed item's lease
 // operations, new messages of an active conversation) costs no miss
 // however large the index is. A claim enters the claimed key. A slot may
 // name another key (the cache is checked by key), never a wrong entry: an
-// entry's key never changes.
-type recentKeys [recentSize]uint64
+// entry's key never changes. It is nil until the index has
+// 1<<recentFromBits slots.
+type recentKeys []uint64
 
 // find returns the entry for key, or nil.
 func (s *Store) find(key string) *entry {
 	x := &s.index
 	h := maphash.String(x.seed, key)
 	i, tag := x.split(h)
-	r := &s.recent[h%recentSize]
-	if v := *r; v != 0 && v>>32 == tag {
-		if e := s.entryAt(uint32(v) - 1); e.key == key {
-			return e
+	var r *uint64
+	if s.recent != nil {
+		r = &s.recent[h%recentSize]
+		if v := *r; v != 0 && v>>32 == tag {
+			if e := s.entryAt(uint32(v) - 1); e.key == key {
+				return e
+			}
 		}
 	}
 	mask := len(x.slots) - 1
@@ -65,7 +75,9 @@ func (s *Store) find(key string) *entry {
 		}
 		if v>>32 == tag {
 			if e := s.entryAt(uint32(v) - 1); e.key == key {
-				*r = v
+				if r != nil {
+					*r = v
+				}
 				return e
 			}
 		}
@@ -73,8 +85,11 @@ func (s *Store) find(key string) *entry {
 	}
 }
 
-// remember enters e's key in the recent-keys cache.
+// remember enters e's key in the recent-keys cache, if there is one.
 func (s *Store) remember(e *entry) {
+	if s.recent == nil {
+		return
+	}
 	h := maphash.String(s.index.seed, e.key)
 	s.recent[h%recentSize] = h>>32<<32 | uint64(e.id+1)
 }
@@ -113,6 +128,9 @@ func (s *Store) grow() {
 	}
 	old := x.slots
 	x.bits++
+	if x.bits >= recentFromBits && s.recent == nil {
+		s.recent = make(recentKeys, recentSize)
+	}
 	x.slots = make([]uint64, 1<<x.bits)
 	for _, v := range old {
 		if v != 0 {

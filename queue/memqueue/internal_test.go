@@ -57,9 +57,15 @@ func TestKeyIndex(t *testing.T) {
 func TestRecentKeys(t *testing.T) {
 	t.Parallel()
 	s := New()
+	if s.recent != nil {
+		t.Fatal("a new store has a recent-keys cache")
+	}
 	const n = 3 * recentSize
 	for i := range n {
 		s.remember(s.newEntry("k" + strconv.Itoa(i)))
+	}
+	if s.recent == nil {
+		t.Fatalf("no recent-keys cache at %d items", n)
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for i := range n {
