@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -326,5 +327,33 @@ func checkTree(t *testing.T, s *Store, tr *tree) {
 	walk(tr.root, tr.height, nil, nil)
 	if count != tr.len {
 		t.Fatalf("tree: %d slots in leaves, len says %d", count, tr.len)
+	}
+}
+
+// TestEnc checks time encoding: the zero time is noTime, times UnixNano can
+// hold are exact (near its limits too), and others clamp to its range.
+func TestEnc(t *testing.T) {
+	t.Parallel()
+	minT, maxT := time.Unix(0, math.MinInt64+1), time.Unix(0, math.MaxInt64)
+	tests := []struct {
+		t    time.Time
+		want int64
+	}{
+		{time.Time{}, noTime},
+		{time.Unix(0, 0), 0},
+		{time.Date(2026, 12, 1, 9, 0, 0, 123, time.UTC), time.Date(2026, 12, 1, 9, 0, 0, 123, time.UTC).UnixNano()},
+		{minT, math.MinInt64 + 1},
+		{minT.Add(time.Second), math.MinInt64 + 1 + int64(time.Second)},
+		{maxT, math.MaxInt64},
+		{maxT.Add(-time.Second), math.MaxInt64 - int64(time.Second)},
+		{minT.Add(-1), math.MinInt64 + 1},
+		{maxT.Add(1), math.MaxInt64},
+		{time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), math.MinInt64 + 1},
+		{time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), math.MaxInt64},
+	}
+	for _, tt := range tests {
+		if got := enc(tt.t); got != tt.want {
+			t.Errorf("enc(%v) = %d, want %d", tt.t, got, tt.want)
+		}
 	}
 }

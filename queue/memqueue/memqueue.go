@@ -207,7 +207,13 @@ var (
 	maxTime = time.Unix(0, math.MaxInt64)
 )
 
+// enc encodes t as UnixNano, noTime for the zero time, clamped to what
+// UnixNano can hold.
 func enc(t time.Time) int64 {
+	// Well inside the range (the zero time is not): no clamping to check.
+	if sec := t.Unix(); sec > math.MinInt64/int64(time.Second)+1 && sec < math.MaxInt64/int64(time.Second)-1 {
+		return t.UnixNano()
+	}
 	switch {
 	case t.IsZero():
 		return noTime
