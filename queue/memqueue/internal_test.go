@@ -194,9 +194,10 @@ func TestTreeOrderLarge(t *testing.T) {
 	}
 }
 
-// TestTreeRandom applies random inserts and removals to one tree, with
-// many equal ranks and enqueue times so that keys decide, and checks it
-// against a sorted slice after every step.
+// TestTreeRandom applies random inserts, removals by key and removals at a
+// cursor to one tree, with many equal ranks and enqueue times so that keys
+// decide, and checks its walk against a sorted slice and its invariants
+// every 97 steps, and at every step while it holds few slots.
 func TestTreeRandom(t *testing.T) {
 	t.Parallel()
 	s := New()
