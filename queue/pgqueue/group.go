@@ -115,7 +115,10 @@ type claimReq struct {
 	// redo asks the caller to run its claim alone: its agent has a
 	// capacity, or the group's candidates ran out before its turn.
 	redo bool
-	done chan struct{}
+	// limited says the agent has a capacity: the redo runs under the
+	// agent's row lock at once (claimLimited), without the first statement.
+	limited bool
+	done    chan struct{}
 }
 
 // claimQueue holds the pending Claims of one filter.
@@ -210,7 +213,11 @@ func (s *Store) groupClaim(ctx context.Context, p queuedriver.ClaimParams) (*que
 		}
 	}
 	if req.redo {
-		items, err := s.claim(ctx, p, []string{p.LeaseID})
+		claim := s.claim
+		if req.limited { // known already: skip claim's first statement
+			claim = s.claimLimited
+		}
+		items, err := claim(ctx, p, []string{p.LeaseID})
 		if err != nil {
 			return nil, err
 		}
@@ -262,7 +269,8 @@ func (s *Store) claimRound(ctx context.Context, reqs []*claimReq) {
 	if len(reqs) == 1 {
 		r := reqs[0]
 		var items []*queuedriver.Item
-		items, r.redo, r.err = s.claimOnce(ctx, r.p, []string{r.p.LeaseID})
+		items, r.limited, r.err = s.claimOnce(ctx, r.p, []string{r.p.LeaseID})
+		r.redo = r.limited
 		if len(items) > 0 {
 			r.item = items[0]
 		}
@@ -285,7 +293,7 @@ func (s *Store) claimRound(ctx context.Context, reqs []*claimReq) {
 	}
 	if err != nil {
 		for _, r := range reqs {
-			r.item, r.redo, r.err = nil, false, mapErr("claim for "+r.p.Agent, err)
+			r.item, r.redo, r.limited, r.err = nil, false, false, mapErr("claim for "+r.p.Agent, err)
 		}
 	}
 }
@@ -313,10 +321,11 @@ func scanClaimGroup(rows pgx.Rows, reqs []*claimReq) error {
 			req.item = r.item()
 		case capacity == nil:
 			req.err = fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrUnknownAgent)
-		case *capacity > 0, found == len(reqs):
-			// A limited agent claims under its row lock; and when every
-			// candidate was taken or reserved before this claim's turn,
-			// rows beyond the candidates may remain for it.
+		case *capacity > 0: // a limited agent claims under its row lock
+			req.redo, req.limited = true, true
+		case found == len(reqs):
+			// Every candidate was taken or reserved before this claim's
+			// turn: rows beyond the candidates may remain for it.
 			req.redo = true
 		default:
 			req.err = fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrNoItem)
