@@ -115,6 +115,12 @@ type Entry struct {
 	Deadline time.Time
 	// Payload is opaque host data kept with the item.
 	Payload []byte
+	// Unanswered, if positive, is the number of unanswered customer
+	// messages in the conversation: Enqueue records it as the item's
+	// Unanswered instead of adding one, so that enqueueing the same
+	// conversation state twice records the same count (Version still
+	// increases). Zero adds one; negative is invalid. Update ignores it.
+	Unanswered int
 }
 
 // Queue is the portable work queue. It is safe for concurrent use. The
@@ -264,18 +270,19 @@ func (q *Queue) SetAgent(ctx context.Context, a Agent) error {
 
 // Enqueue adds a customer message to its conversation's item, creating the
 // item if needed (see queuedriver.Store.Upsert for what changes). It fails
-// with ErrInvalid, changing nothing, for an empty key or a score that is
-// NaN or infinite.
+// with ErrInvalid, changing nothing, for an empty key, a score that is
+// NaN or infinite, or a negative Unanswered.
 func (q *Queue) Enqueue(ctx context.Context, e Entry) (*Item, error) {
-	if e.Key == "" {
-		return nil, fmt.Errorf("%w: empty key", ErrInvalid)
+	if err := validEntry(&e); err != nil {
+		return nil, err
 	}
-	if !queuedriver.IsFinite(e.Score) {
-		return nil, fmt.Errorf("%w: item %q: score %v is not finite", ErrInvalid, e.Key, e.Score)
+	if e.Unanswered < 0 {
+		return nil, fmt.Errorf("%w: item %q: negative unanswered count %d", ErrInvalid, e.Key, e.Unanswered)
 	}
 	it, err := q.store.Upsert(ctx, queuedriver.UpsertParams{
 		Key: e.Key, Channel: e.Channel, Team: e.Team, Language: e.Language, Skills: e.Skills,
 		Score: e.Score, Deadline: e.Deadline, Payload: e.Payload, Weights: q.w, Now: q.now(),
+		Unanswered: e.Unanswered,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("queue: enqueue %q: %w", e.Key, err)

@@ -195,6 +195,17 @@ func runDifferential(t testing.TB, rng intner, steps, nkeys int, prefill bool) {
 			at = now.Add(-time.Duration(rng.IntN(120)) * time.Second) // a caller with a late clock
 		}
 		switch r := rng.IntN(100); {
+		case r < 5:
+			p := queuedriver.UpdateParams{
+				Key: pick(append(keys, "missing")...), Channel: pick("x", "facebook"), Team: pick("care", "billing", "legal"),
+				Language: pick("", "en", "fr"), Skills: subset("refund", "vip"),
+				Score: float64(rng.IntN(2000))/10 - 50, Payload: []byte(pick("", "p1", "p3")),
+				Weights: weights, Now: at,
+			}
+			if rng.IntN(2) == 0 {
+				p.Deadline = at.Add(time.Duration(rng.IntN(7200)) * time.Second)
+			}
+			both(step, "update "+p.Key, func(s queuedriver.Store) (any, error) { return s.(queuedriver.Updater).Update(ctx, p) })
 		case r < 25:
 			p := queuedriver.UpsertParams{
 				Key: pick(keys...), Channel: pick("x", "facebook", "email"), Team: pick("care", "billing"),
@@ -204,6 +215,9 @@ func runDifferential(t testing.TB, rng intner, steps, nkeys int, prefill bool) {
 			}
 			if rng.IntN(2) == 0 {
 				p.Deadline = at.Add(time.Duration(rng.IntN(7200)) * time.Second)
+			}
+			if rng.IntN(4) == 0 {
+				p.Unanswered = 1 + rng.IntN(5)
 			}
 			both(step, "upsert "+p.Key, func(s queuedriver.Store) (any, error) { return s.Upsert(ctx, p) })
 		case r < 50:

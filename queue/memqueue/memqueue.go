@@ -545,7 +545,7 @@ func (s *Store) Upsert(ctx context.Context, p queuedriver.UpsertParams) (queuedr
 	e.score, e.deadline = p.Score, enc(p.Deadline)
 	e.payload = string(p.Payload)
 	e.rank = queuedriver.Rank(p.Weights, p.Score, p.Deadline, enqueuedAt)
-	e.unanswered++
+	e.unanswered = unanswered(e.unanswered, p.Unanswered)
 	e.version++
 	e.updatedAt = now
 	s.place(e)

@@ -72,7 +72,11 @@ func (s *refStore) upsertP(ctx context.Context, p queuedriver.UpsertParams) (*qu
 	it.Score, it.Deadline = p.Score, p.Deadline
 	it.Payload = slices.Clone(p.Payload)
 	it.Rank = queuedriver.Rank(p.Weights, p.Score, p.Deadline, it.EnqueuedAt)
-	it.Unanswered++
+	if p.Unanswered > 0 {
+		it.Unanswered = p.Unanswered
+	} else {
+		it.Unanswered++
+	}
 	it.Version++
 	it.UpdatedAt = p.Now
 	return refClone(it), nil

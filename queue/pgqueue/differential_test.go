@@ -114,6 +114,17 @@ func differential(t *testing.T, seed uint64) {
 		}
 		now = now.Add(dt)
 		switch r := rng.IntN(100); {
+		case r < 5:
+			p := queuedriver.UpdateParams{
+				Key: pick(append(keys, "missing")...), Channel: pick("x", "facebook"), Team: pick("care", "billing", "legal"),
+				Language: pick("", "en", "fr"), Skills: subset("refund", "vip"),
+				Score: float64(rng.IntN(2000))/10 - 50, Payload: []byte(pick("", "p1", "p3")),
+				Weights: weights, Now: now,
+			}
+			if rng.IntN(2) == 0 {
+				p.Deadline = now.Add(time.Duration(rng.IntN(7200)) * time.Second)
+			}
+			both(step, "update "+p.Key, func(s queuedriver.Store) (any, error) { return s.(queuedriver.Updater).Update(ctx, p) })
 		case r < 25:
 			p := queuedriver.UpsertParams{
 				Key: pick(keys...), Channel: pick("x", "facebook"), Team: pick("care", "billing"),
@@ -123,6 +134,9 @@ func differential(t *testing.T, seed uint64) {
 			}
 			if rng.IntN(2) == 0 {
 				p.Deadline = now.Add(time.Duration(rng.IntN(7200)) * time.Second)
+			}
+			if rng.IntN(4) == 0 {
+				p.Unanswered = 1 + rng.IntN(5)
 			}
 			both(step, "upsert "+p.Key, func(s queuedriver.Store) (any, error) { return s.Upsert(ctx, p) })
 		case r < 45:

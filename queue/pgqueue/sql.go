@@ -24,20 +24,21 @@ INSERT INTO {agents} (id, capacity, online, since) VALUES ($1, $2, $3, $4)
 ON CONFLICT (id) DO UPDATE SET capacity = excluded.capacity, online = excluded.online, since = excluded.since`
 
 // Parameters: $1 key, $2 channel, $3 team, $4 language, $5 skills, $6 score,
-// $7 deadline, $8 payload, $9-$12 weights, $13 now, $14 notify?, $15 channel.
+// $7 deadline, $8 payload, $9-$12 weights, $13 now, $14 notify?, $15 channel,
+// $16 unanswered (set if positive, else counted).
 var sqlUpsert = `
 WITH up AS (
     INSERT INTO {items} AS i (key, channel, team, language, skills, score, deadline, rank,
         unanswered, payload, enqueued_at, updated_at, version, state, claims)
     VALUES ($1, $2, $3, $4, $5, $6::float8, $7::timestamptz, ` + rankSQL("$6::float8", "$7::timestamptz", "$13::timestamptz") + `,
-        1, $8, $13, $13, 1, 1, 0)
+        CASE WHEN $16::int > 0 THEN $16::int ELSE 1 END, $8, $13, $13, 1, 1, 0)
     ON CONFLICT (key) DO UPDATE SET
         channel = excluded.channel, team = excluded.team, language = excluded.language,
         skills = excluded.skills, score = excluded.score, deadline = excluded.deadline,
         payload = excluded.payload,
         enqueued_at = CASE WHEN i.state = 4 THEN excluded.enqueued_at ELSE i.enqueued_at END,
         rank = ` + rankSQL("excluded.score", "excluded.deadline", "CASE WHEN i.state = 4 THEN excluded.enqueued_at ELSE i.enqueued_at END") + `,
-        unanswered = CASE WHEN i.state = 4 THEN 1 ELSE i.unanswered + 1 END,
+        unanswered = CASE WHEN $16::int > 0 THEN $16::int WHEN i.state = 4 THEN 1 ELSE i.unanswered + 1 END,
         state = CASE WHEN i.state IN (3, 4) THEN 1 ELSE i.state END,
         snoozed_until = CASE WHEN i.state = 3 THEN NULL ELSE i.snoozed_until END,
         version = i.version + 1,

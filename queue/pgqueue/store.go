@@ -197,7 +197,7 @@ func (s *Store) upsert(ctx context.Context, q querier, p queuedriver.UpsertParam
 	it, err := scanItem(q.QueryRow(ctx, s.sql.upsert,
 		p.Key, p.Channel, p.Team, p.Language, p.Skills, p.Score, ts(p.Deadline), p.Payload,
 		p.Weights.Score, p.Weights.Slack, p.Weights.Wait, p.Weights.Horizon.Microseconds(),
-		p.Now, s.notify, s.channel))
+		p.Now, s.notify, s.channel, clampInt32(p.Unanswered)))
 	if err != nil {
 		return nil, mapErr("upsert "+p.Key, err)
 	}
@@ -605,6 +605,7 @@ type statements struct {
 	completeBatch                                      string
 	release, reassign, releaseAgent, get, count, stats string
 	notify                                             string
+	update                                             string
 
 	limited *sync.Map // withLimit's statements, by template and limit
 }
@@ -659,6 +660,7 @@ func newStatements(schema string) statements {
 		count:         r.Replace(sqlCount),
 		stats:         r.Replace(sqlStats),
 		notify:        `SELECT pg_notify($1, '')`,
+		update:        r.Replace(sqlUpdate),
 		limited:       &sync.Map{},
 	}
 }

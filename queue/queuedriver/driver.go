@@ -230,6 +230,11 @@ type UpsertParams struct {
 	Payload  []byte
 	Weights  Weights
 	Now      time.Time
+	// Unanswered, if positive, is the number of unanswered customer
+	// messages the item records, set rather than counted: repeating an
+	// Upsert of one conversation state then records the same count (its
+	// Version still increases). Zero adds one to the count.
+	Unanswered int
 }
 
 // ClaimParams asks for the best item Agent may take.
@@ -328,7 +333,8 @@ type Store interface {
 	// Waiting with EnqueuedAt = Now and Unanswered = 1; a Waiting or
 	// Snoozed item is updated (score, deadline, rank), becomes Waiting and
 	// keeps its EnqueuedAt; a Claimed item is updated and stays with its
-	// holder. Unanswered and Version increase in every case.
+	// holder. Unanswered and Version increase in every case (Unanswered
+	// is set instead when p.Unanswered is positive).
 	Upsert(ctx context.Context, p UpsertParams) (Item, error)
 	// Claim leases the highest-ranked claimable item that matches the
 	// filter and affinity, or returns ErrNoItem. It returns

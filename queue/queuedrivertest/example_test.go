@@ -37,4 +37,10 @@ func ExampleNames() {
 	// CountAndStats
 	// Agents
 	// ConcurrentClaimers
+	// Unanswered
+	// UpdateWaiting
+	// UpdateRank
+	// UpdateClaimed
+	// UpdateSnoozed
+	// UpdateNotFound
 }

@@ -13,7 +13,9 @@
 // times at whole microseconds so that stores with microsecond precision
 // pass. It covers ordering, upsert by key, filters, capacity, affinity,
 // lease expiry, ErrLeaseLost, snooze, transfers, steals, agent release,
-// counts and stats, and concurrent claimers.
+// counts and stats, and concurrent claimers; and, for stores that implement
+// them, the optional queuedriver.Updater and queuedriver.Purger (their
+// cases skip, saying so, for a store that does not).
 package queuedrivertest
 
 import (
@@ -80,6 +82,13 @@ var suite = []struct {
 	{"CountAndStats", testCountAndStats},
 	{"Agents", testAgents},
 	{"ConcurrentClaimers", testConcurrentClaimers},
+	{"Unanswered", testUnanswered},
+	// Optional features (optional.go).
+	{"UpdateWaiting", withUpdater(testUpdateWaiting)},
+	{"UpdateRank", withUpdater(testUpdateRank)},
+	{"UpdateClaimed", withUpdater(testUpdateClaimed)},
+	{"UpdateSnoozed", withUpdater(testUpdateSnoozed)},
+	{"UpdateNotFound", withUpdater(testUpdateNotFound)},
 }
 
 var ctx = context.Background()
