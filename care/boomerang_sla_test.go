@@ -1,6 +1,7 @@
 package care_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -70,7 +71,8 @@ func TestBoomerangPausesSLA(t *testing.T) {
 			cfg := &care.Config{Policies: roundTheClock(t), SLADuringBoomerang: tt.during, Acknowledgement: care.AckConfig{Disabled: true}}
 			d := longLeaseDesk(t, cfg, caretest.Start, care.Agent{ID: "ana", Name: "Ana Souza"})
 			key := boomeranged(t, d)
-			c, ok := d.Conversation(key)
+			c, err := d.Conversation(context.Background(), key)
+			ok := err == nil
 			require.True(t, ok)
 			if tt.during {
 				require.Empty(t, c.SLAPauses)
@@ -80,7 +82,7 @@ func TestBoomerangPausesSLA(t *testing.T) {
 			tickUntil(t, d, 97*time.Hour)
 			require.Equal(t, tt.want, alerts(d, key))
 			if !tt.during {
-				c, _ = d.Conversation(key)
+				c, _ = d.Conversation(context.Background(), key)
 				require.Equal(t, []care.SLAPause{{From: caretest.Start.Add(5 * time.Minute), FromTurn: 2,
 					To: caretest.Start.Add(72*time.Hour + 5*time.Minute), ToTurn: 2}}, c.SLAPauses)
 			}
@@ -106,7 +108,7 @@ func TestBoomerangResumedByCustomer(t *testing.T) {
 		"next_response sla_breach 1 @25h5m0s",
 		"resolve sla_warning 0.75 @42h0m0s", // 24h05m + (18h − 5m)
 	}, alerts(d, key))
-	c, _ := d.Conversation(key)
+	c, _ := d.Conversation(context.Background(), key)
 	require.Equal(t, []care.SLAPause{{From: caretest.Start.Add(5 * time.Minute), FromTurn: 2,
 		To: caretest.Start.Add(24*time.Hour + 5*time.Minute), ToTurn: 2}}, c.SLAPauses)
 }

@@ -1,6 +1,7 @@
 package care_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -58,7 +59,7 @@ func TestConcurrentDesk(t *testing.T) {
 					if !errors.Is(err, care.ErrChanged) {
 						break
 					}
-					if err := d.Refresh(as); err != nil { // the automatic acknowledgement slipped in
+					if err := d.Refresh(context.Background(), as); err != nil { // the automatic acknowledgement slipped in
 						t.Error(err)
 						return
 					}

@@ -59,11 +59,14 @@ const (
 	// unmet (SLA). Emitted by Tick, once per target cycle; never after the
 	// conversation is resolved.
 	SLABreach
+	// AssignmentExpired: an agent held a conversation past Config.MaxHold
+	// without acting on it; the desk let it go back to the queue.
+	AssignmentExpired
 )
 
 var kindNames = [...]string{"", "arrived", "acknowledged", "first_response", "replied", "resolved", "routed", "escalated",
 	"handoff", "mention_caught", "spike", "moved_private", "delete_requested", "flagged", "blocked", "follow_up_due",
-	"follow_up_sent", "wait_published", "sla_warning", "sla_breach"}
+	"follow_up_sent", "wait_published", "sla_warning", "sla_breach", "assignment_expired"}
 
 // String returns the kind's name in lower case, e.g. "first_response".
 func (k EventKind) String() string {

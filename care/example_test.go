@@ -21,7 +21,7 @@ func Example() {
 	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
 	q, _ := queue.New(memqueue.New(), &queue.Config{Now: clock})
-	desk, err := care.New(q, &care.Config{Now: clock, OnEvent: func(e care.Event) {
+	desk, err := care.New(q, &care.Config{OnEvent: func(e care.Event) {
 		if e.Kind == care.Routed {
 			fmt.Println("routed:", e.Detail)
 		}
@@ -69,7 +69,7 @@ func ExampleDesk_Tick() {
 		time.Monday: day, time.Tuesday: day, time.Wednesday: day, time.Thursday: day, time.Friday: day}})
 	policies, _ := sla.NewPolicies(sla.Policy{Name: "office", Acknowledge: 30 * time.Minute, Resolve: 8 * time.Hour, Calendar: cal})
 	q, _ := queue.New(memqueue.New(), &queue.Config{Now: clock})
-	desk, err := care.New(q, &care.Config{Now: clock, Policies: policies, Acknowledgement: care.AckConfig{Disabled: true},
+	desk, err := care.New(q, &care.Config{Policies: policies, Acknowledgement: care.AckConfig{Disabled: true},
 		OnEvent: func(e care.Event) {
 			if e.Kind == care.SLAWarning || e.Kind == care.SLABreach {
 				fmt.Printf("%s %s %s %.0f%% (came due %s, deadline %s)\n", e.At.Format("Mon 15:04"), e.Key, e.Kind,

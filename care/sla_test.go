@@ -1,6 +1,7 @@
 package care_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -136,7 +137,7 @@ func TestFirstAndNextResponse(t *testing.T) {
 	d.Clock.Advance(10 * time.Minute)
 	d.RequireIngest(t, xmsg("m2", "c1", "and on Sunday?")) // +50m
 	d.Clock.Advance(25 * time.Minute)
-	require.NoError(t, d.Refresh(a))
+	require.NoError(t, d.Refresh(context.Background(), a))
 	d.RequireReply(t, a, "Sundays too, until noon.", care.ReplyOptions{}) // +75m
 	d.Clock.Advance(5 * time.Minute)
 	require.NoError(t, d.Resolve(ctx, a)) // +80m

@@ -2,10 +2,19 @@ package care
 
 import (
 	"context"
-	"slices"
-	"sort"
-	"sync"
+	"errors"
 	"time"
+)
+
+// Store errors. Stores return them (wrapped or not); test with errors.Is.
+var (
+	// ErrConflict means a conversation was saved from a version that is
+	// no longer the stored one: another writer changed it first. Nothing
+	// was written; reload and apply the change again.
+	ErrConflict = errors.New("care: conversation changed in the store (version conflict)")
+	// ErrDuplicate means a save carried a dedup key that is already
+	// marked: the message was taken before. Nothing was written.
+	ErrDuplicate = errors.New("care: message already taken")
 )
 
 // FollowUpKind says what a follow-up does when it comes due.
@@ -42,19 +51,55 @@ type FollowUp struct {
 	Notified bool
 }
 
-// Store keeps what must survive a restart of the desk, or be shared by
-// several desk instances: conversations, acknowledgements already sent and
-// scheduled follow-ups. Implementations must be safe for concurrent use.
-// MemStore is the in-memory default.
+// SeenKey is a dedup key saved with a conversation: the message it names
+// is taken, until Expires.
+type SeenKey struct {
+	Key     string
+	Expires time.Time
+}
+
+// PurgeParams say what a Store may forget.
+type PurgeParams struct {
+	// ResolvedBefore: conversations resolved (and not reopened) before
+	// it are deleted, with their acknowledgement marks and follow-ups.
+	ResolvedBefore time.Time
+	// Now: dedup keys that expired before it are deleted.
+	Now time.Time
+	// Limit is the most records of each kind deleted in one call; 0 means
+	// no limit.
+	Limit int
+}
+
+// Purged counts what a Purge deleted.
+type Purged struct {
+	Conversations, SeenKeys int
+}
+
+// Store keeps the desk's state that must survive a restart or be shared by
+// several desk instances: conversations (each save a new version), the
+// dedup keys of the messages taken, acknowledgements sent and follow-ups.
+// Every method is atomic; implementations must be safe for concurrent use.
+// MemStore is the in-memory implementation.
 type Store interface {
-	// PutConversation saves a snapshot of a conversation.
-	PutConversation(ctx context.Context, c Conversation) error
-	// Conversations returns every saved conversation.
-	Conversations(ctx context.Context) ([]Conversation, error)
-	// MarkAcknowledged records the automatic acknowledgement of key,
-	// atomically: it returns true only for the first call with key, so
-	// that an acknowledgement is never sent twice, even by two desks.
-	MarkAcknowledged(ctx context.Context, key string, at time.Time) (bool, error)
+	// Conversation returns a copy of the conversation with key, or an
+	// error wrapping ErrUnknownConversation.
+	Conversation(ctx context.Context, key string) (Conversation, error)
+	// SaveConversation writes c, atomically with marking seen: it fails
+	// with ErrConflict unless the stored version is c.Version (0 for a
+	// conversation not stored yet), and with ErrDuplicate if one of seen
+	// is marked and unexpired at now; either way nothing is written. On
+	// success c.Version is one more and the store holds a copy.
+	SaveConversation(ctx context.Context, c *Conversation, seen []SeenKey, now time.Time) error
+	// Seen reports whether the dedup key is marked and unexpired at now.
+	Seen(ctx context.Context, key string, now time.Time) (bool, error)
+	// OpenConversations returns copies of the conversations with an open
+	// cycle, in key order, for a desk that starts (Desk.Restore).
+	OpenConversations(ctx context.Context) ([]Conversation, error)
+	// MarkAcknowledged records the automatic acknowledgement of cycle
+	// cycle of the conversation key and returns true only for the first
+	// call with that key and cycle, so that a cycle is acknowledged at
+	// most once, even by several desks.
+	MarkAcknowledged(ctx context.Context, key string, cycle int, at time.Time) (bool, error)
 	// PutFollowUp saves or replaces a follow-up.
 	PutFollowUp(ctx context.Context, f FollowUp) error
 	// TakeFollowUp deletes a follow-up and reports whether it existed, so
@@ -63,97 +108,7 @@ type Store interface {
 	// FollowUps returns the follow-ups due at or before until, oldest
 	// first.
 	FollowUps(ctx context.Context, until time.Time) ([]FollowUp, error)
-}
-
-// MemStore is the in-memory Store. The zero value is ready to use; it is
-// safe for concurrent use. Its state ends with the process.
-type MemStore struct {
-	mu    sync.Mutex
-	convs map[string]Conversation
-	acks  map[string]time.Time
-	fus   map[string]FollowUp
-}
-
-var _ Store = (*MemStore)(nil)
-
-// NewMemStore returns an empty in-memory store.
-func NewMemStore() *MemStore { return &MemStore{} }
-
-// PutConversation implements Store.
-func (s *MemStore) PutConversation(ctx context.Context, c Conversation) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.convs == nil {
-		s.convs = map[string]Conversation{}
-	}
-	s.convs[c.Key] = c.clone()
-	return nil
-}
-
-// Conversations implements Store, in key order.
-func (s *MemStore) Conversations(ctx context.Context) ([]Conversation, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Conversation, 0, len(s.convs))
-	for _, c := range s.convs {
-		out = append(out, c.clone())
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
-	return out, nil
-}
-
-// MarkAcknowledged implements Store.
-func (s *MemStore) MarkAcknowledged(ctx context.Context, key string, at time.Time) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.acks == nil {
-		s.acks = map[string]time.Time{}
-	}
-	if _, ok := s.acks[key]; ok {
-		return false, nil
-	}
-	s.acks[key] = at
-	return true, nil
-}
-
-// PutFollowUp implements Store.
-func (s *MemStore) PutFollowUp(ctx context.Context, f FollowUp) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.fus == nil {
-		s.fus = map[string]FollowUp{}
-	}
-	s.fus[f.ID] = f
-	return nil
-}
-
-// TakeFollowUp implements Store.
-func (s *MemStore) TakeFollowUp(ctx context.Context, id string) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.fus[id]
-	delete(s.fus, id)
-	return ok, nil
-}
-
-// FollowUps implements Store.
-func (s *MemStore) FollowUps(ctx context.Context, until time.Time) ([]FollowUp, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []FollowUp
-	for _, f := range s.fus {
-		if !f.At.After(until) {
-			out = append(out, f)
-		}
-	}
-	slices.SortFunc(out, func(a, b FollowUp) int {
-		if c := a.At.Compare(b.At); c != 0 {
-			return c
-		}
-		if a.ID < b.ID {
-			return -1
-		}
-		return 1
-	})
-	return out, nil
+	// Purge deletes what retention allows (see PurgeParams). Its cost is
+	// in proportion to what it deletes, not to what it keeps.
+	Purge(ctx context.Context, p PurgeParams) (Purged, error)
 }

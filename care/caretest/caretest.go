@@ -82,8 +82,8 @@ type Options struct {
 }
 
 // NewDesk returns a desk on a memqueue, with in-memory X and Messenger
-// channels and a virtual clock at Start. cfg may be nil; its Now is
-// replaced by the virtual clock, and its OnEvent is wrapped so that the
+// channels and a virtual clock at Start, which drives the queue and so the
+// desk. cfg may be nil; its OnEvent is wrapped so that the
 // test desk records every event (Events, RequireEvent) before passing it
 // on. Failures end the test.
 func NewDesk(tb testing.TB, cfg *care.Config) *Desk {
@@ -110,7 +110,6 @@ func NewDeskWith(tb testing.TB, cfg *care.Config, opts *Options) *Desk {
 	if cfg != nil {
 		c = *cfg
 	}
-	c.Now = clk.Now
 	td := &Desk{Clock: clk, Queue: q}
 	next := c.OnEvent
 	c.OnEvent = func(e care.Event) {
@@ -247,13 +246,18 @@ func kinds(evs []care.Event) []string {
 	return out
 }
 
-// Advance moves the virtual clock by dt and runs the desk's Tick, failing
-// the test if Tick returns an error.
+// Advance moves the virtual clock by dt in steps of at most a minute,
+// running the desk's Tick after each (once for a dt of 0), as the desk's
+// Run would; it fails the test if a Tick returns an error.
 func (d *Desk) Advance(tb testing.TB, dt time.Duration) {
 	tb.Helper()
-	d.Clock.Advance(dt)
-	if err := d.Tick(context.Background()); err != nil {
-		tb.Fatalf("caretest: tick at %v: %v", d.Clock.Now(), err)
+	for first := true; first || dt > 0; first = false {
+		step := min(dt, time.Minute)
+		d.Clock.Advance(step)
+		dt -= step
+		if err := d.Tick(context.Background()); err != nil {
+			tb.Fatalf("caretest: tick at %v: %v", d.Clock.Now(), err)
+		}
 	}
 }
 
@@ -296,9 +300,9 @@ func RequireFlag(tb testing.TB, s *care.Sent, guard care.Guard) care.Flag {
 // to loop, and returns the decision.
 func (d *Desk) RequireRouted(tb testing.TB, key, loop string) care.Decision {
 	tb.Helper()
-	c, ok := d.Conversation(key)
-	if !ok {
-		tb.Fatalf("caretest: no conversation %q", key)
+	c, err := d.Conversation(context.Background(), key)
+	if err != nil {
+		tb.Fatalf("caretest: %v", err)
 	}
 	if c.Routing == nil || c.Routing.Loop.Name != loop {
 		got := "nothing"
@@ -316,19 +320,18 @@ func Key(kind channel.Kind, conversation string) string {
 	return string(kind) + ":brand:" + conversation
 }
 
-// AdvanceHolding moves the virtual clock by dt in steps of at most
-// 4 minutes (under the queue's default 5-minute lease), extending each
-// assignment's lease and running Tick after every step, as agents at work
-// and a desk timer would. Failures end the test.
+// AdvanceHolding is Advance with agents at work on the held assignments:
+// after every step each is marked held (Desk.Hold), so that none is let go
+// for idling past the desk's MaxHold.
 func (d *Desk) AdvanceHolding(tb testing.TB, dt time.Duration, held ...*care.Assignment) {
 	tb.Helper()
 	for dt > 0 {
-		step := min(dt, 4*time.Minute)
+		step := min(dt, time.Minute)
 		d.Clock.Advance(step)
 		dt -= step
 		for _, a := range held {
-			if err := a.Lease().Extend(context.Background()); err != nil {
-				tb.Fatalf("caretest: heartbeat %s: %v", a.Conversation.Key, err)
+			if err := d.Hold(a); err != nil {
+				tb.Fatalf("caretest: hold %s: %v", a.Conversation.Key, err)
 			}
 		}
 		if err := d.Tick(context.Background()); err != nil {

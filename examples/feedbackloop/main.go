@@ -58,7 +58,7 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	var timeline []string
-	desk, err := care.New(q, &care.Config{Now: clk.Now, OnEvent: func(e care.Event) {
+	desk, err := care.New(q, &care.Config{OnEvent: func(e care.Event) {
 		if line := describe(e); line != "" {
 			timeline = append(timeline, e.At.Format("Mon 15:04")+"  "+line)
 		}
@@ -154,7 +154,9 @@ func run(ctx context.Context, w io.Writer) error {
 			id := wk.agent.ID
 			if j := busy[id]; j != nil {
 				if clk.t.Before(j.done) {
-					if err := j.a.Lease().Extend(ctx); err != nil {
+					// Still at work: the desk keeps the lease alive (Tick)
+					// while the agent holds the conversation.
+					if err := desk.Hold(j.a); err != nil {
 						return err
 					}
 					continue

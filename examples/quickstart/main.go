@@ -98,7 +98,7 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	desk, err := care.New(q, &care.Config{Now: clk.Now, VIPs: []string{"dianaprince"}})
+	desk, err := care.New(q, &care.Config{VIPs: []string{"dianaprince"}})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,237 @@
+package care
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+)
+
+// MemStore is the in-memory Store. The zero value is ready to use; it is
+// safe for concurrent use, so several desks in one process may share one.
+// Its state ends with the process.
+//
+// It keeps what it is given until Purge deletes it (the desk purges on its
+// retention schedule, see Config.Retention): resolved conversations in the
+// order they were resolved and dedup keys in the order they expire, so that
+// a purge touches only what it deletes.
+type MemStore struct {
+	mu       sync.Mutex
+	convs    map[string]*Conversation
+	seen     map[string]time.Time // dedup key → expiry
+	seenFIFO []SeenKey            // in the order marked (the TTL is one, so expiry order)
+	resolved []resolvedRef        // in the order resolved
+	acked    map[string]int       // key → last cycle acknowledged
+	fus      map[string]FollowUp
+	fuOrder  []FollowUp // by (At, ID)
+}
+
+type resolvedRef struct {
+	key string
+	at  time.Time
+}
+
+var _ Store = (*MemStore)(nil)
+
+// NewMemStore returns an empty in-memory store.
+func NewMemStore() *MemStore { return &MemStore{} }
+
+func (s *MemStore) init() {
+	if s.convs == nil {
+		s.convs = map[string]*Conversation{}
+		s.seen = map[string]time.Time{}
+		s.acked = map[string]int{}
+		s.fus = map[string]FollowUp{}
+	}
+}
+
+// Conversation implements Store.
+func (s *MemStore) Conversation(_ context.Context, key string) (Conversation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.convs[key]
+	if !ok {
+		return Conversation{}, fmt.Errorf("%w: %s", ErrUnknownConversation, key)
+	}
+	return c.clone(), nil
+}
+
+// SaveConversation implements Store.
+func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []SeenKey, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.init()
+	var stored int64
+	old, ok := s.convs[c.Key]
+	if ok {
+		stored = old.Version
+	}
+	if stored != c.Version {
+		return fmt.Errorf("%w: %s is at version %d, the save started from %d", ErrConflict, c.Key, stored, c.Version)
+	}
+	for _, k := range seen {
+		if exp, ok := s.seen[k.Key]; ok && !exp.Before(now) {
+			return fmt.Errorf("%w: %s", ErrDuplicate, k.Key)
+		}
+	}
+	for _, k := range seen {
+		s.seen[k.Key] = k.Expires
+		s.seenFIFO = append(s.seenFIFO, k)
+	}
+	c.Version++
+	cp := c.clone()
+	s.convs[c.Key] = &cp
+	if !cp.ResolvedAt.IsZero() && !cp.Open() && (!ok || !old.ResolvedAt.Equal(cp.ResolvedAt)) {
+		s.resolved = append(s.resolved, resolvedRef{key: cp.Key, at: cp.ResolvedAt})
+	}
+	return nil
+}
+
+// Seen implements Store.
+func (s *MemStore) Seen(_ context.Context, key string, now time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.seen[key]
+	return ok && !exp.Before(now), nil
+}
+
+// OpenConversations implements Store.
+func (s *MemStore) OpenConversations(_ context.Context) ([]Conversation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Conversation
+	for _, c := range s.convs {
+		if c.Open() {
+			out = append(out, c.clone())
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
+
+// MarkAcknowledged implements Store.
+func (s *MemStore) MarkAcknowledged(_ context.Context, key string, cycle int, _ time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.init()
+	if last, ok := s.acked[key]; ok && last >= cycle {
+		return false, nil
+	}
+	s.acked[key] = cycle
+	return true, nil
+}
+
+// PutFollowUp implements Store.
+func (s *MemStore) PutFollowUp(_ context.Context, f FollowUp) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.init()
+	if _, ok := s.fus[f.ID]; ok {
+		s.dropFollowUp(f.ID)
+	}
+	s.fus[f.ID] = f
+	i, _ := slices.BinarySearchFunc(s.fuOrder, f, cmpFollowUp)
+	s.fuOrder = slices.Insert(s.fuOrder, i, f)
+	return nil
+}
+
+func cmpFollowUp(a, b FollowUp) int {
+	if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	switch {
+	case a.ID < b.ID:
+		return -1
+	case a.ID > b.ID:
+		return 1
+	}
+	return 0
+}
+
+// dropFollowUp removes id from the order; called with s.mu held.
+func (s *MemStore) dropFollowUp(id string) {
+	f := s.fus[id]
+	if i, ok := slices.BinarySearchFunc(s.fuOrder, f, cmpFollowUp); ok {
+		s.fuOrder = slices.Delete(s.fuOrder, i, i+1)
+	}
+	delete(s.fus, id)
+}
+
+// TakeFollowUp implements Store.
+func (s *MemStore) TakeFollowUp(_ context.Context, id string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.fus[id]; !ok {
+		return false, nil
+	}
+	s.dropFollowUp(id)
+	return true, nil
+}
+
+// FollowUps implements Store. It costs O(log n) plus the due follow-ups.
+func (s *MemStore) FollowUps(_ context.Context, until time.Time) ([]FollowUp, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := sort.Search(len(s.fuOrder), func(i int) bool { return s.fuOrder[i].At.After(until) })
+	return slices.Clone(s.fuOrder[:n]), nil
+}
+
+// Purge implements Store.
+func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out Purged
+	limit := func(n int) bool { return p.Limit > 0 && n >= p.Limit }
+	i := 0
+	for ; i < len(s.resolved) && !limit(out.Conversations); i++ {
+		r := s.resolved[i]
+		if !r.at.Before(p.ResolvedBefore) {
+			break
+		}
+		c, ok := s.convs[r.key]
+		if !ok || c.Open() || !c.ResolvedAt.Equal(r.at) {
+			continue // reopened (or resolved again later: a newer ref follows)
+		}
+		delete(s.convs, r.key)
+		delete(s.acked, r.key)
+		out.Conversations++
+	}
+	s.resolved = compact(s.resolved, i)
+	j := 0
+	for ; j < len(s.seenFIFO) && !limit(out.SeenKeys); j++ {
+		k := s.seenFIFO[j]
+		if !k.Expires.Before(p.Now) {
+			break
+		}
+		if exp, ok := s.seen[k.Key]; ok && exp.Equal(k.Expires) {
+			delete(s.seen, k.Key)
+			out.SeenKeys++
+		}
+	}
+	s.seenFIFO = compact(s.seenFIFO, j)
+	return out, nil
+}
+
+// compact drops the first n elements of q, reusing its array while it is
+// not mostly empty, so that a FIFO neither leaks its head nor copies on
+// every pop.
+func compact[T any](q []T, n int) []T {
+	if n == 0 {
+		return q
+	}
+	q = q[n:]
+	if cap(q) > 64 && len(q) < cap(q)/4 {
+		q = slices.Clone(q)
+	}
+	return q
+}
+
+// Len returns how many conversations and dedup keys the store holds, for
+// tests and capacity checks.
+func (s *MemStore) Len() (conversations, seenKeys int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.convs), len(s.seen)
+}

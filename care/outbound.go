@@ -1,0 +1,485 @@
+package care
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/sla"
+)
+
+// outbound turns an answer into the sends a conversation needs: the
+// guards (personal data, tone, consistency, bots), the signature, a move
+// to private with its public note and delete request. Its plan is a pure
+// function of the conversation, the author and the text.
+type outbound struct {
+	detector  *Detector
+	tone      *ToneChecker
+	toneBlock bool
+	macros    *ConsistencyChecker
+	note      string
+	delReq    string
+	sigs      map[channel.Kind]string
+	defSig    string
+}
+
+func newOutbound(c *Config, det *Detector, macros *ConsistencyChecker) (*outbound, error) {
+	var tc ToneConfig
+	if c.Tone != nil {
+		tc = *c.Tone
+	}
+	o := &outbound{detector: det, tone: NewToneChecker(&tc), toneBlock: tc.Block, macros: macros, sigs: map[channel.Kind]string{}}
+	o.note = pick(c.PublicNote, "We've sent you a private message to keep your details safe.")
+	o.delReq = pick(c.DeleteRequest, "For your safety, please delete your public post: it shows your {kinds}. We'll continue here.")
+	o.defSig = pick(c.DefaultSignature, " ^{initials}")
+	for k, v := range c.Signatures {
+		o.sigs[k] = v
+	}
+	return o, nil
+}
+
+// pick returns def for "", nothing for "-", else v.
+func pick(v, def string) string {
+	switch v {
+	case "":
+		return def
+	case "-":
+		return ""
+	}
+	return v
+}
+
+// Sent is a reply the desk sent.
+type Sent struct {
+	// Outbound is what went to the channel, signature included.
+	Outbound channel.Outbound
+	// Receipt is the platform's receipt.
+	Receipt channel.Receipt
+	// MovedPrivate reports that the reply went as a private message
+	// because of personal data: the customer posted some in public, or the
+	// reply contained some.
+	MovedPrivate bool
+	// PublicNote is the short public note left when the reply moved
+	// private; nil if none was sent.
+	PublicNote *channel.Outbound
+	// DeleteRequest is the private request to delete a public post with
+	// personal data; nil if none was sent.
+	DeleteRequest *channel.Outbound
+	// Flags are the guards' findings; the reply was still sent.
+	Flags []Flag
+	// Intent is the approved-answer intent the reply was checked against.
+	Intent string
+}
+
+// ReplyOptions change how a reply is sent.
+type ReplyOptions struct {
+	// Confirm sends although the conversation changed since the agent
+	// loaded it (the collision guard).
+	Confirm bool
+	// Intent names the approved answer the reply is checked against; empty
+	// detects it from the customer's newest message with the macros'
+	// keywords.
+	Intent string
+}
+
+// ChangedError is the collision guard's refusal: the conversation changed
+// since the agent loaded it. errors.Is(err, ErrChanged) holds for it.
+type ChangedError struct {
+	// Key is the conversation.
+	Key string
+	// NewMessages are customer turns the agent has not seen.
+	NewMessages []Turn
+	// OtherReplies are turns sent by someone else (another agent, a bot,
+	// the desk) that the agent has not seen.
+	OtherReplies []Turn
+}
+
+// Error implements error.
+func (e *ChangedError) Error() string {
+	return fmt.Sprintf("care: reply to %s refused: %d new customer message(s) and %d other reply(ies) since it was loaded; refresh, or reply with Confirm", e.Key, len(e.NewMessages), len(e.OtherReplies))
+}
+
+// Is reports whether target is ErrChanged.
+func (e *ChangedError) Is(target error) bool { return target == ErrChanged }
+
+// Reply is ReplyWith without options.
+func (d *Desk) Reply(ctx context.Context, a *Assignment, text string) (*Sent, error) {
+	return d.ReplyWith(ctx, a, text, ReplyOptions{})
+}
+
+// ReplyWith sends text through the conversation's channel, answering the
+// customer's newest message, after the guards:
+//
+//   - only a live assignment replies (ErrAssignmentEnded once it was
+//     resolved, released, handed off or boomeranged; the queue's
+//     ErrLeaseLost if another agent took it);
+//   - the collision guard refuses with a *ChangedError when the
+//     conversation changed since the agent loaded it, unless opts.Confirm;
+//   - a bot may not reply after a handoff (ErrHandedOff) nor to an intent
+//     whose macro is not BotAllowed (a *GuardError);
+//   - the tone and consistency guards flag the reply (Sent.Flags), or block
+//     it with a *GuardError when ToneConfig.Block;
+//   - a human's reply is signed per channel;
+//   - a reply to a public message goes private when it contains personal
+//     data or the customer posted some in public, leaving a short public
+//     note; the customer is asked privately, once, to delete such a post.
+//     If the channel cannot send privately, the reply is blocked.
+//
+// The reply is reported to the conversation's SLA clock (a human's reply
+// is a response; a bot's, like the desk's own acknowledgement, only
+// acknowledges), which records the targets it met or missed in business
+// time. The assignment's snapshot is refreshed.
+func (d *Desk) ReplyWith(ctx context.Context, a *Assignment, text string, opts ReplyOptions) (*Sent, error) {
+	if err := a.live(); err != nil {
+		return nil, fmt.Errorf("care: reply: %w", err)
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, fmt.Errorf("%w: empty reply", ErrInvalid)
+	}
+	d.touch(a)
+	if err := a.lease.Extend(ctx); err != nil {
+		return nil, fmt.Errorf("care: reply to %s: %w", a.Conversation.Key, err)
+	}
+	guard := func(c *Conversation) error {
+		if a.Agent.Bot && c.Handoff != nil {
+			return fmt.Errorf("care: reply to %s by bot %q: %w", c.Key, a.Agent.ID, ErrHandedOff)
+		}
+		if len(c.Transcript) != a.seen && !opts.Confirm {
+			ce := &ChangedError{Key: c.Key}
+			for _, t := range c.Transcript[min(a.seen, len(c.Transcript)):] {
+				if t.Role == Customer {
+					ce.NewMessages = append(ce.NewMessages, t)
+				} else {
+					ce.OtherReplies = append(ce.OtherReplies, t)
+				}
+			}
+			return ce
+		}
+		return nil
+	}
+	s, c, err := d.deliver(ctx, a.Conversation.Key, a.Agent, text, opts.Intent, guard)
+	if c != nil {
+		a.Conversation, a.seen = *c, len(c.Transcript)
+	}
+	return s, err
+}
+
+// send is one message of a plan.
+type send struct {
+	out  channel.Outbound
+	role Role
+	kind int    // 0 the answer, 1 the public note, 2 the delete request
+	what string // for a delete request, the kinds of personal data
+}
+
+// plan decides the sends that answer c's newest message with text, written
+// by agent (a zero Agent is the desk itself). It reads nothing but its
+// arguments.
+func (o *outbound) plan(c *Conversation, caps channel.Capabilities, agent Agent, text, intent string) ([]send, *Sent, string, error) {
+	last := c.Last()
+	lastPII := []PII(nil)
+	if last.Visibility.IsPublic() {
+		lastPII = c.PublicPII
+	}
+	role := DeskRole
+	switch {
+	case agent.Bot:
+		role = BotRole
+	case agent.ID != "":
+		role = Human
+	}
+	s := &Sent{}
+	if role != DeskRole {
+		if intent == "" {
+			intent, _ = o.macros.Intent(last.Text)
+		}
+		if role == BotRole {
+			m, ok := o.macros.Macro(intent)
+			if !ok || !m.BotAllowed {
+				return nil, nil, "", &GuardError{Guard: GuardBot, Key: c.Key, Reason: fmt.Sprintf("bot %q may not answer intent %q; hand off to a human", agent.ID, intent)}
+			}
+		}
+		s.Intent = intent
+		tone := o.tone.Check(text, last.Text)
+		if len(tone) > 0 && o.toneBlock {
+			return nil, nil, "", &GuardError{Guard: GuardTone, Key: c.Key, Reason: tone[0].Detail}
+		}
+		s.Flags = append(tone, o.macros.Check(intent, text)...)
+	}
+	if role == Human {
+		text = o.sign(c.Channel, agent, text)
+	}
+	out := channel.Outbound{ConversationID: last.ConversationID, InReplyTo: last.ID, Text: text, Visibility: channel.Public}
+	why := ""
+	if !last.Visibility.IsPublic() {
+		out.Visibility, out.To = channel.Private, last.Author.ID
+	} else {
+		if replyPII := o.detector.Find(text); len(replyPII) > 0 {
+			why = "the reply contains a " + string(replyPII[0].Kind)
+		} else if len(lastPII) > 0 {
+			why = "the customer posted a " + string(lastPII[0].Kind) + " in public"
+		}
+		if last.Visibility == channel.AdComment && !caps.PrivateReplyToComment && why == "" && !caps.PublicReply {
+			why = "the channel cannot answer in public"
+		}
+		if why != "" {
+			if !caps.PrivateMessage && !caps.PrivateReplyToComment {
+				return nil, nil, "", &GuardError{Guard: GuardPersonalData, Key: c.Key, Reason: why + " and " + string(c.Channel) + " cannot send private messages"}
+			}
+			out.Visibility, out.To = channel.Private, last.Author.ID
+			if !caps.PrivateReplyToComment {
+				out.InReplyTo = ""
+			}
+			s.MovedPrivate = true
+		}
+	}
+	plan := []send{{out: out, role: role}}
+	if len(lastPII) > 0 && !c.DeleteRequested && o.delReq != "" && !strings.Contains(strings.ToLower(text), "delete") {
+		var kinds []string
+		for _, p := range lastPII {
+			if !slices.Contains(kinds, string(p.Kind)) {
+				kinds = append(kinds, string(p.Kind))
+			}
+		}
+		dr := channel.Outbound{ConversationID: last.ConversationID, To: last.Author.ID, Visibility: channel.Private,
+			Text: strings.ReplaceAll(o.delReq, "{kinds}", strings.Join(kinds, " and "))}
+		if caps.PrivateReplyToComment {
+			dr.InReplyTo = last.ID
+		}
+		plan = append(plan, send{out: dr, role: DeskRole, kind: 2, what: strings.Join(kinds, ", ")})
+	}
+	if s.MovedPrivate && o.note != "" && caps.PublicReply {
+		note := o.note
+		if role == Human {
+			note = o.sign(c.Channel, agent, note)
+		}
+		plan = append(plan, send{out: channel.Outbound{ConversationID: last.ConversationID, InReplyTo: last.ID, Text: note, Visibility: channel.Public}, role: role, kind: 1})
+	}
+	return plan, s, why, nil
+}
+
+// deliver answers the conversation key with text as agent (a zero Agent is
+// the desk itself): it loads the conversation, runs check (the caller's
+// guards) and the outbound guards, sends, and records the turns, the
+// acknowledgement and the SLA clock's measurements. It returns the
+// conversation as saved.
+func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, intent string, check func(*Conversation) error) (*Sent, *Conversation, error) {
+	unlock := d.convs.lock(key)
+	defer unlock()
+	c, err := d.convs.get(ctx, key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("care: reply to %s: %w", key, err)
+	}
+	if c == nil {
+		return nil, nil, fmt.Errorf("%w: %s", ErrUnknownConversation, key)
+	}
+	if check != nil {
+		if err := check(c); err != nil {
+			return nil, nil, err
+		}
+	}
+	ch, err := d.channel(channelKey(c.Channel, c.Account))
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, s, why, err := d.out.plan(c, ch.Capabilities(), agent, text, intent)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := d.now()
+	var turns []Turn
+	var evs []Event
+	askedDelete, deleteWhat := false, ""
+	for _, p := range plan {
+		r, err := ch.Send(ctx, &p.out)
+		if err != nil {
+			if p.kind == 0 {
+				return nil, nil, fmt.Errorf("care: reply to %s: %w", key, err)
+			}
+			if p.kind == 2 {
+				e := d.event(Blocked, now, c, "delete request not sent: "+err.Error())
+				evs = append(evs, e)
+			}
+			continue
+		}
+		switch p.kind {
+		case 0:
+			s.Outbound, s.Receipt = p.out, r
+		case 1:
+			pn := p.out
+			s.PublicNote = &pn
+		case 2:
+			dr := p.out
+			s.DeleteRequest, askedDelete, deleteWhat = &dr, true, p.what
+		}
+		a := agent.ID
+		if p.role == DeskRole {
+			a = ""
+		}
+		turns = append(turns, Turn{Role: p.role, Agent: a, ID: r.ID, Text: p.out.Text, Visibility: p.out.Visibility, At: now})
+	}
+	role := plan[0].role
+	saved, _, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
+		c.Transcript = append(c.Transcript, turns...)
+		c.Unanswered = 0
+		if askedDelete {
+			c.DeleteRequested = true
+		}
+		if c.Open() && c.AcknowledgedAt.IsZero() {
+			c.AcknowledgedAt, c.AutoAcknowledged = now, role == DeskRole
+		}
+		if role != DeskRole {
+			c.FirstResponded = true
+		}
+		return func(st *slaClock) []sla.Measurement {
+			var ms []sla.Measurement
+			for _, t := range turns {
+				ms = append(ms, st.feed(t)...)
+			}
+			return ms
+		}, nil
+	}, agent.ID)
+	if saved != nil {
+		ev := func(k EventKind, detail string) {
+			e := d.event(k, now, saved, detail)
+			e.Agent, e.Auto = agent.ID, role == DeskRole
+			evs = append(evs, e)
+		}
+		if s.MovedPrivate {
+			ev(MovedPrivate, why)
+		}
+		if s.DeleteRequest != nil {
+			ev(DeleteRequested, deleteWhat)
+		}
+		if len(s.Flags) > 0 {
+			e := d.event(Flagged, now, saved, "")
+			e.Agent, e.Flags = agent.ID, slices.Clone(s.Flags)
+			evs = append(evs, e)
+		}
+		if saved.AcknowledgedAt.Equal(now) && (c.AcknowledgedAt.IsZero()) && saved.Open() {
+			ev(Acknowledged, "")
+		}
+		if role != DeskRole {
+			if !c.FirstResponded {
+				ev(FirstResponse, "")
+			} else {
+				ev(Replied, "")
+			}
+		}
+	}
+	d.emit(evs...)
+	if err != nil {
+		return s, saved, fmt.Errorf("care: reply to %s: sent, but %w", key, err)
+	}
+	return s, saved, nil
+}
+
+// clockOp is what a change does to the conversation's SLA clock, with the
+// measurements it completes; nil means the change does not feed the clock
+// (it is rebuilt from the conversation).
+type clockOp func(st *slaClock) []sla.Measurement
+
+// commit applies fn to the stored conversation key and saves it, retrying
+// from the new version when another writer changed it meanwhile; then it
+// brings the SLA book and the scheduler up to date and records the
+// measurements (for agent). Call it with the conversation's lock held.
+// It returns the conversation as saved (nil if it never was).
+func (d *Desk) commit(ctx context.Context, key string, fn func(c *Conversation) (clockOp, error), agent string) (*Conversation, []sla.Measurement, error) {
+	now := d.now()
+	for attempt := 0; ; attempt++ {
+		c, err := d.convs.get(ctx, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		if c == nil {
+			return nil, nil, fmt.Errorf("%w: %s", ErrUnknownConversation, key)
+		}
+		before := c.clone()
+		op, err := fn(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		var st *slaClock
+		var ms []sla.Measurement
+		if op != nil {
+			st = d.book.change(&before, func(st *slaClock) { ms = op(st) })
+		} else {
+			st = newSLAClock(c)
+		}
+		if err := d.convs.store.SaveConversation(ctx, c, nil, now); err != nil {
+			d.book.forget(key)
+			if errors.Is(err, ErrConflict) && attempt < 8 {
+				continue
+			}
+			return nil, nil, fmt.Errorf("the store failed: %w", err)
+		}
+		for i := range ms {
+			ms[i].Channel, ms[i].Agent = string(c.Channel), agent
+		}
+		err = d.book.saved(c, st, ms, now)
+		d.sched.arm(c, st)
+		return c, ms, err
+	}
+}
+
+func (o *outbound) sign(kind channel.Kind, a Agent, text string) string {
+	if _, signed := ParseSignature(text); signed {
+		return text
+	}
+	f, ok := o.sigs[kind]
+	if !ok {
+		f = o.defSig
+	}
+	if f == "" {
+		return text
+	}
+	first := a.Name
+	if fs := strings.Fields(a.Name); len(fs) > 0 {
+		first = fs[0]
+	}
+	return text + strings.NewReplacer("{initials}", a.Initials, "{name}", a.Name, "{first}", first).Replace(f)
+}
+
+// Resolve closes the conversation: the queue item is completed, the
+// resolution recorded (in the policy's business time, with every target
+// still running past its time) and the conversation's SLA timers stop, so
+// that Tick emits no SLA event for it. A new customer message starts a new
+// cycle, routed afresh. A resolved assignment has ended: a later Reply or
+// Resolve on it fails with ErrAssignmentEnded.
+func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
+	if err := a.live(); err != nil {
+		return fmt.Errorf("care: resolve: %w", err)
+	}
+	key := a.Conversation.Key
+	unlock := d.convs.lock(key)
+	defer unlock()
+	d.unassign(a)
+	if err := a.lease.Complete(ctx); err != nil {
+		return fmt.Errorf("care: resolve %s: %w", key, err)
+	}
+	now := d.now()
+	var ev Event
+	saved, _, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
+		ev = d.event(Resolved, now, c, "")
+		ev.Agent = a.Agent.ID
+		c.Since, c.ResolvedAt, c.AcknowledgedAt, c.AutoAcknowledged, c.Handoff = time.Time{}, now, time.Time{}, false, nil
+		c.Routing, c.Team, c.Escalations, c.EscalatedTo, c.FirstResponded, c.Unanswered = nil, "", 0, "", false, 0
+		return func(st *slaClock) []sla.Measurement {
+			ms, _ := st.clock.Resolve(st.instant(now)) // an open cycle's clock is never resolved
+			return ms
+		}, nil
+	}, a.Agent.ID)
+	if saved == nil {
+		return fmt.Errorf("care: resolve %s: %w", key, err)
+	}
+	a.Conversation = *saved
+	d.emit(ev)
+	if err != nil {
+		return fmt.Errorf("care: resolve %s: %w", key, err)
+	}
+	return nil
+}

@@ -1,0 +1,243 @@
+package care
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// ToneConfig configures the tone guard. The zero value gives the defaults.
+type ToneConfig struct {
+	// Insults are words and phrases a brand never writes. Defaults to a
+	// short English list (idiot, stupid, moron, dumb, shut up, pathetic,
+	// ridiculous, clueless, liar, incompetent, ...).
+	Insults []string
+	// Sarcasm are phrases that read as sarcasm in a reply ("yeah right",
+	// "good luck with that", "thanks for nothing", "obviously you", "/s",
+	// ...). Defaults to a short English list.
+	Sarcasm []string
+	// Block makes a tone finding block the reply (a *GuardError) instead
+	// of flagging it. Defaults to false: flag and send.
+	Block bool
+}
+
+// ToneChecker is the "never reply in kind" guard. It is immutable and safe
+// for concurrent use.
+type ToneChecker struct {
+	insults, sarcasm [][]string
+	block            bool
+}
+
+// NewToneChecker returns a tone checker. cfg may be nil.
+func NewToneChecker(cfg *ToneConfig) *ToneChecker {
+	var c ToneConfig
+	if cfg != nil {
+		c = *cfg
+	}
+	if c.Insults == nil {
+		c.Insults = []string{"idiot", "idiots", "stupid", "moron", "morons", "dumb", "shut up", "pathetic", "ridiculous", "clueless", "liar", "incompetent", "loser", "crap", "garbage", "trash", "your fault", "learn to read", "get a life"}
+	}
+	if c.Sarcasm == nil {
+		c.Sarcasm = []string{"yeah right", "good luck with that", "thanks for nothing", "obviously you", "clearly you", "as if", "sure you did", "congratulations on", "/s", "whatever you say", "wow just wow", "nice try"}
+	}
+	t := &ToneChecker{block: c.Block}
+	for _, w := range c.Insults {
+		if ws := words(w); len(ws) > 0 {
+			t.insults = append(t.insults, ws)
+		}
+	}
+	for _, w := range c.Sarcasm {
+		if strings.TrimSpace(w) == "/s" {
+			t.sarcasm = append(t.sarcasm, []string{"/s"})
+		} else if ws := words(w); len(ws) > 0 {
+			t.sarcasm = append(t.sarcasm, ws)
+		}
+	}
+	return t
+}
+
+// Check returns the tone findings of reply, an answer to customer (the
+// customer's message; may be empty). A finding says when the reply mirrors
+// the customer's own words.
+func (t *ToneChecker) Check(reply, customer string) []Flag {
+	rw, cw := words(reply), words(customer)
+	customerInsults := false
+	for _, p := range t.insults {
+		customerInsults = customerInsults || containsPhrase(cw, p)
+	}
+	var out []Flag
+	for _, p := range t.insults {
+		if containsPhrase(rw, p) {
+			d := "insult " + quote(p)
+			if customerInsults {
+				d += ", mirroring the customer"
+			}
+			out = append(out, Flag{GuardTone, d})
+		}
+	}
+	for _, p := range t.sarcasm {
+		hit := false
+		if p[0] == "/s" {
+			hit = strings.HasSuffix(strings.TrimSpace(reply), "/s")
+		} else {
+			hit = containsPhrase(rw, p)
+		}
+		if hit {
+			out = append(out, Flag{GuardTone, "sarcasm " + quote(p)})
+		}
+	}
+	return out
+}
+
+func quote(ws []string) string { return `"` + strings.Join(ws, " ") + `"` }
+
+// words lower-cases s and splits it into words of letters, digits and
+// apostrophes.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '$' && r != '.'
+	})
+}
+
+// containsPhrase reports whether p occurs in ws as consecutive words
+// (trailing dots ignored).
+func containsPhrase(ws, p []string) bool {
+outer:
+	for i := 0; i+len(p) <= len(ws); i++ {
+		for j := range p {
+			if strings.TrimRight(ws[i+j], ".") != strings.TrimRight(p[j], ".") {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// Signature is a sign-off recognised at the end of a reply.
+type Signature struct {
+	// Marker is the character before the name ("^", "*", "-", "~", "/").
+	Marker string
+	// Who is the initials or name ("JS", "Stephanie").
+	Who string
+}
+
+var sigRe = regexp.MustCompile(`(?:^|\s)([\^*~/\-–—])\s?([A-Z][A-Za-z]{0,19})[\s.!]*$`)
+
+// ParseSignature recognises a sign-off at the end of text: a marker (^, *,
+// -, ~ or /) followed by initials or a capitalised name, as in "… ^JS",
+// "… *SR" or "… -Richard".
+func ParseSignature(text string) (Signature, bool) {
+	m := sigRe.FindStringSubmatch(strings.TrimSpace(text))
+	if m == nil {
+		return Signature{}, false
+	}
+	return Signature{Marker: m[1], Who: m[2]}, true
+}
+
+// Macro is an approved answer for an intent, shared by every channel.
+type Macro struct {
+	// Intent names what the customer asks ("baggage-allowance").
+	// Required and unique.
+	Intent string
+	// Text is the approved answer.
+	Text string
+	// Keywords recognise the intent in a customer message (any phrase,
+	// whole words, case-insensitive); empty means the intent is only
+	// given explicitly with ReplyOptions.Intent.
+	Keywords []string
+	// BotAllowed lets bots answer this intent.
+	BotAllowed bool
+}
+
+// ConsistencyChecker compares replies with approved answers. It is
+// immutable and safe for concurrent use.
+type ConsistencyChecker struct {
+	macros   map[string]Macro
+	order    []string
+	minShare float64
+}
+
+// NewConsistencyChecker returns a checker over macros. minShare is the least
+// share of the approved answer's content words a reply must contain
+// (0 < minShare ≤ 1). Every number (prices, sizes, durations) of the
+// approved answer must also appear in the reply.
+func NewConsistencyChecker(macros []Macro, minShare float64) (*ConsistencyChecker, error) {
+	if minShare <= 0 || minShare > 1 {
+		return nil, fmt.Errorf("%w: consistency: MinShare must be in (0, 1], got %v", ErrInvalid, minShare)
+	}
+	c := &ConsistencyChecker{macros: map[string]Macro{}, minShare: minShare}
+	for i, m := range macros {
+		if m.Intent == "" || strings.TrimSpace(m.Text) == "" {
+			return nil, fmt.Errorf("%w: consistency: Macros[%d] needs an Intent and a Text", ErrInvalid, i)
+		}
+		if _, dup := c.macros[m.Intent]; dup {
+			return nil, fmt.Errorf("%w: consistency: duplicate macro intent %q", ErrInvalid, m.Intent)
+		}
+		c.macros[m.Intent] = m
+		c.order = append(c.order, m.Intent)
+	}
+	return c, nil
+}
+
+// Macro returns the approved answer for intent.
+func (c *ConsistencyChecker) Macro(intent string) (Macro, bool) {
+	m, ok := c.macros[intent]
+	return m, ok
+}
+
+// Intent returns the first macro whose keywords occur in text.
+func (c *ConsistencyChecker) Intent(text string) (string, bool) {
+	ws := words(text)
+	for _, in := range c.order {
+		for _, k := range c.macros[in].Keywords {
+			if containsPhrase(ws, words(k)) {
+				return in, true
+			}
+		}
+	}
+	return "", false
+}
+
+var stop = map[string]bool{"a": true, "an": true, "the": true, "and": true, "or": true, "to": true, "of": true, "in": true, "on": true, "for": true, "is": true, "are": true, "you": true, "your": true, "we": true, "our": true, "it": true, "at": true, "be": true, "can": true, "with": true, "this": true, "that": true, "i": true, "i'm": true, "we're": true, "us": true, "as": true, "per": true, "each": true}
+
+// Check compares reply with the approved answer for intent. It returns no
+// flag when the intent has no macro.
+func (c *ConsistencyChecker) Check(intent, reply string) []Flag {
+	m, ok := c.macros[intent]
+	if !ok {
+		return nil
+	}
+	rw := map[string]bool{}
+	for _, w := range words(reply) {
+		rw[strings.TrimRight(w, ".")] = true
+	}
+	var content, nums []string
+	for _, w := range words(m.Text) {
+		w = strings.TrimRight(w, ".")
+		if stop[w] || w == "" {
+			continue
+		}
+		if strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+			nums = append(nums, w)
+		}
+		content = append(content, w)
+	}
+	var out []Flag
+	for _, n := range nums {
+		if !rw[n] {
+			out = append(out, Flag{GuardConsistency, fmt.Sprintf("approved answer for %q says %q; the reply does not", intent, n)})
+		}
+	}
+	have := 0
+	for _, w := range content {
+		if rw[w] {
+			have++
+		}
+	}
+	if len(content) > 0 && float64(have)/float64(len(content)) < c.minShare {
+		out = append(out, Flag{GuardConsistency, fmt.Sprintf("reply shares %d of %d words of the approved answer for %q", have, len(content), intent)})
+	}
+	return out
+}

@@ -1,0 +1,337 @@
+package care
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/socialcare/socialcare/sla"
+)
+
+// SLAAlert is the detail of an SLAWarning or SLABreach event: which target
+// of which policy, how much of its business time had passed, and when it
+// is due.
+type SLAAlert struct {
+	// Policy is the name of the conversation's policy (Conversation.Policy).
+	Policy string
+	// Target is the running target concerned.
+	Target sla.Target
+	// Fraction is the share of the target's business time that had passed:
+	// one of the warning fractions (Config.SLAWarnings) for a warning, 1
+	// for a breach.
+	Fraction float64
+	// Allowed is the target's time, in business time.
+	Allowed time.Duration
+	// Due is the target's deadline.
+	Due time.Time
+	// DueAt is the instant the event came due: the warning's place in
+	// business time, or Due for a breach. It is at or before the event's At
+	// (the Tick that noticed it).
+	DueAt time.Time
+	// Cycle counts the restarts of the target in the conversation (a new
+	// next-response cycle, a reopening); each cycle warns and breaches at
+	// most once.
+	Cycle uint32
+}
+
+// slaBook is the desk's SLA book: the clocks of the open conversations
+// (each a pure function of its conversation, cached with the version it
+// reflects), the tracker that holds their running timers, and the
+// measurements behind Attainment. It has its own lock; it holds nothing
+// for resolved conversations.
+type slaBook struct {
+	mu      sync.Mutex
+	clocks  map[string]*slaClock
+	tracker *sla.Tracker[string]
+	ms      measurements
+}
+
+// slaClock is the SLA clock of a conversation's open cycle.
+type slaClock struct {
+	clock   *sla.Clock
+	last    time.Time // the latest instant fed: a Clock's instants never go backwards
+	version int64     // the conversation version the clock reflects
+}
+
+func newSLABook(warn *sla.TrackerConfig, r RetentionConfig) (*slaBook, error) {
+	tr, err := sla.NewTracker[string](warn)
+	if err != nil {
+		return nil, fmt.Errorf("%w: SLAWarnings: %w", ErrInvalid, err)
+	}
+	return &slaBook{clocks: map[string]*slaClock{}, tracker: tr, ms: measurements{keep: r.Measurements, max: r.MaxMeasurements}}, nil
+}
+
+// instant returns t, or the latest instant already fed if t is before it
+// (a message stamped by its platform before the desk's last reply).
+func (s *slaClock) instant(t time.Time) time.Time {
+	if t.Before(s.last) {
+		return s.last
+	}
+	s.last = t
+	return t
+}
+
+// feed reports turn t to the clock and returns the measurements it
+// completed (Channel and Agent left for the caller): a customer turn is a
+// customer message; a human agent's turn is a response; a bot's or the
+// desk's (acknowledgements, delete requests) only acknowledges.
+func (s *slaClock) feed(t Turn) []sla.Measurement {
+	at := s.instant(t.At)
+	switch t.Role {
+	case Customer:
+		s.clock.CustomerMessage(at)
+		return nil
+	case Human:
+		return s.clock.Reply(at, sla.Response)
+	default:
+		return s.clock.Reply(at, sla.Acknowledgement)
+	}
+}
+
+// nearest returns the earliest deadline of the clock's running targets;
+// zero when none runs (paused, resolved).
+func (s *slaClock) nearest() time.Time {
+	var t time.Time
+	if s == nil {
+		return t
+	}
+	for _, tm := range s.clock.Timers() {
+		if t.IsZero() || tm.Due.Before(t) {
+			t = tm.Due
+		}
+	}
+	return t
+}
+
+// deadlines returns the clock's deadlines: zero for targets that are not
+// running, and all zero while the clock is paused (they move on Resume).
+func (s *slaClock) deadlines() sla.Deadlines {
+	var d sla.Deadlines
+	if s == nil {
+		return d
+	}
+	d.Policy = s.clock.Policy().Name
+	if s.clock.Paused() {
+		return d
+	}
+	d.AcknowledgeBy, _ = s.clock.Due(sla.TargetAcknowledge)
+	d.FirstResponseBy, _ = s.clock.Due(sla.TargetFirstResponse)
+	d.ResolveBy, _ = s.clock.Due(sla.TargetResolve)
+	return d
+}
+
+// newSLAClock builds the SLA clock of c's current cycle from what the
+// conversation keeps: its Policy, Since and the turns from CycleStart on,
+// replayed in order with its pauses (their measurements were recorded
+// when they happened and are dropped). It returns nil when c is resolved.
+// A cycle that reopened a resolved conversation (CycleStart > 0) runs only
+// resolve and next response: acknowledge and first response were met in
+// an earlier cycle.
+func newSLAClock(c *Conversation) *slaClock {
+	if !c.Open() {
+		return nil
+	}
+	s := &slaClock{clock: sla.NewClock(c.Policy, c.Since), last: c.Since, version: c.Version}
+	if c.CycleStart > 0 {
+		_, _ = s.clock.Resolve(c.Since) // cannot fail: the clock is new
+		_ = s.clock.Reopen(c.Since)     // cannot fail: it was just resolved
+	}
+	type edge struct {
+		turn  int
+		at    time.Time
+		pause bool
+	}
+	var edges []edge
+	for _, p := range c.SLAPauses {
+		edges = append(edges, edge{p.FromTurn, p.From, true})
+		if !p.To.IsZero() {
+			edges = append(edges, edge{p.ToTurn, p.To, false})
+		}
+	}
+	k := 0
+	upTo := func(turn int) { // errors mean a malformed stored conversation: skip the edge
+		for ; k < len(edges) && edges[k].turn <= turn; k++ {
+			if at := s.instant(edges[k].at); edges[k].pause {
+				_ = s.clock.Pause(at)
+			} else {
+				_ = s.clock.Resume(at)
+			}
+		}
+	}
+	if c.CycleStart >= 0 && c.CycleStart < len(c.Transcript) {
+		for j := c.CycleStart + 1; j < len(c.Transcript); j++ {
+			upTo(j)
+			s.feed(c.Transcript[j])
+		}
+	}
+	upTo(len(c.Transcript))
+	return s
+}
+
+// clockOf returns the book's clock for c as loaded (at c.Version),
+// rebuilding it when the book has none or an older one (another desk
+// changed the conversation). Called with b.mu held.
+func (b *slaBook) clockOf(c *Conversation) *slaClock {
+	st := b.clocks[c.Key]
+	if st == nil || st.version != c.Version {
+		st = newSLAClock(c)
+	}
+	return st
+}
+
+// change runs fn on the clock of c (as loaded, before the change the caller
+// is making), under the book's lock, and returns the clock, to be handed to
+// saved once the changed conversation is stored. A nil clock means c is
+// resolved.
+func (b *slaBook) change(c *Conversation, fn func(st *slaClock)) *slaClock {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st := b.clockOf(c)
+	if st != nil {
+		delete(b.clocks, c.Key) // in flight: saved puts it back
+		fn(st)
+	}
+	return st
+}
+
+// saved records that c was stored with the change that st reflects: st is
+// cached for c.Version, its timers tracked, and ms recorded. A resolved c
+// drops the clock and its timers.
+func (b *slaBook) saved(c *Conversation, st *slaClock, ms []sla.Measurement, now time.Time) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, m := range ms {
+		b.ms.add(m, now)
+	}
+	if st == nil || !c.Open() {
+		delete(b.clocks, c.Key)
+		b.tracker.Untrack(c.Key) // no SLA event after the resolution
+		return nil
+	}
+	st.version = c.Version
+	b.clocks[c.Key] = st
+	if err := b.tracker.Track(c.Key, st.clock.Timers()); err != nil {
+		return fmt.Errorf("the SLA tracker refused %s: %w", c.Key, err)
+	}
+	return nil
+}
+
+// reset rebuilds the clock of c from scratch and tracks it afresh (a new
+// cycle, a changed policy, a conversation another desk changed): the
+// tracker forgets what it fired for the old one.
+func (b *slaBook) reset(c *Conversation) error {
+	b.mu.Lock()
+	b.tracker.Untrack(c.Key)
+	b.mu.Unlock()
+	return b.saved(c, newSLAClock(c), nil, time.Time{})
+}
+
+// forget drops the clock of key (a save failed: the next use rebuilds it
+// from the store).
+func (b *slaBook) forget(key string) {
+	b.mu.Lock()
+	delete(b.clocks, key)
+	b.mu.Unlock()
+}
+
+// deadline returns the running deadline of target for key, as the book's
+// clock has it.
+func (b *slaBook) due(key string, t sla.Target) (time.Time, int64, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	st := b.clocks[key]
+	if st == nil {
+		return time.Time{}, 0, false
+	}
+	at, ok := st.clock.Due(t)
+	return at, st.version, ok
+}
+
+// alert is an SLA event that came due, with the version of the
+// conversation its clock reflected.
+type alert struct {
+	ev      sla.Event[string]
+	a       SLAAlert
+	version int64
+}
+
+// advance returns the warnings and breaches due by now, in time order. It
+// costs O(log n) per event and nothing per open conversation.
+func (b *slaBook) advance(now time.Time) []alert {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []alert
+	b.tracker.AdvanceFunc(now, func(e sla.Event[string]) {
+		st := b.clocks[e.Key]
+		if st == nil {
+			return
+		}
+		p := st.clock.Policy()
+		out = append(out, alert{ev: e, version: st.version, a: SLAAlert{Policy: p.Name, Target: e.Target, Fraction: e.Fraction,
+			Allowed: p.Allowed(e.Target), Due: e.Due, DueAt: e.At, Cycle: e.Cycle}})
+	})
+	return out
+}
+
+// summarize returns the attainment of the measurements kept at now.
+func (b *slaBook) summarize(keep func(sla.Measurement) bool, now time.Time) []sla.Summary {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.ms.prune(now)
+	var a sla.Attainment
+	for _, m := range b.ms.q {
+		a.Record(m.m)
+	}
+	return a.Summarize(keep)
+}
+
+// open returns how many conversations the book holds clocks for.
+func (b *slaBook) open() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.clocks)
+}
+
+// measurements are the SLA measurements that count towards Attainment:
+// those of the last keep, at most max, oldest first.
+type measurements struct {
+	keep time.Duration
+	max  int
+	q    []timedMeasurement
+}
+
+type timedMeasurement struct {
+	m  sla.Measurement
+	at time.Time
+}
+
+func (ms *measurements) add(m sla.Measurement, at time.Time) {
+	ms.q = append(ms.q, timedMeasurement{m, at})
+	if len(ms.q) > ms.max {
+		ms.q = compact(ms.q, len(ms.q)-ms.max)
+	}
+}
+
+func (ms *measurements) prune(now time.Time) {
+	n := 0
+	for n < len(ms.q) && now.Sub(ms.q[n].at) > ms.keep {
+		n++
+	}
+	ms.q = compact(ms.q, n)
+}
+
+// samePolicy reports whether a and b set the same targets on the same
+// calendar under the same name (criteria aside), so that a clock of one
+// serves the other.
+func samePolicy(a, b sla.Policy) bool {
+	return a.Name == b.Name && a.Acknowledge == b.Acknowledge && a.FirstResponse == b.FirstResponse &&
+		a.NextResponse == b.NextResponse && a.Update == b.Update && a.Resolve == b.Resolve && a.Calendar == b.Calendar
+}
+
+// closePause records the end of c's open pause, at at, before the turn
+// numbered turn.
+func closePause(c *Conversation, at time.Time, turn int) {
+	if n := len(c.SLAPauses); n > 0 && c.SLAPauses[n-1].To.IsZero() {
+		c.SLAPauses[n-1].To, c.SLAPauses[n-1].ToTurn = at, turn
+	}
+}
