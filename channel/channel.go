@@ -114,9 +114,12 @@ type Config struct {
 	Rate rate.Limit
 	// Burst is the limiter's burst. Defaults to 50.
 	Burst int
-	// Now is the clock. Defaults to time.Now.
+	// Now is the clock. Defaults to the adapter's Now when the adapter
+	// implements channeldriver.Clock (memchannel does), else time.Now.
 	Now func() time.Time
-	// Sleep waits for d or until ctx is done. Defaults to a timer.
+	// Sleep waits for d or until ctx is done. Defaults to the adapter's
+	// Sleep when the adapter implements channeldriver.Clock (memchannel
+	// returns at once, so a fake never waits in real time), else a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -199,7 +202,19 @@ func Open(a channeldriver.Adapter, cfg *Config) (*Channel, error) {
 	if caps.MaxTextLen < 0 || caps.MessagingWindow < 0 {
 		return nil, fmt.Errorf("channel: New: %s adapter declares negative MaxTextLen %d or MessagingWindow %v", a.Kind(), caps.MaxTextLen, caps.MessagingWindow)
 	}
-	c, err := cfg.withDefaults()
+	var pre Config
+	if cfg != nil {
+		pre = *cfg
+	}
+	if clk, ok := a.(channeldriver.Clock); ok {
+		if pre.Now == nil {
+			pre.Now = clk.Now
+		}
+		if pre.Sleep == nil {
+			pre.Sleep = clk.Sleep
+		}
+	}
+	c, err := pre.withDefaults()
 	if err != nil {
 		return nil, err
 	}

@@ -261,3 +261,17 @@ type Adapter interface {
 	// ErrorKind classifies an error returned by Send.
 	ErrorKind(err error) ErrorKind
 }
+
+// Clock is implemented by adapters whose platform keeps time on a clock of
+// its own: an in-memory fake driven by a test's virtual clock. When an
+// adapter implements Clock, channel.Open uses its Now and Sleep for any of
+// Config.Now and Config.Sleep left nil, so that rate-limit waits and retry
+// backoffs follow the fake's clock and never block in real time. Real
+// platform adapters do not implement it.
+type Clock interface {
+	// Now returns the platform's current time.
+	Now() time.Time
+	// Sleep waits for d on the platform's clock, or until ctx is done, in
+	// which case it returns ctx.Err(). A fake may return at once.
+	Sleep(ctx context.Context, d time.Duration) error
+}

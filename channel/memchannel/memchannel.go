@@ -31,8 +31,17 @@ type Config struct {
 	// attachments with captions, 280 characters for X and no limit for
 	// other kinds.
 	Capabilities *channeldriver.Capabilities
-	// Now stamps receipts. Defaults to time.Now.
+	// Now is the fake platform's clock: it stamps receipts and, through
+	// channeldriver.Clock, drives the rate limiter and retry backoff of a
+	// channel.Channel opened on the adapter. Defaults to time.Now; tests
+	// pass a virtual clock.
 	Now func() time.Time
+	// Sleep is how a channel.Channel on the adapter waits (rate limits,
+	// backoff between retries). Defaults to returning at once, after
+	// checking ctx: the fake never waits in real time. The waits are
+	// added up in Waited. A test whose virtual clock can move passes a
+	// Sleep that advances it.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Sent is one message the adapter accepted.
@@ -62,15 +71,20 @@ type Adapter struct {
 	account string
 	caps    channeldriver.Capabilities
 	now     func() time.Time
+	sleep   func(ctx context.Context, d time.Duration) error
 
 	mu      sync.Mutex
+	waited  time.Duration
 	sent    []Sent
 	inbound []channeldriver.Message
 	fail    []failure
 	seq     int
 }
 
-var _ channeldriver.Adapter = (*Adapter)(nil)
+var (
+	_ channeldriver.Adapter = (*Adapter)(nil)
+	_ channeldriver.Clock   = (*Adapter)(nil)
+)
 
 // New returns an in-memory adapter for the given channel kind. cfg may be
 // nil.
@@ -98,7 +112,34 @@ func New(kind channeldriver.Kind, cfg *Config) (*Adapter, error) {
 	if caps.MaxTextLen < 0 {
 		return nil, fmt.Errorf("memchannel: New: negative MaxTextLen %d", caps.MaxTextLen)
 	}
-	return &Adapter{kind: kind, account: c.Account, caps: caps, now: c.Now}, nil
+	return &Adapter{kind: kind, account: c.Account, caps: caps, now: c.Now, sleep: c.Sleep}, nil
+}
+
+// Now implements channeldriver.Clock: it reads Config.Now.
+func (a *Adapter) Now() time.Time { return a.now() }
+
+// Sleep implements channeldriver.Clock: it adds d to Waited and calls
+// Config.Sleep, which by default returns at once. It returns ctx.Err()
+// when ctx is done.
+func (a *Adapter) Sleep(ctx context.Context, d time.Duration) error {
+	if d > 0 {
+		a.mu.Lock()
+		a.waited += d
+		a.mu.Unlock()
+	}
+	if a.sleep != nil {
+		return a.sleep(ctx, d)
+	}
+	return ctx.Err()
+}
+
+// Waited returns the total time a channel.Channel on the adapter has
+// waited through Sleep (rate limits and retry backoff), on the fake's
+// clock.
+func (a *Adapter) Waited() time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.waited
 }
 
 // Kind implements channeldriver.Adapter.
