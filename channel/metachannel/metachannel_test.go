@@ -241,7 +241,7 @@ func TestSendAttachments(t *testing.T) {
 	ctx := context.Background()
 	img := channel.Attachment{Kind: channel.Image, URL: "https://cdn.example.com/rebooking.png"}
 	doc := channel.Attachment{Kind: channel.File, URL: "https://cdn.example.com/receipt.pdf", Name: "receipt.pdf"}
-	for _, kind := range []channeldriver.Kind{channeldriver.Messenger, channeldriver.Facebook, channeldriver.Instagram} {
+	for _, kind := range []channeldriver.Kind{channeldriver.Messenger, channeldriver.Instagram} {
 		a, f := newAdapter(t, kind, nil)
 		ch, _ := channel.New(a)
 		if _, err := ch.Send(ctx, &channel.Outbound{To: "1254459154682919", Visibility: channel.Private, Attachments: []channel.Attachment{img}}); err != nil {
