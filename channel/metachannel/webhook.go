@@ -129,8 +129,8 @@ type mValue struct {
 	// Instagram comments and mentions.
 	MediaID string `json:"media_id"`
 	ID      string `json:"id"`
-	Text  string `json:"text"`
-	Media *struct {
+	Text    string `json:"text"`
+	Media   *struct {
 		ID               string `json:"id"`
 		AdID             string `json:"ad_id"`
 		MediaProductType string `json:"media_product_type"`
