@@ -76,6 +76,10 @@ func (f *fakeGraph) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case body["text"] != nil:
 		m, _ := body["text"].(map[string]any)
 		text, _ = m["body"].(string)
+	case body["template"] != nil:
+		m, _ := body["template"].(map[string]any)
+		name, _ := m["name"].(string)
+		text = "[template " + name + "]"
 	case body["type"] != nil: // WhatsApp media: {"type": "image", "image": {"link": ...}}
 		typ, _ := body["type"].(string)
 		if m, ok := body[typ].(map[string]any); ok && m["link"] != nil {
