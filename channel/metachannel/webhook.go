@@ -240,6 +240,9 @@ func feedEvent(page string, v *mValue) (channeldriver.Event, error) {
 // entryTime reads entry.time, which Meta sends in seconds on changes and
 // in milliseconds on some messaging entries.
 func entryTime(t int64) time.Time {
+	if t <= 0 {
+		return time.Time{}
+	}
 	if t > 1e12 {
 		return time.UnixMilli(t).UTC()
 	}
