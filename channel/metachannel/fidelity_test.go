@@ -170,7 +170,7 @@ func TestVisitorPostsAndMentions(t *testing.T) {
 	want := channel.Message{ID: "107295872041_5500000000000001", Channel: channel.Facebook, Account: "107295872041",
 		ConversationID: "107295872041_5500000000000001:1609491365772210", ThreadID: "107295872041_5500000000000001", Item: channel.ItemPost,
 		Author: channel.Author{ID: "1609491365772210", Handle: "Sheena Nelson", Name: "Sheena Nelson"},
-		Text: "Three hours on hold about my refund. Is anyone there?", Visibility: channel.Public, ReceivedAt: time.Unix(1700000190, 0).UTC()}
+		Text:   "Three hours on hold about my refund. Is anyone there?", Visibility: channel.Public, ReceivedAt: time.Unix(1700000190, 0).UTC()}
 	if !reflect.DeepEqual(*ms[0], want) {
 		t.Errorf("visitor post\n got %+v\nwant %+v", *ms[0], want)
 	}
@@ -192,7 +192,12 @@ func TestWhatsAppFailuresAreStatusEvents(t *testing.T) {
 	var mu sync.Mutex
 	var got []channel.Status
 	rc, err := channel.NewReceiver(wh, func(context.Context, channel.Message) error { return nil }, &channel.ReceiverConfig{
-		Statuses: func(_ context.Context, s channel.Status) error { mu.Lock(); got = append(got, s); mu.Unlock(); return nil },
+		Statuses: func(_ context.Context, s channel.Status) error {
+			mu.Lock()
+			got = append(got, s)
+			mu.Unlock()
+			return nil
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
