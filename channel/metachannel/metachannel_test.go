@@ -508,6 +508,15 @@ func FuzzParse(f *testing.F) {
 			if e.Message != nil && (e.ID == "" || e.Message.ID != e.ID || e.Message.Channel == "") {
 				t.Fatalf("inconsistent event %+v", e)
 			}
+			if e.Message != nil && e.Status != nil {
+				t.Fatalf("event with a message and a status %+v", e)
+			}
+			if m := e.Message; m != nil && (m.ConversationID == "" || m.Item == "") {
+				t.Fatalf("message without conversation or item %+v", m)
+			}
+			if s := e.Status; s != nil && (e.ID == "" || s.State == "" || s.Channel != channel.WhatsApp || (s.State != channel.StatusError && s.MessageID == "")) {
+				t.Fatalf("inconsistent status %+v", e)
+			}
 		}
 	})
 }

@@ -328,7 +328,7 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 				return dst, errors.New("metachannel: parse webhook: message without mid")
 			}
 			ev := channeldriver.Event{ID: mg.Message.MID, Type: "messages"}
-			if !mg.Message.IsEcho && mg.Sender.ID != e.ID {
+			if !mg.Message.IsEcho && mg.Sender.ID != e.ID && mg.Sender.ID != "" {
 				m := &channeldriver.Message{
 					ID: mg.Message.MID, Channel: kind, Account: mg.Recipient.ID, ConversationID: mg.Sender.ID,
 					Author: channeldriver.Author{ID: mg.Sender.ID}, Text: mg.Message.Text, Item: channeldriver.ItemMessage,
