@@ -15,40 +15,6 @@ import (
 	"github.com/socialcare/socialcare/channel/channeldriver"
 )
 
-// Model types, re-exported from channeldriver. See there for field docs.
-type (
-	// Kind names a channel such as X or Messenger.
-	Kind = channeldriver.Kind
-	// Visibility says who can see a message.
-	Visibility = channeldriver.Visibility
-	// Author is the person who wrote a message.
-	Author = channeldriver.Author
-	// Message is one inbound customer message.
-	Message = channeldriver.Message
-	// Outbound is a message the brand sends.
-	Outbound = channeldriver.Outbound
-	// Receipt is the platform's acknowledgement of a sent message.
-	Receipt = channeldriver.Receipt
-	// Capabilities declares what an adapter can do.
-	Capabilities = channeldriver.Capabilities
-	// Attachment is a piece of media on a message.
-	Attachment = channeldriver.Attachment
-	// AttachmentKind says what an attachment holds.
-	AttachmentKind = channeldriver.AttachmentKind
-	// Item says what kind of platform object a message is.
-	Item = channeldriver.Item
-	// MessageTag is a Messenger message tag.
-	MessageTag = channeldriver.MessageTag
-	// Template is a WhatsApp template message.
-	Template = channeldriver.Template
-	// Status is a delivery status of a message the brand sent.
-	Status = channeldriver.Status
-	// StatusState is the delivery state a Status reports.
-	StatusState = channeldriver.StatusState
-	// PlatformError is one error the platform gave for a Status.
-	PlatformError = channeldriver.PlatformError
-)
-
 // Items, re-exported from channeldriver.
 const (
 	ItemPost    = channeldriver.ItemPost
@@ -234,11 +200,6 @@ func CheckWindow(caps Capabilities, m *Outbound, now time.Time) error {
 	}
 	return &WindowError{Rule: RuleMessaging, Window: w, Since: since, Now: now}
 }
-
-// RateLimitError carries the platform's reset time. Send errors that wrap
-// ErrRateLimited also wrap a *RateLimitError when the adapter knew the reset
-// time; get it with errors.As.
-type RateLimitError = channeldriver.RateLimitError
 
 // Config configures a Channel. The zero value (or nil) gives the defaults.
 type Config struct {

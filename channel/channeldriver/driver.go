@@ -213,8 +213,10 @@ type Message struct {
 
 // Outbound is a message the brand sends.
 type Outbound struct {
-	// Channel and Account select the sending account.
+	// Channel selects the sending account's channel; empty means the
+	// adapter's.
 	Channel Kind
+	// Account is the sending account; empty means the adapter's.
 	Account string
 	// ConversationID is the conversation the message belongs to.
 	ConversationID string
@@ -326,12 +328,14 @@ type Receipt struct {
 	// it did: Meta's recipient_id, which for a private reply is the
 	// customer's Messenger PSID or Instagram-scoped id.
 	RecipientID string
-	// PrivateChannel and PrivateConversationID name, for a private reply
-	// to a comment or post, the private conversation the reply opened: the
-	// channel and Message.ConversationID on which the customer's answer
-	// will arrive (Messenger or Instagram DMs). A desk joins that
-	// conversation to the public one it answered. Empty otherwise.
-	PrivateChannel        Kind
+	// PrivateChannel is, for a private reply to a comment or post, the
+	// channel on which the customer's answer will arrive (Messenger for a
+	// Facebook comment, Instagram for an Instagram one). Empty otherwise.
+	PrivateChannel Kind
+	// PrivateConversationID is, for a private reply, the
+	// Message.ConversationID the customer's answer will carry on
+	// PrivateChannel. A desk joins that conversation to the public one it
+	// answered. Empty otherwise.
 	PrivateConversationID string
 }
 

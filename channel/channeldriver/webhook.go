@@ -74,8 +74,9 @@ const (
 // Status is a delivery status or error the platform reported
 // asynchronously about a message the brand sent.
 type Status struct {
-	// Channel and Account are the sending account's.
+	// Channel is the sending account's channel.
 	Channel Kind
+	// Account is the sending account (the WhatsApp phone number id).
 	Account string
 	// MessageID is the platform id of the sent message, as in its
 	// Receipt.ID (the wamid); empty for StatusError.
@@ -99,16 +100,20 @@ type PlatformError struct {
 	// Code is the platform's error code (131047: re-engagement needed,
 	// outside the window; 131026: undeliverable; ...).
 	Code int
-	// Title and Detail are the platform's words.
-	Title, Detail string
+	// Title is the platform's short description.
+	Title string
+	// Detail is the platform's explanation, when it gives one.
+	Detail string
 }
 
 // SignatureError is returned by Webhook.Verify. Missing reports whether the
 // request carried no signature at all (answered 401) rather than a wrong one
 // (answered 403).
 type SignatureError struct {
+	// Missing reports that no signature header was present.
 	Missing bool
-	Reason  string
+	// Reason says what was wrong.
+	Reason string
 }
 
 // Error says why the signature was rejected.
