@@ -15,26 +15,29 @@ import (
 	"github.com/socialcare/socialcare/channel/channeldriver"
 )
 
-// Model types, re-exported from channeldriver. See there for field docs.
-type (
-	// Kind names a channel such as X or Messenger.
-	Kind = channeldriver.Kind
-	// Visibility says who can see a message.
-	Visibility = channeldriver.Visibility
-	// Author is the person who wrote a message.
-	Author = channeldriver.Author
-	// Message is one inbound customer message.
-	Message = channeldriver.Message
-	// Outbound is a message the brand sends.
-	Outbound = channeldriver.Outbound
-	// Receipt is the platform's acknowledgement of a sent message.
-	Receipt = channeldriver.Receipt
-	// Capabilities declares what an adapter can do.
-	Capabilities = channeldriver.Capabilities
-	// Attachment is a piece of media on a message.
-	Attachment = channeldriver.Attachment
-	// AttachmentKind says what an attachment holds.
-	AttachmentKind = channeldriver.AttachmentKind
+// Items, re-exported from channeldriver.
+const (
+	ItemPost    = channeldriver.ItemPost
+	ItemComment = channeldriver.ItemComment
+	ItemMention = channeldriver.ItemMention
+	ItemMessage = channeldriver.ItemMessage
+)
+
+// Messenger message tags, re-exported from channeldriver.
+const (
+	HumanAgent           = channeldriver.HumanAgent
+	AccountUpdate        = channeldriver.AccountUpdate
+	ConfirmedEventUpdate = channeldriver.ConfirmedEventUpdate
+	PostPurchaseUpdate   = channeldriver.PostPurchaseUpdate
+)
+
+// Status states, re-exported from channeldriver.
+const (
+	StatusSent      = channeldriver.StatusSent
+	StatusDelivered = channeldriver.StatusDelivered
+	StatusRead      = channeldriver.StatusRead
+	StatusFailed    = channeldriver.StatusFailed
+	StatusError     = channeldriver.StatusError
 )
 
 // Attachment kinds, re-exported from channeldriver.
@@ -80,21 +83,123 @@ var (
 	// ErrPermission means the account lacks a permission or its token was
 	// revoked.
 	ErrPermission = errors.New("channel: permission denied")
-	// ErrInvalid means the message is malformed or the platform refused it.
-	ErrInvalid = errors.New("channel: invalid message")
-	// ErrWindowClosed means the platform's messaging window for private
-	// messages has closed.
+	// ErrInvalid means a bad argument (a nil adapter, an empty kind, a
+	// missing token: every constructor in channel and its adapters wraps
+	// it), a malformed message, or a message the platform refused. It is
+	// channeldriver.ErrInvalid.
+	ErrInvalid = channeldriver.ErrInvalid
+	// ErrWindowClosed means the platform's window for this private
+	// message has closed: the messaging window, the HUMAN_AGENT window,
+	// the private-reply window, or the comment's one private reply is
+	// used. Before any I/O the error is a *WindowError saying which.
 	ErrWindowClosed = errors.New("channel: messaging window closed")
+	// ErrPrivateReplyUsed means the comment already had its one private
+	// reply; it comes wrapped in a *WindowError, with ErrWindowClosed.
+	// Continue in the private conversation (Receipt.PrivateConversationID)
+	// once the customer answers there.
+	ErrPrivateReplyUsed = errors.New("channel: the comment's one private reply was already sent")
 	// ErrUnsupported means the adapter cannot do what was asked (for
 	// example a public reply on a DM-only channel). It is returned before
 	// any I/O.
 	ErrUnsupported = errors.New("channel: not supported by this channel")
 )
 
-// RateLimitError carries the platform's reset time. Send errors that wrap
-// ErrRateLimited also wrap a *RateLimitError when the adapter knew the reset
-// time; get it with errors.As.
-type RateLimitError = channeldriver.RateLimitError
+// WindowRule names the platform rule a *WindowError enforces.
+type WindowRule string
+
+// Window rules.
+const (
+	// RuleMessaging is the standard messaging window
+	// (Capabilities.MessagingWindow after LastCustomerMessageAt).
+	RuleMessaging WindowRule = "messaging window"
+	// RuleHumanAgent is the HUMAN_AGENT tag's window
+	// (Capabilities.HumanAgentWindow after LastCustomerMessageAt).
+	RuleHumanAgent WindowRule = "HUMAN_AGENT window"
+	// RulePrivateReply is the private-reply window
+	// (Capabilities.PrivateReplyWindow after InReplyToAt).
+	RulePrivateReply WindowRule = "private-reply window"
+	// RulePrivateReplyUsed is "one private reply per comment".
+	RulePrivateReplyUsed WindowRule = "one private reply per comment"
+)
+
+// WindowError is the typed error for a private message the platform's
+// rules do not allow now, returned before any I/O. It wraps
+// ErrWindowClosed, and ErrPrivateReplyUsed for RulePrivateReplyUsed; get it
+// with errors.As.
+type WindowError struct {
+	// Rule is the rule that refused the message.
+	Rule WindowRule
+	// Window is the rule's length (zero for RulePrivateReplyUsed).
+	Window time.Duration
+	// Since is the instant the window counts from: the customer's last
+	// message, or the comment being answered.
+	Since time.Time
+	// Now is when the message was refused.
+	Now time.Time
+}
+
+// Error says which window closed and when.
+func (e *WindowError) Error() string {
+	if e.Rule == RulePrivateReplyUsed {
+		return "channel: messaging window closed: the comment's one private reply was already sent"
+	}
+	return fmt.Sprintf("channel: messaging window closed: %s of %v closed at %s (now %s)", e.Rule, e.Window, e.Since.Add(e.Window).UTC().Format(time.RFC3339), e.Now.UTC().Format(time.RFC3339))
+}
+
+// Unwrap returns ErrWindowClosed, and ErrPrivateReplyUsed for
+// RulePrivateReplyUsed.
+func (e *WindowError) Unwrap() []error {
+	if e.Rule == RulePrivateReplyUsed {
+		return []error{ErrWindowClosed, ErrPrivateReplyUsed}
+	}
+	return []error{ErrWindowClosed}
+}
+
+// CheckWindow reports whether the platform windows declared in caps allow
+// the private message m at now; it is the default Config.Window, a pure
+// function of its arguments. It returns nil for public messages, and a
+// *WindowError when:
+//
+//   - m is a private reply (Outbound.IsPrivateReply) and more than
+//     caps.PrivateReplyWindow has passed since InReplyToAt (or, when that
+//     is zero, LastCustomerMessageAt);
+//   - m is another private message, caps.MessagingWindow is set, and more
+//     than MessagingWindow has passed since LastCustomerMessageAt, unless m
+//     carries a Template (allowed at any time), the HUMAN_AGENT tag within
+//     caps.HumanAgentWindow, or another message tag (caps.MessageTags).
+//
+// A zero LastCustomerMessageAt (or InReplyToAt) means unknown and is not
+// checked. Whether the adapter supports the tag or template is Validate's
+// business, not CheckWindow's.
+func CheckWindow(caps Capabilities, m *Outbound, now time.Time) error {
+	if m == nil || m.Visibility != Private {
+		return nil
+	}
+	if m.IsPrivateReply() {
+		since := m.InReplyToAt
+		if since.IsZero() {
+			since = m.LastCustomerMessageAt
+		}
+		if w := caps.PrivateReplyWindow; w > 0 && !since.IsZero() && now.Sub(since) > w {
+			return &WindowError{Rule: RulePrivateReply, Window: w, Since: since, Now: now}
+		}
+		return nil
+	}
+	w, since := caps.MessagingWindow, m.LastCustomerMessageAt
+	if w <= 0 || since.IsZero() || m.Template != nil || now.Sub(since) <= w {
+		return nil
+	}
+	switch {
+	case m.Tag == HumanAgent && caps.HumanAgentWindow > 0:
+		if now.Sub(since) <= caps.HumanAgentWindow {
+			return nil
+		}
+		return &WindowError{Rule: RuleHumanAgent, Window: caps.HumanAgentWindow, Since: since, Now: now}
+	case m.Tag != "" && m.Tag != HumanAgent && caps.MessageTags:
+		return nil
+	}
+	return &WindowError{Rule: RuleMessaging, Window: w, Since: since, Now: now}
+}
 
 // Config configures a Channel. The zero value (or nil) gives the defaults.
 type Config struct {
@@ -114,10 +219,23 @@ type Config struct {
 	Rate rate.Limit
 	// Burst is the limiter's burst. Defaults to 50.
 	Burst int
-	// Now is the clock. Defaults to time.Now.
+	// Now is the clock. Defaults to the adapter's Now when the adapter
+	// implements channeldriver.Clock (memchannel does), else time.Now.
 	Now func() time.Time
-	// Sleep waits for d or until ctx is done. Defaults to a timer.
+	// Sleep waits for d or until ctx is done. Defaults to the adapter's
+	// Sleep when the adapter implements channeldriver.Clock (memchannel
+	// returns at once, so a fake never waits in real time), else a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Window decides whether the platform's windows allow a private
+	// message now (see CheckWindow); it is called by Validate and Send
+	// with Now. Defaults to CheckWindow.
+	Window func(caps Capabilities, m *Outbound, now time.Time) error
+	// PrivateReplies remembers the comments that had their one private
+	// reply, so that a second one is refused with ErrPrivateReplyUsed
+	// before any I/O. Keys expire after the adapter's PrivateReplyWindow
+	// plus a day (30 days when it declares none). Defaults to a new
+	// MemDedup; share a persistent DedupStore between instances.
+	PrivateReplies DedupStore
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -126,7 +244,7 @@ func (c *Config) withDefaults() (Config, error) {
 		cfg = *c
 	}
 	if cfg.MaxAttempts < 0 || cfg.InitialBackoff < 0 || cfg.MaxBackoff < 0 || cfg.Rate < 0 || cfg.Burst < 0 {
-		return cfg, errors.New("channel: Config: negative MaxAttempts, InitialBackoff, MaxBackoff, Rate or Burst")
+		return cfg, fmt.Errorf("%w: channel: Config: negative MaxAttempts, InitialBackoff, MaxBackoff, Rate or Burst; use 0 for the defaults", ErrInvalid)
 	}
 	if cfg.MaxAttempts == 0 {
 		cfg.MaxAttempts = 4
@@ -138,7 +256,7 @@ func (c *Config) withDefaults() (Config, error) {
 		cfg.MaxBackoff = time.Minute
 	}
 	if cfg.InitialBackoff > cfg.MaxBackoff {
-		return cfg, fmt.Errorf("channel: Config: InitialBackoff %v exceeds MaxBackoff %v", cfg.InitialBackoff, cfg.MaxBackoff)
+		return cfg, fmt.Errorf("%w: channel: Config: InitialBackoff %v exceeds MaxBackoff %v; raise MaxBackoff", ErrInvalid, cfg.InitialBackoff, cfg.MaxBackoff)
 	}
 	if cfg.Rate == 0 {
 		cfg.Rate = 50
@@ -151,6 +269,12 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleepCtx
+	}
+	if cfg.Window == nil {
+		cfg.Window = CheckWindow
+	}
+	if cfg.PrivateReplies == nil {
+		cfg.PrivateReplies = &MemDedup{}
 	}
 	return cfg, nil
 }
@@ -183,23 +307,35 @@ type Channel struct {
 }
 
 // New returns a Channel with the default Config that sends through a. It
-// fails if a is nil or declares neither public replies nor private
-// messages.
+// fails with ErrInvalid if a is nil or declares neither public replies nor
+// private messages.
 func New(a channeldriver.Adapter) (*Channel, error) { return Open(a, nil) }
 
 // Open is New with a Config; cfg may be nil.
 func Open(a channeldriver.Adapter, cfg *Config) (*Channel, error) {
 	if a == nil {
-		return nil, errors.New("channel: New: adapter is nil")
+		return nil, fmt.Errorf("%w: channel: New: adapter is nil; pass an adapter such as memchannel.New(channel.X, nil), xchannel.New or metachannel.New", ErrInvalid)
 	}
 	caps := a.Capabilities()
-	if !caps.PublicReply && !caps.PrivateMessage {
-		return nil, fmt.Errorf("channel: New: %s adapter declares neither public replies nor private messages", a.Kind())
+	if !caps.PublicReply && !caps.PrivateMessage && !caps.PrivateReplyToComment {
+		return nil, fmt.Errorf("%w: channel: New: %s adapter declares neither public replies nor private messages; fix its Capabilities", ErrInvalid, a.Kind())
 	}
-	if caps.MaxTextLen < 0 || caps.MessagingWindow < 0 {
-		return nil, fmt.Errorf("channel: New: %s adapter declares negative MaxTextLen %d or MessagingWindow %v", a.Kind(), caps.MaxTextLen, caps.MessagingWindow)
+	if caps.MaxTextLen < 0 || caps.MessagingWindow < 0 || caps.HumanAgentWindow < 0 || caps.PrivateReplyWindow < 0 {
+		return nil, fmt.Errorf("%w: channel: New: %s adapter declares a negative MaxTextLen %d or window (%v, %v, %v); fix its Capabilities", ErrInvalid, a.Kind(), caps.MaxTextLen, caps.MessagingWindow, caps.HumanAgentWindow, caps.PrivateReplyWindow)
 	}
-	c, err := cfg.withDefaults()
+	var pre Config
+	if cfg != nil {
+		pre = *cfg
+	}
+	if clk, ok := a.(channeldriver.Clock); ok {
+		if pre.Now == nil {
+			pre.Now = clk.Now
+		}
+		if pre.Sleep == nil {
+			pre.Sleep = clk.Sleep
+		}
+	}
+	c, err := pre.withDefaults()
 	if err != nil {
 		return nil, err
 	}
@@ -215,13 +351,46 @@ func (c *Channel) Account() string { return c.a.Account() }
 // Capabilities returns what the channel can do.
 func (c *Channel) Capabilities() Capabilities { return c.caps }
 
-// Validate reports whether the channel can send m now, without sending it.
-// The error wraps ErrInvalid, ErrUnsupported or ErrWindowClosed.
+// Validate reports whether the channel can send m now, without sending
+// it: against the adapter's Capabilities (length, visibility, private
+// replies, attachments, tags, templates) and, with Config.Window at
+// Config.Now, the platform's windows. It does not consult
+// Config.PrivateReplies, so a comment's second private reply passes
+// Validate and is refused by Send. The error wraps ErrInvalid,
+// ErrUnsupported or ErrWindowClosed (a *WindowError).
 func (c *Channel) Validate(m *Outbound) error {
 	if m == nil {
 		return fmt.Errorf("%w: outbound message is nil", ErrInvalid)
 	}
-	if m.Text == "" && len(m.Attachments) == 0 {
+	return c.validate(c.normalize(m), c.cfg.Now())
+}
+
+// normalize returns m, or a copy of it with InReplyToItem filled in or
+// cleared where the surface leaves no doubt: on a surface that answers
+// comments privately but cannot message people (Facebook comments), a
+// private message in reply to something is a private reply; on a surface
+// without private replies (X), a private message with To set is a direct
+// message whatever it answers.
+func (c *Channel) normalize(m *Outbound) *Outbound {
+	if m.Visibility != Private || m.InReplyTo == "" {
+		return m
+	}
+	switch {
+	case m.InReplyToItem == "" && !c.caps.PrivateMessage && c.caps.PrivateReplyToComment:
+		cp := *m
+		cp.InReplyToItem = ItemComment
+		return &cp
+	case m.IsPrivateReply() && m.To != "" && !c.caps.PrivateReplyToComment && c.caps.PrivateMessage:
+		cp := *m
+		cp.InReplyToItem = ""
+		return &cp
+	}
+	return m
+}
+
+func (c *Channel) validate(m *Outbound, now time.Time) error {
+	kind := c.a.Kind()
+	if m.Text == "" && len(m.Attachments) == 0 && m.Template == nil {
 		return fmt.Errorf("%w: empty text", ErrInvalid)
 	}
 	if err := c.validateAttachments(m); err != nil {
@@ -231,30 +400,55 @@ func (c *Channel) Validate(m *Outbound) error {
 		return fmt.Errorf("%w: text is not valid UTF-8", ErrInvalid)
 	}
 	if n := utf8.RuneCountInString(m.Text); c.caps.MaxTextLen > 0 && n > c.caps.MaxTextLen {
-		return fmt.Errorf("%w: text has %d characters, %s allows %d", ErrInvalid, n, c.a.Kind(), c.caps.MaxTextLen)
+		return fmt.Errorf("%w: text has %d characters, %s allows %d", ErrInvalid, n, kind, c.caps.MaxTextLen)
+	}
+	if t := m.Template; t != nil {
+		switch {
+		case !c.caps.Templates:
+			return fmt.Errorf("%w: %s cannot send template messages", ErrUnsupported, kind)
+		case t.Name == "" || t.Language == "":
+			return fmt.Errorf("%w: a template needs Name and Language", ErrInvalid)
+		case m.Text != "" || len(m.Attachments) > 0:
+			return fmt.Errorf("%w: a template message replaces Text and Attachments; leave them empty", ErrInvalid)
+		case m.Visibility != Private || m.To == "":
+			return fmt.Errorf("%w: a template message is Private and needs To", ErrInvalid)
+		}
+	}
+	if m.Tag != "" {
+		switch {
+		case m.Visibility != Private || m.IsPrivateReply():
+			return fmt.Errorf("%w: message tag %s goes only on a private message to a user", ErrInvalid, m.Tag)
+		case !m.Tag.Known():
+			return fmt.Errorf("%w: unknown message tag %q", ErrInvalid, m.Tag)
+		case m.Tag == HumanAgent && c.caps.HumanAgentWindow <= 0:
+			return fmt.Errorf("%w: %s does not support the HUMAN_AGENT tag", ErrUnsupported, kind)
+		case m.Tag != HumanAgent && !c.caps.MessageTags:
+			return fmt.Errorf("%w: %s does not support message tag %s", ErrUnsupported, kind, m.Tag)
+		}
 	}
 	switch m.Visibility {
 	case Public, AdComment:
 		if !c.caps.PublicReply {
-			return fmt.Errorf("%w: %s cannot post public replies", ErrUnsupported, c.a.Kind())
+			return fmt.Errorf("%w: %s cannot post public replies", ErrUnsupported, kind)
 		}
 		if m.InReplyTo == "" {
 			return fmt.Errorf("%w: a public reply needs InReplyTo", ErrInvalid)
 		}
 	case Private:
-		if !c.caps.PrivateMessage {
-			return fmt.Errorf("%w: %s cannot send private messages", ErrUnsupported, c.a.Kind())
-		}
-		if m.To == "" && m.InReplyTo == "" {
-			return fmt.Errorf("%w: a private message needs To or InReplyTo", ErrInvalid)
-		}
-		if m.To == "" && !c.caps.PrivateReplyToComment {
-			return fmt.Errorf("%w: %s cannot answer a public comment privately; set To", ErrUnsupported, c.a.Kind())
-		}
-		if w := c.caps.MessagingWindow; w > 0 && !m.LastCustomerMessageAt.IsZero() {
-			if age := c.cfg.Now().Sub(m.LastCustomerMessageAt); age > w {
-				return fmt.Errorf("%w: customer last wrote %v ago, %s allows %v", ErrWindowClosed, age.Round(time.Second), c.a.Kind(), w)
+		if m.IsPrivateReply() {
+			if !c.caps.PrivateReplyToComment {
+				return fmt.Errorf("%w: %s cannot answer a public comment privately; set To to send a direct message", ErrUnsupported, kind)
 			}
+		} else {
+			if !c.caps.PrivateMessage {
+				return fmt.Errorf("%w: %s cannot send private messages", ErrUnsupported, kind)
+			}
+			if m.To == "" {
+				return fmt.Errorf("%w: a private message needs To or InReplyTo", ErrInvalid)
+			}
+		}
+		if err := c.cfg.Window(c.caps, m, now); err != nil {
+			return err
 		}
 	default:
 		return fmt.Errorf("%w: unknown visibility %d", ErrInvalid, m.Visibility)
@@ -275,8 +469,8 @@ func (c *Channel) validateAttachments(m *Outbound) error {
 	if len(m.Attachments) > 1 {
 		return fmt.Errorf("%w: %d attachments; send one per message", ErrInvalid, len(m.Attachments))
 	}
-	if m.Visibility != Private || m.To == "" {
-		return fmt.Errorf("%w: attachments go only in private messages to a user (To set)", ErrUnsupported)
+	if m.Visibility != Private || m.To == "" || m.IsPrivateReply() {
+		return fmt.Errorf("%w: attachments go only in private messages to a user (To set), not in public or private replies to comments", ErrUnsupported)
 	}
 	at := m.Attachments[0]
 	switch at.Kind {
@@ -313,13 +507,21 @@ func (c *Channel) limiter(m *Outbound) *rate.Limiter {
 	return l
 }
 
-// Send validates m, waits for the per-account, per-endpoint rate limiter
-// and sends m through the adapter, retrying retryable errors with
-// exponential backoff and rate-limited errors after the platform's reset
-// time (up to MaxAttempts). Errors wrap one of the sentinel errors of this
-// package; rate-limit errors also wrap a *RateLimitError.
+// Send validates m (see Validate), refuses a comment's second private
+// reply (ErrPrivateReplyUsed, via Config.PrivateReplies), waits for the
+// per-account, per-endpoint rate limiter and sends m through the adapter,
+// retrying retryable errors with exponential backoff and rate-limited
+// errors after the platform's reset time (up to MaxAttempts). Errors wrap
+// one of the sentinel errors of this package; rate-limit errors also wrap
+// a *RateLimitError, window errors found before I/O are a *WindowError. A
+// private reply that fails is forgotten, so that it can be sent again.
 func (c *Channel) Send(ctx context.Context, m *Outbound) (Receipt, error) {
-	if err := c.Validate(m); err != nil {
+	if m == nil {
+		return Receipt{}, fmt.Errorf("%w: outbound message is nil", ErrInvalid)
+	}
+	now := c.cfg.Now()
+	m = c.normalize(m)
+	if err := c.validate(m, now); err != nil {
 		return Receipt{}, err
 	}
 	if m.Channel == "" || m.Account == "" {
@@ -332,6 +534,44 @@ func (c *Channel) Send(ctx context.Context, m *Outbound) (Receipt, error) {
 		}
 		m = &cp
 	}
+	if !m.IsPrivateReply() {
+		return c.send(ctx, m)
+	}
+	key := string(m.Channel) + ":" + m.Account + ":" + m.InReplyTo
+	isNew, err := c.cfg.PrivateReplies.Claim(ctx, key, now, c.privateReplyExpiry(m, now))
+	if err != nil {
+		return Receipt{}, fmt.Errorf("channel: %s send: private replies store: %w", c.a.Kind(), err)
+	}
+	if !isNew {
+		return Receipt{}, &WindowError{Rule: RulePrivateReplyUsed, Now: now}
+	}
+	r, err := c.send(ctx, m)
+	if err != nil {
+		if rerr := c.cfg.PrivateReplies.Release(context.WithoutCancel(ctx), key); rerr != nil {
+			return Receipt{}, fmt.Errorf("%w (and forgetting the private reply: %w)", err, rerr)
+		}
+	}
+	return r, err
+}
+
+// privateReplyExpiry is how long a private reply to m.InReplyTo is
+// remembered: until its window ends, plus a day; 30 days without one.
+func (c *Channel) privateReplyExpiry(m *Outbound, now time.Time) time.Time {
+	w := c.caps.PrivateReplyWindow
+	if w <= 0 {
+		return now.Add(30 * 24 * time.Hour)
+	}
+	since := m.InReplyToAt
+	if since.IsZero() {
+		since = m.LastCustomerMessageAt
+	}
+	if since.IsZero() || since.After(now) {
+		since = now
+	}
+	return since.Add(w + 24*time.Hour)
+}
+
+func (c *Channel) send(ctx context.Context, m *Outbound) (Receipt, error) {
 	lim := c.limiter(m)
 	bo := backoff.NewExponentialBackOff()
 	bo.InitialInterval = c.cfg.InitialBackoff

@@ -78,8 +78,20 @@ func (s *MemDedup) Len() int {
 	return len(s.keys)
 }
 
+// StatusSink receives delivery statuses and platform errors about
+// messages the brand sent (see Status). It must be safe for concurrent
+// use; an error it returns makes the webhook answer 5xx so that the
+// platform redelivers. A desk marks a reply whose Status is StatusFailed as
+// not sent (Status.MessageID is the reply's Receipt.ID).
+type StatusSink func(ctx context.Context, s Status) error
+
 // ReceiverConfig configures a Receiver. nil means the defaults.
 type ReceiverConfig struct {
+	// Statuses receives delivery statuses and platform errors (WhatsApp
+	// statuses and value.errors), deduplicated like messages. Defaults to
+	// nil: they are logged (failures and errors at warning level) and
+	// acknowledged.
+	Statuses StatusSink
 	// MaxBodyBytes limits the request body; larger requests get 413 and
 	// nothing is delivered. Defaults to 1 MiB.
 	MaxBodyBytes int64
@@ -99,8 +111,8 @@ type ReceiverConfig struct {
 // answers the platform's handshake, reads at most MaxBodyBytes, verifies
 // the signature over the raw body before parsing (401 when unsigned, 403
 // when wrong; nothing is delivered), parses the events, drops redeliveries
-// by event id, hands each new message to the Sink and answers 200. When the
-// Sink fails it answers 500 and forgets the event id so that the platform's
+// by event id, hands each new message to the Sink and each delivery status
+// to ReceiverConfig.Statuses, and answers 200. When a sink fails it answers 500 and forgets the event id so that the platform's
 // redelivery is delivered. Unknown event types are logged and
 // acknowledged. It is safe for concurrent use.
 type Receiver struct {
@@ -113,17 +125,17 @@ type Receiver struct {
 // NewReceiver returns a Receiver for wh delivering to sink. cfg may be nil.
 func NewReceiver(wh Webhook, sink Sink, cfg *ReceiverConfig) (*Receiver, error) {
 	if wh == nil {
-		return nil, errors.New("channel: NewReceiver: webhook is nil")
+		return nil, fmt.Errorf("%w: channel: NewReceiver: webhook is nil; pass xchannel.NewWebhook or metachannel.NewWebhook", ErrInvalid)
 	}
 	if sink == nil {
-		return nil, errors.New("channel: NewReceiver: sink is nil")
+		return nil, fmt.Errorf("%w: channel: NewReceiver: sink is nil; pass a Sink such as a desk's Sink()", ErrInvalid)
 	}
 	var c ReceiverConfig
 	if cfg != nil {
 		c = *cfg
 	}
 	if c.MaxBodyBytes < 0 {
-		return nil, fmt.Errorf("channel: NewReceiver: negative MaxBodyBytes %d", c.MaxBodyBytes)
+		return nil, fmt.Errorf("%w: channel: NewReceiver: negative MaxBodyBytes %d; use 0 for the default 1 MiB", ErrInvalid, c.MaxBodyBytes)
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = 1 << 20
@@ -132,7 +144,7 @@ func NewReceiver(wh Webhook, sink Sink, cfg *ReceiverConfig) (*Receiver, error) 
 		c.DedupTTL = 48 * time.Hour
 	}
 	if c.DedupTTL < 36*time.Hour {
-		return nil, fmt.Errorf("channel: NewReceiver: DedupTTL %v is shorter than Meta's 36h redelivery period", c.DedupTTL)
+		return nil, fmt.Errorf("%w: channel: NewReceiver: DedupTTL %v is shorter than Meta's 36h redelivery period; use 0 for the default 48h", ErrInvalid, c.DedupTTL)
 	}
 	if c.Dedup == nil {
 		c.Dedup = &MemDedup{}
@@ -215,6 +227,12 @@ func (rc *Receiver) deliver(ctx context.Context, events []channeldriver.Event) e
 	now := rc.cfg.Now()
 	for i := range events {
 		ev := &events[i]
+		if ev.Status != nil {
+			if err := rc.deliverStatus(ctx, now, ev); err != nil {
+				return err
+			}
+			continue
+		}
 		if ev.Message == nil {
 			rc.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "channel: webhook event ignored", slog.String("type", ev.Type), slog.String("id", ev.ID))
 			continue
@@ -233,6 +251,37 @@ func (rc *Receiver) deliver(ctx context.Context, events []channeldriver.Event) e
 			}
 			return fmt.Errorf("channel: sink %s: %w", key, err)
 		}
+	}
+	return nil
+}
+
+func (rc *Receiver) deliverStatus(ctx context.Context, now time.Time, ev *channeldriver.Event) error {
+	st := ev.Status
+	if rc.cfg.Statuses == nil {
+		level := slog.LevelInfo
+		if st.State == StatusFailed || st.State == StatusError {
+			level = slog.LevelWarn
+		}
+		attrs := []slog.Attr{slog.String("channel", string(st.Channel)), slog.String("message", st.MessageID), slog.String("state", string(st.State))}
+		for _, e := range st.Errors {
+			attrs = append(attrs, slog.Group("error", slog.Int("code", e.Code), slog.String("title", e.Title), slog.String("detail", e.Detail)))
+		}
+		rc.cfg.Logger.LogAttrs(ctx, level, "channel: delivery status", attrs...)
+		return nil
+	}
+	key := string(st.Channel) + ":status:" + ev.ID
+	isNew, err := rc.cfg.Dedup.Claim(ctx, key, now, now.Add(rc.cfg.DedupTTL))
+	if err != nil {
+		return fmt.Errorf("channel: dedup claim %s: %w", key, err)
+	}
+	if !isNew {
+		return nil
+	}
+	if err := rc.cfg.Statuses(ctx, *st); err != nil {
+		if rerr := rc.cfg.Dedup.Release(ctx, key); rerr != nil {
+			return fmt.Errorf("channel: status sink %s: %w (and release: %w)", key, err, rerr)
+		}
+		return fmt.Errorf("channel: status sink %s: %w", key, err)
 	}
 	return nil
 }

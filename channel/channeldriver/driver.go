@@ -13,9 +13,17 @@ package channeldriver
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 )
+
+// ErrInvalid is the sentinel for a bad argument or a malformed message:
+// constructors (channel.New, memchannel.New, metachannel.New,
+// xchannel.NewWebhook, ...) and validation wrap it. channel.ErrInvalid is
+// the same value, so errors.Is(err, channel.ErrInvalid) holds for all of
+// them.
+var ErrInvalid = errors.New("channel: invalid")
 
 // Kind names a channel (a platform surface customers talk on).
 type Kind string
@@ -64,6 +72,30 @@ func (v Visibility) String() string {
 // IsPublic reports whether people other than the customer can see the
 // message (Public and AdComment).
 func (v Visibility) IsPublic() bool { return v == Public || v == AdComment }
+
+// Item says what kind of platform object a message is. Platforms answer
+// them differently: a private reply goes to a public item (a comment or a
+// post) and a direct message to a person.
+type Item string
+
+// Items.
+const (
+	// ItemPost is a post the customer published: a Facebook visitor post
+	// on the Page, a tweet.
+	ItemPost Item = "post"
+	// ItemComment is a comment or a reply to one (Facebook, Instagram).
+	ItemComment Item = "comment"
+	// ItemMention is an Instagram @mention of the brand in a caption or a
+	// comment.
+	ItemMention Item = "mention"
+	// ItemMessage is a direct message (Messenger, Instagram Direct, X DM,
+	// WhatsApp).
+	ItemMessage Item = "message"
+)
+
+// IsPublic reports whether the item is a public one (post, comment,
+// mention): a Private Outbound in reply to it is a private reply.
+func (i Item) IsPublic() bool { return i == ItemPost || i == ItemComment || i == ItemMention }
 
 // Author is the person who wrote a message.
 type Author struct {
@@ -135,11 +167,33 @@ type Message struct {
 	// Account is the brand's account on the channel (X user id, page id,
 	// WhatsApp phone number id) that received the message.
 	Account string
-	// ConversationID identifies the thread on the platform: the root tweet
-	// or DM conversation, the post of a comment, the Messenger sender.
-	// Messages with the same Channel, Account and ConversationID belong to
-	// one conversation.
+	// ConversationID identifies the customer's conversation as the
+	// platform defines it (see the table in the channel package doc): a
+	// Facebook or Instagram comment thread per commenter, an X thread per
+	// customer, a DM or WhatsApp thread per customer. Messages with the
+	// same Channel, Account and ConversationID belong to one conversation.
+	// It is opaque: compare it, do not parse it.
 	ConversationID string
+	// ThreadID is the platform's id of the public object the conversation
+	// hangs off, when there is one: the post of a Facebook comment, the
+	// media of an Instagram comment, the X conversation_id. Several
+	// conversations (one per customer) share it. Empty for direct
+	// messages.
+	ThreadID string
+	// CustomerID is the customer's identity that stays the same across
+	// the platform's public and private surfaces, when the platform has
+	// one: "x:<user id>" on X tweets and DMs, "instagram:<IGSID>" on
+	// Instagram comments and DMs, "messenger:<page>:<PSID>" on Messenger,
+	// "whatsapp:<wa_id>". A desk joins a customer's public and private
+	// conversations on it. Facebook commenters have a different id from
+	// their Messenger PSID, so a Facebook comment has an empty CustomerID;
+	// the Receipt of a private reply to it names the Messenger thread
+	// instead (Receipt.PrivateConversationID).
+	CustomerID string
+	// Item says what the message is on the platform: ItemPost,
+	// ItemComment, ItemMention or ItemMessage. Copy it to
+	// Outbound.InReplyToItem when answering.
+	Item Item
 	// ParentID is the id of the message this one replies to, if any.
 	ParentID string
 	// Author wrote the message.
@@ -159,16 +213,27 @@ type Message struct {
 
 // Outbound is a message the brand sends.
 type Outbound struct {
-	// Channel and Account select the sending account.
+	// Channel selects the sending account's channel; empty means the
+	// adapter's.
 	Channel Kind
+	// Account is the sending account; empty means the adapter's.
 	Account string
 	// ConversationID is the conversation the message belongs to.
 	ConversationID string
 	// InReplyTo is the platform id of the message being answered. Public
 	// replies need it; private messages may leave it empty.
 	InReplyTo string
+	// InReplyToItem is what InReplyTo names (copy Message.Item). A Private
+	// message in reply to a public item (ItemComment, ItemPost,
+	// ItemMention) is a private reply: see IsPrivateReply.
+	InReplyToItem Item
+	// InReplyToAt is when the message InReplyTo was written (its
+	// Message.ReceivedAt). A private reply is refused once the adapter's
+	// PrivateReplyWindow has passed since then (7 days on Meta). Zero
+	// means LastCustomerMessageAt is used instead.
+	InReplyToAt time.Time
 	// To is the recipient's platform user id, required for private
-	// messages.
+	// messages other than private replies.
 	To string
 	// Text is the body to send. With an attachment it is the attachment's
 	// caption, where the adapter declares AttachmentCaption.
@@ -179,23 +244,99 @@ type Outbound struct {
 	// adapter must declare Attachments.
 	Attachments []Attachment
 	// Visibility is Public for a public reply or Private for a direct
-	// message. A Private message with InReplyTo set to a public comment is
-	// a private reply to that comment (Meta's private replies).
+	// message. A Private message in reply to a public comment or post is
+	// a private reply to it (Meta's private replies; see IsPrivateReply).
 	Visibility Visibility
-	// LastCustomerMessageAt is when the customer last wrote on this
-	// conversation. When set and the adapter declares a MessagingWindow,
-	// a private message sent after the window fails with
-	// channel.ErrWindowClosed before any I/O. Zero means unknown (not
-	// checked).
+	// LastCustomerMessageAt is when the customer last wrote to the brand
+	// privately on this conversation (their last DM or WhatsApp message;
+	// on a comment thread, the comment). When set and the adapter declares
+	// a MessagingWindow, a private message sent after the window fails
+	// with a *channel.WindowError (channel.ErrWindowClosed) before any
+	// I/O, unless it carries a Tag or a Template the window allows. Zero
+	// means unknown: the portable layer does not check, and the platform
+	// decides.
 	LastCustomerMessageAt time.Time
+	// Tag is a Messenger message tag (HUMAN_AGENT, ACCOUNT_UPDATE, ...)
+	// for a private message sent outside the standard messaging window.
+	// HUMAN_AGENT needs Capabilities.HumanAgentWindow and is allowed for
+	// that long after the customer's last message; the other tags need
+	// Capabilities.MessageTags and must not carry promotional content.
+	Tag MessageTag
+	// Template is a WhatsApp template message, allowed outside the
+	// customer-service window; it needs Capabilities.Templates, To and
+	// Visibility Private, and replaces Text (leave Text empty).
+	Template *Template
+}
+
+// IsPrivateReply reports whether o is a private reply to a public comment
+// or post: Private, with InReplyTo set, and either InReplyToItem public or
+// To empty. Meta sends it with recipient.comment_id (or post_id), once per
+// comment, within 7 days of the comment.
+func (o *Outbound) IsPrivateReply() bool {
+	return o.Visibility == Private && o.InReplyTo != "" && (o.To == "" || o.InReplyToItem.IsPublic())
+}
+
+// MessageTag is a Messenger Platform message tag: it lets a business send a
+// private message outside the standard 24-hour window for one documented
+// purpose.
+type MessageTag string
+
+// The current Messenger message tags (Meta retired the older ones in 2020).
+const (
+	// HumanAgent lets a human agent answer up to 7 days after the
+	// customer's last message (the Human Agent permission is required).
+	HumanAgent MessageTag = "HUMAN_AGENT"
+	// AccountUpdate is for a non-recurring change to the user's account.
+	AccountUpdate MessageTag = "ACCOUNT_UPDATE"
+	// ConfirmedEventUpdate is for a reminder or update about an event the
+	// user registered for.
+	ConfirmedEventUpdate MessageTag = "CONFIRMED_EVENT_UPDATE"
+	// PostPurchaseUpdate is for an update about a purchase.
+	PostPurchaseUpdate MessageTag = "POST_PURCHASE_UPDATE"
+)
+
+// Known reports whether t is one of the tags above.
+func (t MessageTag) Known() bool {
+	switch t {
+	case HumanAgent, AccountUpdate, ConfirmedEventUpdate, PostPurchaseUpdate:
+		return true
+	}
+	return false
+}
+
+// Template is a pre-approved WhatsApp message template, the only kind of
+// message WhatsApp delivers outside the 24-hour customer-service window.
+type Template struct {
+	// Name is the template's name as approved in WhatsApp Manager.
+	// Required.
+	Name string
+	// Language is the template's language code, e.g. "en_US". Required.
+	Language string
+	// Parameters fill the body's {{1}}, {{2}}, ... placeholders in order,
+	// as text parameters.
+	Parameters []string
 }
 
 // Receipt is what a platform returns for a message it accepted.
 type Receipt struct {
-	// ID is the platform id of the sent message.
+	// ID is the platform id of the sent message (tweet id, comment id,
+	// mid, wamid); a later Status names it in MessageID.
 	ID string
 	// SentAt is when the adapter saw the platform accept it.
 	SentAt time.Time
+	// RecipientID is the recipient's id as the platform returned it, when
+	// it did: Meta's recipient_id, which for a private reply is the
+	// customer's Messenger PSID or Instagram-scoped id.
+	RecipientID string
+	// PrivateChannel is, for a private reply to a comment or post, the
+	// channel on which the customer's answer will arrive (Messenger for a
+	// Facebook comment, Instagram for an Instagram one). Empty otherwise.
+	PrivateChannel Kind
+	// PrivateConversationID is, for a private reply, the
+	// Message.ConversationID the customer's answer will carry on
+	// PrivateChannel. A desk joins that conversation to the public one it
+	// answered. Empty otherwise.
+	PrivateConversationID string
 }
 
 // Capabilities declares what an adapter can do. The portable channel type
@@ -208,12 +349,28 @@ type Capabilities struct {
 	// PrivateMessage reports whether direct messages can be sent.
 	PrivateMessage bool
 	// PrivateReplyToComment reports whether a private message may answer a
-	// public comment (Meta's private replies).
+	// public comment or post (Meta's private replies: one per comment,
+	// within PrivateReplyWindow; see Outbound.IsPrivateReply).
 	PrivateReplyToComment bool
 	// MessagingWindow is how long after the customer's last message the
-	// brand may send private messages (24h on Messenger); 0 means no
-	// window.
+	// brand may send private messages (24h on Messenger, Instagram and
+	// WhatsApp); 0 means no window.
 	MessagingWindow time.Duration
+	// HumanAgentWindow is how long after the customer's last message a
+	// private message tagged HUMAN_AGENT may be sent (7 days on Messenger
+	// and Instagram); 0 means the tag is not supported.
+	HumanAgentWindow time.Duration
+	// MessageTags reports whether the other Messenger message tags
+	// (ACCOUNT_UPDATE, CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE) can be
+	// sent; they are allowed outside the messaging window.
+	MessageTags bool
+	// Templates reports whether template messages (Outbound.Template) can
+	// be sent; they are allowed outside the messaging window (WhatsApp).
+	Templates bool
+	// PrivateReplyWindow is how long after a comment or post was written
+	// its private reply may be sent (7 days on Facebook and Instagram); 0
+	// means no limit. A comment gets at most one private reply.
+	PrivateReplyWindow time.Duration
 	// Attachments reports whether a private message to a user can carry
 	// one attachment given by URL (Outbound.Attachments).
 	Attachments bool
@@ -260,4 +417,18 @@ type Adapter interface {
 	Send(ctx context.Context, m *Outbound) (Receipt, error)
 	// ErrorKind classifies an error returned by Send.
 	ErrorKind(err error) ErrorKind
+}
+
+// Clock is implemented by adapters whose platform keeps time on a clock of
+// its own: an in-memory fake driven by a test's virtual clock. When an
+// adapter implements Clock, channel.Open uses its Now and Sleep for any of
+// Config.Now and Config.Sleep left nil, so that rate-limit waits and retry
+// backoffs follow the fake's clock and never block in real time. Real
+// platform adapters do not implement it.
+type Clock interface {
+	// Now returns the platform's current time.
+	Now() time.Time
+	// Sleep waits for d on the platform's clock, or until ctx is done, in
+	// which case it returns ctx.Err(). A fake may return at once.
+	Sleep(ctx context.Context, d time.Duration) error
 }

@@ -45,14 +45,75 @@ type Event struct {
 	// the library models (likes, read receipts, unknown types): such
 	// events are logged and acknowledged.
 	Message *Message
+	// Status is a delivery status of a message the brand sent (WhatsApp
+	// sent, delivered, read, failed) or a platform error about the
+	// account's messages (WhatsApp value.errors), or nil. An event carries
+	// a Message or a Status, not both.
+	Status *Status
+}
+
+// StatusState is the delivery state a Status reports.
+type StatusState string
+
+// Status states.
+const (
+	// StatusSent means the platform sent the message.
+	StatusSent StatusState = "sent"
+	// StatusDelivered means it reached the customer's device.
+	StatusDelivered StatusState = "delivered"
+	// StatusRead means the customer read it.
+	StatusRead StatusState = "read"
+	// StatusFailed means the platform could not deliver it: the message
+	// was not sent, whatever the send call returned.
+	StatusFailed StatusState = "failed"
+	// StatusError is a platform error not tied to one sent message
+	// (WhatsApp value.errors); MessageID is empty.
+	StatusError StatusState = "error"
+)
+
+// Status is a delivery status or error the platform reported
+// asynchronously about a message the brand sent.
+type Status struct {
+	// Channel is the sending account's channel.
+	Channel Kind
+	// Account is the sending account (the WhatsApp phone number id).
+	Account string
+	// MessageID is the platform id of the sent message, as in its
+	// Receipt.ID (the wamid); empty for StatusError.
+	MessageID string
+	// State is what happened.
+	State StatusState
+	// RecipientID is the customer's id (WhatsApp recipient_id).
+	RecipientID string
+	// ConversationID is the customer's conversation, as inbound messages
+	// from RecipientID carry it, when the platform says who the recipient
+	// was.
+	ConversationID string
+	// At is when the platform says it happened.
+	At time.Time
+	// Errors are the platform's reasons for StatusFailed and StatusError.
+	Errors []PlatformError
+}
+
+// PlatformError is one error the platform gave for a Status.
+type PlatformError struct {
+	// Code is the platform's error code (131047: re-engagement needed,
+	// outside the window; 131026: undeliverable; ...).
+	Code int
+	// Title is the platform's short description.
+	Title string
+	// Detail is the platform's explanation, when it gives one.
+	Detail string
 }
 
 // SignatureError is returned by Webhook.Verify. Missing reports whether the
 // request carried no signature at all (answered 401) rather than a wrong one
 // (answered 403).
 type SignatureError struct {
+	// Missing reports that no signature header was present.
 	Missing bool
-	Reason  string
+	// Reason says what was wrong.
+	Reason string
 }
 
 // Error says why the signature was rejected.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -50,6 +51,12 @@ type Harness struct {
 	// Sign sets the platform's signature header on r for body. Required
 	// when Features.Webhook.
 	Sign func(r *http.Request, body []byte)
+	// Now is the platform's clock. Defaults to time.Now.
+	Now func() time.Time
+	// Record tells the platform that a customer wrote m (a direct message
+	// from m.Author.ID, or a public comment m.ID), as if it had arrived
+	// through the platform. Required when Features.PlatformRules.
+	Record func(m channeldriver.Message)
 }
 
 // Features lists what an implementation supports, so that one suite serves
@@ -63,12 +70,22 @@ type Features struct {
 	RateLimit bool
 	// Webhook: the adapter has a signed inbound webhook.
 	Webhook bool
+	// PlatformRules: the platform behind the harness enforces what the
+	// adapter declares, so that a send breaking a declared rule straight
+	// through the adapter (not the portable channel) fails: a public
+	// reply without PublicReply, a private reply without
+	// PrivateReplyToComment or twice to one comment or after
+	// PrivateReplyWindow, a direct message outside MessagingWindow, text
+	// over MaxTextLen. Fakes must set it: a fake that does not behave like
+	// its platform lets the tests written against it pass wrongly.
+	PlatformRules bool
 }
 
 // RunConformanceTests runs the suite. newHarness is called once per test.
 func RunConformanceTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Helper()
 	runFeatureTests(t, newHarness)
+	runWindowTests(t, newHarness)
 	t.Run("CapabilitiesStable", func(t *testing.T) {
 		h := newHarness(t)
 		first, second := h.Adapter.Capabilities(), h.Adapter.Capabilities()
@@ -347,6 +364,129 @@ func runFeatureTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 		}
 		if len(got) != n {
 			t.Fatalf("redelivery delivered again: %d messages, want %d", len(got), n)
+		}
+	})
+}
+
+func (h *Harness) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+// runWindowTests checks that the adapter's declared windows and private
+// reply rules are enforced: by the portable channel before any I/O, for
+// every adapter, and by the platform itself when Features.PlatformRules.
+func runWindowTests(t *testing.T, newHarness func(t *testing.T) Harness) {
+	t.Run("WindowsEnforcedBeforeIO", func(t *testing.T) {
+		h := newHarness(t)
+		now := h.now()
+		ch, err := channel.Open(h.Adapter, &channel.Config{Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		caps := ch.Capabilities()
+		ctx := context.Background()
+		send := func(what string, m *channel.Outbound, want error) {
+			t.Helper()
+			before := len(h.Sent())
+			_, err := ch.Send(ctx, m)
+			switch {
+			case want == nil && err != nil:
+				t.Errorf("%s: %v", what, err)
+			case want != nil:
+				var we *channel.WindowError
+				if !errors.Is(err, want) || !errors.As(err, &we) {
+					t.Errorf("%s: got %v, want %v as a *channel.WindowError", what, err, want)
+				}
+				if len(h.Sent()) != before {
+					t.Errorf("%s: refused send reached the platform", what)
+				}
+			}
+		}
+		ran := false
+		if w := caps.MessagingWindow; w > 0 && caps.PrivateMessage && h.Recipient != "" {
+			ran = true
+			send("direct message outside the window", &channel.Outbound{To: h.Recipient, Text: "late", Visibility: channel.Private, LastCustomerMessageAt: now.Add(-w - time.Minute)}, channel.ErrWindowClosed)
+			send("direct message inside the window", &channel.Outbound{To: h.Recipient, Text: "in time", Visibility: channel.Private, LastCustomerMessageAt: now.Add(-w + time.Minute)}, nil)
+			if hw := caps.HumanAgentWindow; hw > w {
+				send("HUMAN_AGENT inside its window", &channel.Outbound{To: h.Recipient, Text: "agent", Visibility: channel.Private, Tag: channel.HumanAgent, LastCustomerMessageAt: now.Add(-hw + time.Hour)}, nil)
+				send("HUMAN_AGENT after its window", &channel.Outbound{To: h.Recipient, Text: "agent late", Visibility: channel.Private, Tag: channel.HumanAgent, LastCustomerMessageAt: now.Add(-hw - time.Hour)}, channel.ErrWindowClosed)
+			}
+			if caps.Templates {
+				send("template outside the window", &channel.Outbound{To: h.Recipient, Visibility: channel.Private, Template: &channel.Template{Name: "case_update", Language: "en_US", Parameters: []string{"AB12"}}, LastCustomerMessageAt: now.Add(-30 * 24 * time.Hour)}, nil)
+			}
+		}
+		if caps.PrivateReplyToComment && h.InReplyTo != "" {
+			ran = true
+			pr := &channel.Outbound{InReplyTo: h.InReplyTo, InReplyToItem: channel.ItemComment, To: h.Recipient, Text: "private reply", Visibility: channel.Private, InReplyToAt: now.Add(-time.Hour)}
+			send("first private reply", pr, nil)
+			send("second private reply to one comment", pr, channel.ErrPrivateReplyUsed)
+			if w := caps.PrivateReplyWindow; w > 0 {
+				send("private reply after its window", &channel.Outbound{InReplyTo: h.InReplyTo + "-old", InReplyToItem: channel.ItemComment, Text: "too late", Visibility: channel.Private, InReplyToAt: now.Add(-w - time.Hour)}, channel.ErrWindowClosed)
+			}
+		}
+		if !ran {
+			t.Skip("adapter declares no messaging window and no private replies")
+		}
+	})
+	t.Run("PlatformEnforcesRules", func(t *testing.T) {
+		h := newHarness(t)
+		if !h.Features.PlatformRules {
+			t.Skip("the platform behind the harness does not enforce rules (Features.PlatformRules)")
+		}
+		if h.Record == nil {
+			t.Fatal("Features.PlatformRules needs Harness.Record")
+		}
+		a, caps, now, ctx := h.Adapter, h.Adapter.Capabilities(), h.now(), context.Background()
+		refused := func(what string, m *channeldriver.Outbound, want channeldriver.ErrorKind) {
+			t.Helper()
+			before := len(h.Sent())
+			_, err := a.Send(ctx, m)
+			if err == nil {
+				t.Errorf("%s: the platform accepted it", what)
+			} else if want != channeldriver.Unknown && a.ErrorKind(err) != want {
+				t.Errorf("%s: ErrorKind(%v) = %d, want %d", what, err, a.ErrorKind(err), want)
+			}
+			if len(h.Sent()) != before {
+				t.Errorf("%s: the platform delivered it", what)
+			}
+		}
+		accepted := func(what string, m *channeldriver.Outbound) {
+			t.Helper()
+			if _, err := a.Send(ctx, m); err != nil {
+				t.Errorf("%s: %v", what, err)
+			}
+		}
+		if !caps.PublicReply {
+			refused("public reply on a surface without public replies", &channeldriver.Outbound{InReplyTo: h.InReplyTo, Text: "public", Visibility: channeldriver.Public}, channeldriver.Unknown)
+		}
+		if !caps.PrivateReplyToComment {
+			refused("private reply on a surface without private replies", &channeldriver.Outbound{InReplyTo: h.InReplyTo, Text: "private reply", Visibility: channeldriver.Private}, channeldriver.Unknown)
+		}
+		if n := caps.MaxTextLen; n > 0 {
+			long := &channeldriver.Outbound{InReplyTo: h.InReplyTo, To: h.Recipient, Text: strings.Repeat("a", n+1)}
+			if !caps.PublicReply {
+				long.Visibility = channeldriver.Private
+			}
+			refused("text over MaxTextLen", long, channeldriver.Unknown)
+		}
+		if w := caps.MessagingWindow; w > 0 && caps.PrivateMessage && h.Recipient != "" {
+			h.Record(channeldriver.Message{ID: "conformance-dm-old", Author: channeldriver.Author{ID: h.Recipient}, Visibility: channeldriver.Private, Item: channeldriver.ItemMessage, ReceivedAt: now.Add(-w - time.Hour), Text: "hello?"})
+			refused("direct message outside the messaging window", &channeldriver.Outbound{To: h.Recipient, Text: "late", Visibility: channeldriver.Private}, channeldriver.WindowClosed)
+			h.Record(channeldriver.Message{ID: "conformance-dm-new", Author: channeldriver.Author{ID: h.Recipient}, Visibility: channeldriver.Private, Item: channeldriver.ItemMessage, ReceivedAt: now.Add(-time.Minute), Text: "hello again"})
+			accepted("direct message inside the messaging window", &channeldriver.Outbound{To: h.Recipient, Text: "in time", Visibility: channeldriver.Private})
+		}
+		if caps.PrivateReplyToComment {
+			h.Record(channeldriver.Message{ID: "conformance-comment", Author: channeldriver.Author{ID: h.Recipient}, Visibility: channeldriver.Public, Item: channeldriver.ItemComment, ReceivedAt: now.Add(-time.Hour), Text: "help"})
+			pr := &channeldriver.Outbound{InReplyTo: "conformance-comment", InReplyToItem: channeldriver.ItemComment, Text: "private reply", Visibility: channeldriver.Private}
+			accepted("first private reply", pr)
+			refused("second private reply to one comment", pr, channeldriver.WindowClosed)
+			if w := caps.PrivateReplyWindow; w > 0 {
+				h.Record(channeldriver.Message{ID: "conformance-comment-old", Author: channeldriver.Author{ID: h.Recipient}, Visibility: channeldriver.Public, Item: channeldriver.ItemComment, ReceivedAt: now.Add(-w - time.Hour), Text: "help"})
+				refused("private reply after PrivateReplyWindow", &channeldriver.Outbound{InReplyTo: "conformance-comment-old", InReplyToItem: channeldriver.ItemComment, Text: "too late", Visibility: channeldriver.Private}, channeldriver.WindowClosed)
+			}
 		}
 	})
 }

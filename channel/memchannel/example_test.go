@@ -34,3 +34,24 @@ func Example() {
 	// true true
 	// out: x-out-1 1
 }
+
+// The fake stands for its platform: a Messenger fake has Messenger's
+// 24-hour window, on the fake's clock, and HUMAN_AGENT's 7 days.
+func Example_window() {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	a, _ := memchannel.New(channel.Messenger, &memchannel.Config{Now: func() time.Time { return now }})
+	ch, _ := channel.New(a)
+	out := &channel.Outbound{To: "psid-1", Text: "Your refund is on its way.", Visibility: channel.Private, LastCustomerMessageAt: now.Add(-30 * time.Hour)}
+	_, err := ch.Send(context.Background(), out)
+	var we *channel.WindowError
+	fmt.Println(errors.As(err, &we), we.Rule, len(a.Sent()))
+	out.Tag = channel.HumanAgent
+	_, err = ch.Send(context.Background(), out)
+	fmt.Println(err, len(a.Sent()))
+	_, err = ch.Send(context.Background(), &channel.Outbound{InReplyTo: "m1", Text: "in public?"})
+	fmt.Println(errors.Is(err, channel.ErrUnsupported))
+	// Output:
+	// true messaging window 0
+	// <nil> 1
+	// true
+}

@@ -3,16 +3,22 @@
 // API, through the Graph API.
 //
 // One Adapter sends as one account on one surface (its Kind): Messenger
-// and Instagram messages through the Send API (POST /{id}/messages),
-// public replies to Facebook and Instagram comments (POST
-// /{comment-id}/comments, POST /{ig-comment-id}/replies), private replies
-// to comments (recipient.comment_id), and WhatsApp text and media messages
+// and Instagram messages through the Send API (POST /{id}/messages, with
+// messaging_type RESPONSE, or MESSAGE_TAG and the Outbound's Tag), public
+// replies to Facebook and Instagram comments (POST /{comment-id}/comments,
+// POST /{ig-comment-id}/replies), private replies to comments and visitor
+// posts (POST /{id}/messages with recipient.comment_id or
+// recipient.post_id, whose Receipt names the customer's Messenger or
+// Instagram conversation), and WhatsApp text, media and template messages
 // (POST /{phone-number-id}/messages). Media customers send (Messenger and
 // Instagram message.attachments, WhatsApp image, video, audio, document
 // and sticker messages) arrives as Message.Attachments. The Webhook verifies X-Hub-Signature-256
-// and parses the page, instagram and whatsapp_business_account objects;
-// comments on ads and unpublished ("dark") posts arrive with Visibility
-// AdComment. Neither retries: the portable channel layer does.
+// and parses the page, instagram and whatsapp_business_account objects:
+// Messenger and Instagram messages, Facebook comments and visitor posts,
+// Instagram comments and mentions, WhatsApp messages, and WhatsApp
+// statuses and errors as channeldriver.Status events. Comments on ads and
+// unpublished ("dark") posts arrive with Visibility AdComment. Neither
+// retries: the portable channel layer does.
 package metachannel
 
 import (
@@ -64,30 +70,21 @@ var _ channeldriver.Adapter = (*Adapter)(nil)
 // or AccessToken, or a BaseURL that is not absolute.
 func New(cfg *Config) (*Adapter, error) {
 	if cfg == nil {
-		return nil, errors.New("metachannel: New: nil Config (Kind, Account and AccessToken are required)")
+		return nil, fmt.Errorf("%w: metachannel: New: nil Config; set Kind, Account and AccessToken", channeldriver.ErrInvalid)
 	}
 	c := *cfg
-	var caps channeldriver.Capabilities
-	switch c.Kind {
-	case channeldriver.Messenger:
-		caps = channeldriver.Capabilities{MaxTextLen: 2000, PrivateMessage: true, MessagingWindow: 24 * time.Hour, Attachments: true}
-	case channeldriver.Facebook:
-		caps = channeldriver.Capabilities{MaxTextLen: 8000, PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, MessagingWindow: 7 * 24 * time.Hour, Attachments: true}
-	case channeldriver.Instagram:
-		caps = channeldriver.Capabilities{MaxTextLen: 1000, PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, MessagingWindow: 24 * time.Hour, Attachments: true}
-	case channeldriver.WhatsApp:
-		caps = channeldriver.Capabilities{MaxTextLen: 4096, PrivateMessage: true, MessagingWindow: 24 * time.Hour, Attachments: true, AttachmentCaption: true}
-	default:
-		return nil, fmt.Errorf("metachannel: New: unsupported Kind %q", c.Kind)
+	caps, ok := SurfaceCapabilities(c.Kind)
+	if !ok {
+		return nil, fmt.Errorf("%w: metachannel: New: unsupported Kind %q; use channel.Messenger, Facebook, Instagram or WhatsApp", channeldriver.ErrInvalid, c.Kind)
 	}
 	if c.Account == "" || c.AccessToken == "" {
-		return nil, errors.New("metachannel: New: Account and AccessToken are required")
+		return nil, fmt.Errorf("%w: metachannel: New: Account and AccessToken are required; Account is the Page, Instagram account or phone number id", channeldriver.ErrInvalid)
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("metachannel: New: BaseURL %q is not an absolute URL", c.BaseURL)
+		return nil, fmt.Errorf("%w: metachannel: New: BaseURL %q is not an absolute URL; leave it empty for DefaultBaseURL", channeldriver.ErrInvalid, c.BaseURL)
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: 30 * time.Second}
@@ -104,16 +101,41 @@ func (a *Adapter) Kind() channeldriver.Kind { return a.cfg.Kind }
 // Account returns the Page, Instagram account or phone number id.
 func (a *Adapter) Account() string { return a.cfg.Account }
 
-// Capabilities: Messenger 2000 characters, messages only, 24h window;
-// Facebook comments 8000 characters, public and private replies (a private
-// reply is allowed up to 7 days after the comment); Instagram 1000
-// characters, public replies, messages and private replies, 24h window;
-// WhatsApp 4096 characters, messages only, 24h customer-service window.
-// Every surface sends one attachment by URL in a private message to a user:
-// Messenger, Facebook and Instagram through the Send API's
-// message.attachment, without text; WhatsApp as an image, video, audio or
-// document message, with the text as its caption (not on audio).
+// Capabilities returns SurfaceCapabilities(Kind).
 func (a *Adapter) Capabilities() channeldriver.Capabilities { return a.caps }
+
+// SurfaceCapabilities returns what Meta allows on a surface; ok is false
+// for a kind that is not a Meta surface. memchannel's fakes use the same
+// profiles.
+//
+//   - Messenger: 2000 characters; private messages only, within 24 hours
+//     of the customer's last message, or 7 days with the HUMAN_AGENT tag,
+//     or at any time with another message tag; one attachment, no caption.
+//   - Facebook (Page comments and visitor posts): 8000 characters; public
+//     replies, and one private reply per comment or post within 7 days of
+//     it (the conversation then continues on Messenger); no other private
+//     messages, no attachments.
+//   - Instagram: 1000 characters; public replies to comments; one private
+//     reply per comment within 7 days; DMs within 24 hours of the
+//     customer's last message, or 7 days with HUMAN_AGENT; one
+//     attachment, no caption.
+//   - WhatsApp: 4096 characters; private messages within the 24-hour
+//     customer-service window, template messages at any time; one
+//     attachment, with the text as its caption (not on audio).
+func SurfaceCapabilities(kind channeldriver.Kind) (caps channeldriver.Capabilities, ok bool) {
+	const day = 24 * time.Hour
+	switch kind {
+	case channeldriver.Messenger:
+		return channeldriver.Capabilities{MaxTextLen: 2000, PrivateMessage: true, MessagingWindow: day, HumanAgentWindow: 7 * day, MessageTags: true, Attachments: true}, true
+	case channeldriver.Facebook:
+		return channeldriver.Capabilities{MaxTextLen: 8000, PublicReply: true, PrivateReplyToComment: true, PrivateReplyWindow: 7 * day}, true
+	case channeldriver.Instagram:
+		return channeldriver.Capabilities{MaxTextLen: 1000, PublicReply: true, PrivateMessage: true, PrivateReplyToComment: true, PrivateReplyWindow: 7 * day, MessagingWindow: day, HumanAgentWindow: 7 * day, Attachments: true}, true
+	case channeldriver.WhatsApp:
+		return channeldriver.Capabilities{MaxTextLen: 4096, PrivateMessage: true, MessagingWindow: day, Templates: true, Attachments: true, AttachmentCaption: true}, true
+	}
+	return channeldriver.Capabilities{}, false
+}
 
 // GraphError is an error response of the Graph API.
 type GraphError struct {
@@ -131,14 +153,38 @@ func (e *GraphError) Error() string {
 	return fmt.Sprintf("metachannel: HTTP %d: %s (code %d, subcode %d, fbtrace_id %s)", e.Status, e.Message, e.Code, e.Subcode, e.TraceID)
 }
 
-// Send sends m with the endpoint its Kind and Visibility call for.
+// Send sends m with the endpoint its Kind and Visibility call for:
+//
+//   - a private reply (m.IsPrivateReply): POST /{account}/messages with
+//     {"recipient":{"comment_id":InReplyTo},"message":{"text":...}}
+//     (recipient.post_id for a visitor post); the Receipt carries Meta's
+//     recipient_id and the customer's private conversation;
+//   - WhatsApp: POST /{phone-number-id}/messages, text, media or template;
+//   - another private message: POST /{account}/messages with
+//     recipient.id = To and messaging_type RESPONSE, or MESSAGE_TAG and
+//     tag when m.Tag is set;
+//   - a public reply: POST /{comment-id}/comments (Facebook) or
+//     /{ig-comment-id}/replies (Instagram).
 func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeldriver.Receipt, error) {
 	var path string
 	var body any
 	text := map[string]string{"text": m.Text}
+	messages := "/" + url.PathEscape(a.cfg.Account) + "/messages"
+	privateReply := m.IsPrivateReply() || (m.Visibility == channeldriver.Private && m.InReplyTo != "" && a.cfg.Kind == channeldriver.Facebook)
 	switch {
+	case a.cfg.Kind == channeldriver.WhatsApp && m.Template != nil:
+		path = messages
+		tpl := map[string]any{"name": m.Template.Name, "language": map[string]string{"code": m.Template.Language}}
+		if len(m.Template.Parameters) > 0 {
+			params := make([]map[string]string, len(m.Template.Parameters))
+			for i, p := range m.Template.Parameters {
+				params[i] = map[string]string{"type": "text", "text": p}
+			}
+			tpl["components"] = []map[string]any{{"type": "body", "parameters": params}}
+		}
+		body = map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": m.To, "type": "template", "template": tpl}
 	case a.cfg.Kind == channeldriver.WhatsApp && len(m.Attachments) > 0:
-		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
+		path = messages
 		at := m.Attachments[0]
 		typ := string(at.Kind)
 		if at.Kind == channeldriver.File {
@@ -153,20 +199,30 @@ func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 		}
 		body = map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": m.To, "type": typ, typ: media}
 	case a.cfg.Kind == channeldriver.WhatsApp:
-		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
+		path = messages
 		body = map[string]any{"messaging_product": "whatsapp", "recipient_type": "individual", "to": m.To, "type": "text", "text": map[string]string{"body": m.Text}}
-	case m.Visibility == channeldriver.Private && m.To != "" && len(m.Attachments) > 0:
-		// The Send API takes one attachment, without text, per message.
-		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
-		at := m.Attachments[0]
-		attachment := map[string]any{"type": string(at.Kind), "payload": map[string]any{"url": at.URL, "is_reusable": true}}
-		body = map[string]any{"recipient": map[string]string{"id": m.To}, "messaging_type": "RESPONSE", "message": map[string]any{"attachment": attachment}}
-	case m.Visibility == channeldriver.Private && m.To != "":
-		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
-		body = map[string]any{"recipient": map[string]string{"id": m.To}, "messaging_type": "RESPONSE", "message": text}
+	case privateReply:
+		// Meta's private reply: one message to the person who wrote the
+		// comment or post, addressed by its id (never by user id).
+		path = messages
+		field := "comment_id"
+		if m.InReplyToItem == channeldriver.ItemPost {
+			field = "post_id"
+		}
+		body = map[string]any{"recipient": map[string]string{field: m.InReplyTo}, "message": text}
 	case m.Visibility == channeldriver.Private:
-		path = "/" + url.PathEscape(a.cfg.Account) + "/messages"
-		body = map[string]any{"recipient": map[string]string{"comment_id": m.InReplyTo}, "message": text}
+		path = messages
+		var msg any = text
+		if len(m.Attachments) > 0 {
+			// The Send API takes one attachment, without text, per message.
+			at := m.Attachments[0]
+			msg = map[string]any{"attachment": map[string]any{"type": string(at.Kind), "payload": map[string]any{"url": at.URL, "is_reusable": true}}}
+		}
+		b := map[string]any{"recipient": map[string]string{"id": m.To}, "messaging_type": "RESPONSE", "message": msg}
+		if m.Tag != "" {
+			b["messaging_type"], b["tag"] = "MESSAGE_TAG", string(m.Tag)
+		}
+		body = b
 	case a.cfg.Kind == channeldriver.Instagram:
 		path = "/" + url.PathEscape(m.InReplyTo) + "/replies"
 		body = map[string]string{"message": m.Text}
@@ -213,9 +269,10 @@ func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 		return channeldriver.Receipt{}, ge
 	}
 	var ok struct {
-		ID        string `json:"id"`
-		MessageID string `json:"message_id"`
-		Messages  []struct {
+		ID          string `json:"id"`
+		MessageID   string `json:"message_id"`
+		RecipientID string `json:"recipient_id"`
+		Messages    []struct {
 			ID string `json:"id"`
 		} `json:"messages"`
 	}
@@ -232,7 +289,17 @@ func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 	if id == "" {
 		return channeldriver.Receipt{}, errors.New("metachannel: response has no id")
 	}
-	return channeldriver.Receipt{ID: id, SentAt: a.cfg.Now()}, nil
+	r := channeldriver.Receipt{ID: id, SentAt: a.cfg.Now(), RecipientID: ok.RecipientID}
+	if privateReply && ok.RecipientID != "" {
+		// The customer answers a private reply in Messenger (Facebook) or
+		// Instagram Direct, as the sender RecipientID.
+		r.PrivateChannel = channeldriver.Messenger
+		if a.cfg.Kind == channeldriver.Instagram {
+			r.PrivateChannel = channeldriver.Instagram
+		}
+		r.PrivateConversationID = ok.RecipientID
+	}
+	return r, nil
 }
 
 // isThrottle reports Graph API throttling codes: 4 (app), 17 (user), 32

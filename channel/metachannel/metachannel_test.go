@@ -76,6 +76,10 @@ func (f *fakeGraph) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case body["text"] != nil:
 		m, _ := body["text"].(map[string]any)
 		text, _ = m["body"].(string)
+	case body["template"] != nil:
+		m, _ := body["template"].(map[string]any)
+		name, _ := m["name"].(string)
+		text = "[template " + name + "]"
 	case body["type"] != nil: // WhatsApp media: {"type": "image", "image": {"link": ...}}
 		typ, _ := body["type"].(string)
 		if m, ok := body[typ].(map[string]any); ok && m["link"] != nil {
@@ -241,7 +245,7 @@ func TestSendAttachments(t *testing.T) {
 	ctx := context.Background()
 	img := channel.Attachment{Kind: channel.Image, URL: "https://cdn.example.com/rebooking.png"}
 	doc := channel.Attachment{Kind: channel.File, URL: "https://cdn.example.com/receipt.pdf", Name: "receipt.pdf"}
-	for _, kind := range []channeldriver.Kind{channeldriver.Messenger, channeldriver.Facebook, channeldriver.Instagram} {
+	for _, kind := range []channeldriver.Kind{channeldriver.Messenger, channeldriver.Instagram} {
 		a, f := newAdapter(t, kind, nil)
 		ch, _ := channel.New(a)
 		if _, err := ch.Send(ctx, &channel.Outbound{To: "1254459154682919", Visibility: channel.Private, Attachments: []channel.Attachment{img}}); err != nil {
@@ -503,6 +507,15 @@ func FuzzParse(f *testing.F) {
 		for _, e := range ev {
 			if e.Message != nil && (e.ID == "" || e.Message.ID != e.ID || e.Message.Channel == "") {
 				t.Fatalf("inconsistent event %+v", e)
+			}
+			if e.Message != nil && e.Status != nil {
+				t.Fatalf("event with a message and a status %+v", e)
+			}
+			if m := e.Message; m != nil && (m.ConversationID == "" || m.Item == "") {
+				t.Fatalf("message without conversation or item %+v", m)
+			}
+			if s := e.Status; s != nil && (e.ID == "" || s.State == "" || s.Channel != channel.WhatsApp || (s.State != channel.StatusError && s.MessageID == "")) {
+				t.Fatalf("inconsistent status %+v", e)
 			}
 		}
 	})

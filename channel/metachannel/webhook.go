@@ -30,7 +30,7 @@ var _ channeldriver.Webhook = (*Webhook)(nil)
 // are required.
 func NewWebhook(appSecret, verifyToken string) (*Webhook, error) {
 	if appSecret == "" || verifyToken == "" {
-		return nil, errors.New("metachannel: NewWebhook: app secret and verify token are required")
+		return nil, fmt.Errorf("%w: metachannel: NewWebhook: app secret and verify token are required; the secret is the App Secret, the token the one typed into the App Dashboard", channeldriver.ErrInvalid)
 	}
 	return &Webhook{secret: []byte(appSecret), verifyToken: verifyToken}, nil
 }
@@ -126,10 +126,11 @@ type mValue struct {
 		IsPublished     *bool  `json:"is_published"`
 		PromotionStatus string `json:"promotion_status"`
 	} `json:"post"`
-	// Instagram comments.
-	ID    string `json:"id"`
-	Text  string `json:"text"`
-	Media *struct {
+	// Instagram comments and mentions.
+	MediaID string `json:"media_id"`
+	ID      string `json:"id"`
+	Text    string `json:"text"`
+	Media   *struct {
 		ID               string `json:"id"`
 		AdID             string `json:"ad_id"`
 		MediaProductType string `json:"media_product_type"`
@@ -162,9 +163,90 @@ type mValue struct {
 		} `json:"context"`
 	} `json:"messages"`
 	Statuses []struct {
-		ID     string `json:"id"`
-		Status string `json:"status"`
+		ID          string    `json:"id"`
+		Status      string    `json:"status"`
+		Timestamp   string    `json:"timestamp"`
+		RecipientID string    `json:"recipient_id"`
+		Errors      []waError `json:"errors"`
 	} `json:"statuses"`
+	Errors []waError `json:"errors"`
+}
+
+// waError is a WhatsApp Cloud API error object (statuses[].errors,
+// value.errors).
+type waError struct {
+	Code      int    `json:"code"`
+	Title     string `json:"title"`
+	Message   string `json:"message"`
+	ErrorData struct {
+		Details string `json:"details"`
+	} `json:"error_data"`
+}
+
+func platformErrors(errs []waError) []channeldriver.PlatformError {
+	if len(errs) == 0 {
+		return nil
+	}
+	out := make([]channeldriver.PlatformError, len(errs))
+	for i, e := range errs {
+		out[i] = channeldriver.PlatformError{Code: e.Code, Title: e.Title, Detail: e.ErrorData.Details}
+		if out[i].Title == "" {
+			out[i].Title = e.Message
+		}
+	}
+	return out
+}
+
+// feedEvent parses a Page feed change: a comment (keyed by its top-level
+// comment and its author) or a visitor post (keyed by the post and its
+// author). The Page's own items and verbs other than add carry no message.
+func feedEvent(page string, v *mValue) (channeldriver.Event, error) {
+	var m *channeldriver.Message
+	switch v.Item {
+	case "comment":
+		if v.CommentID == "" {
+			return channeldriver.Event{}, errors.New("metachannel: parse webhook: feed comment without comment_id")
+		}
+		// A top-level comment's parent is the post; a reply's is its
+		// top-level comment (Facebook shows two levels).
+		parent, root := v.ParentID, v.ParentID
+		if parent == v.PostID || parent == "" {
+			parent, root = "", v.CommentID
+		}
+		m = &channeldriver.Message{ID: v.CommentID, ConversationID: root + ":" + v.From.ID, ParentID: parent, Item: channeldriver.ItemComment}
+	case "post", "status", "photo", "video", "share":
+		if v.PostID == "" {
+			return channeldriver.Event{}, errors.New("metachannel: parse webhook: feed post without post_id")
+		}
+		m = &channeldriver.Message{ID: v.PostID, ConversationID: v.PostID + ":" + v.From.ID, Item: channeldriver.ItemPost}
+	default:
+		return channeldriver.Event{Type: "feed:" + v.Item}, nil
+	}
+	ev := channeldriver.Event{ID: m.ID, Type: "feed:" + v.Item}
+	if v.Verb != "add" || v.From.ID == page || v.From.ID == "" {
+		return ev, nil
+	}
+	vis := channeldriver.Public
+	if v.Post != nil && ((v.Post.IsPublished != nil && !*v.Post.IsPublished) || v.Post.PromotionStatus == "active") {
+		vis = channeldriver.AdComment
+	}
+	m.Channel, m.Account, m.ThreadID = channeldriver.Facebook, page, v.PostID
+	m.Author = channeldriver.Author{ID: v.From.ID, Handle: v.From.Name, Name: v.From.Name}
+	m.Text, m.Visibility, m.ReceivedAt = v.Message, vis, time.Unix(v.CreatedTime, 0).UTC()
+	ev.Message = m
+	return ev, nil
+}
+
+// entryTime reads entry.time, which Meta sends in seconds on changes and
+// in milliseconds on some messaging entries.
+func entryTime(t int64) time.Time {
+	if t <= 0 {
+		return time.Time{}
+	}
+	if t > 1e12 {
+		return time.UnixMilli(t).UTC()
+	}
+	return time.Unix(t, 0).UTC()
 }
 
 // waMedia is a WhatsApp Cloud API media object of an inbound message.
@@ -210,10 +292,12 @@ type mPayload struct {
 }
 
 // Parse decodes a webhook delivery. Messenger and Instagram messages,
-// Page feed comments (verb add), Instagram comments and WhatsApp messages
-// become messages; echoes of the brand's own messages, the brand's own
-// comments, delivery and read receipts, statuses and unknown fields or
-// objects become events without a message.
+// Page feed comments and visitor posts (verb add), Instagram comments and
+// mentions, and WhatsApp messages become messages, keyed as the channel
+// package doc's table says; WhatsApp statuses and value.errors become
+// Status events; echoes of the brand's own messages, the brand's own
+// comments and posts, Messenger delivery and read receipts, and unknown
+// fields or objects become events with neither.
 func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver.Event, error) {
 	var p mPayload
 	if err := json.Unmarshal(body, &p); err != nil {
@@ -244,14 +328,19 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 				return dst, errors.New("metachannel: parse webhook: message without mid")
 			}
 			ev := channeldriver.Event{ID: mg.Message.MID, Type: "messages"}
-			if !mg.Message.IsEcho && mg.Sender.ID != e.ID {
+			if !mg.Message.IsEcho && mg.Sender.ID != e.ID && mg.Sender.ID != "" {
 				m := &channeldriver.Message{
 					ID: mg.Message.MID, Channel: kind, Account: mg.Recipient.ID, ConversationID: mg.Sender.ID,
-					Author: channeldriver.Author{ID: mg.Sender.ID}, Text: mg.Message.Text,
+					Author: channeldriver.Author{ID: mg.Sender.ID}, Text: mg.Message.Text, Item: channeldriver.ItemMessage,
 					Visibility: channeldriver.Private, ReceivedAt: time.UnixMilli(mg.Timestamp).UTC(),
 				}
 				if m.Account == "" {
 					m.Account = e.ID
+				}
+				if kind == channeldriver.Instagram {
+					m.CustomerID = "instagram:" + mg.Sender.ID
+				} else {
+					m.CustomerID = "messenger:" + m.Account + ":" + mg.Sender.ID
 				}
 				if mg.Message.Reply != nil {
 					m.ParentID = mg.Message.Reply.MID
@@ -270,28 +359,9 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 			v := &c.Value
 			switch {
 			case kind == channeldriver.Messenger && c.Field == "feed":
-				if v.Item != "comment" {
-					dst = append(dst, channeldriver.Event{Type: "feed:" + v.Item})
-					continue
-				}
-				if v.CommentID == "" {
-					return dst, errors.New("metachannel: parse webhook: feed comment without comment_id")
-				}
-				ev := channeldriver.Event{ID: v.CommentID, Type: "feed"}
-				if v.Verb == "add" && v.From.ID != e.ID {
-					vis := channeldriver.Public
-					if v.Post != nil && ((v.Post.IsPublished != nil && !*v.Post.IsPublished) || v.Post.PromotionStatus == "active") {
-						vis = channeldriver.AdComment
-					}
-					parent := v.ParentID
-					if parent == v.PostID {
-						parent = ""
-					}
-					ev.Message = &channeldriver.Message{
-						ID: v.CommentID, Channel: channeldriver.Facebook, Account: e.ID, ConversationID: v.PostID, ParentID: parent,
-						Author: channeldriver.Author{ID: v.From.ID, Handle: v.From.Name, Name: v.From.Name}, Text: v.Message,
-						Visibility: vis, ReceivedAt: time.Unix(v.CreatedTime, 0).UTC(),
-					}
+				ev, err := feedEvent(e.ID, v)
+				if err != nil {
+					return dst, err
 				}
 				dst = append(dst, ev)
 			case kind == channeldriver.Instagram && (c.Field == "comments" || c.Field == "live_comments"):
@@ -299,21 +369,45 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 					return dst, errors.New("metachannel: parse webhook: instagram comment without id")
 				}
 				ev := channeldriver.Event{ID: v.ID, Type: c.Field}
-				if v.From.ID != e.ID {
-					vis, conv := channeldriver.Public, ""
+				if v.From.ID != e.ID && v.From.ID != "" {
+					vis, thread := channeldriver.Public, ""
 					if v.Media != nil {
-						conv = v.Media.ID
+						thread = v.Media.ID
 						if v.Media.AdID != "" || v.Media.MediaProductType == "AD" {
 							vis = channeldriver.AdComment
 						}
 					}
+					// Instagram nests one level: parent_id is the top-level
+					// comment of a reply.
+					root := v.ParentID
+					if root == "" {
+						root = v.ID
+					}
 					ev.Message = &channeldriver.Message{
-						ID: v.ID, Channel: channeldriver.Instagram, Account: e.ID, ConversationID: conv, ParentID: v.ParentID,
+						ID: v.ID, Channel: channeldriver.Instagram, Account: e.ID,
+						ConversationID: root + ":" + v.From.ID, ThreadID: thread, CustomerID: "instagram:" + v.From.ID,
+						Item: channeldriver.ItemComment, ParentID: v.ParentID,
 						Author: channeldriver.Author{ID: v.From.ID, Handle: v.From.Username}, Text: v.Text,
-						Visibility: vis, ReceivedAt: time.Unix(e.Time, 0).UTC(),
+						Visibility: vis, ReceivedAt: entryTime(e.Time),
 					}
 				}
 				dst = append(dst, ev)
+			case kind == channeldriver.Instagram && c.Field == "mentions":
+				// {"media_id": ..., "comment_id": ...}: the brand was
+				// @mentioned in a comment (comment_id) or a caption (media
+				// only). The payload names no author or text: fetch them
+				// with GET /{comment-id} or /{media-id} if needed.
+				id := v.CommentID
+				if id == "" {
+					id = v.MediaID
+				}
+				if id == "" {
+					return dst, errors.New("metachannel: parse webhook: instagram mention without media_id or comment_id")
+				}
+				dst = append(dst, channeldriver.Event{ID: id, Type: c.Field, Message: &channeldriver.Message{
+					ID: id, Channel: channeldriver.Instagram, Account: e.ID, ConversationID: "mention:" + id,
+					ThreadID: v.MediaID, Item: channeldriver.ItemMention, Visibility: channeldriver.Public, ReceivedAt: entryTime(e.Time),
+				}})
 			case kind == channeldriver.WhatsApp && c.Field == "messages":
 				for _, wm := range v.Messages {
 					if wm.ID == "" {
@@ -349,6 +443,7 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 					secs, _ := strconv.ParseInt(wm.Timestamp, 10, 64)
 					m := &channeldriver.Message{
 						ID: wm.ID, Channel: channeldriver.WhatsApp, Account: v.Metadata.PhoneNumberID, ConversationID: wm.From,
+						CustomerID: "whatsapp:" + wm.From, Item: channeldriver.ItemMessage,
 						Author: channeldriver.Author{ID: wm.From, Handle: wm.From, Name: name}, Text: text, Attachments: atts,
 						Visibility: channeldriver.Private, ReceivedAt: time.Unix(secs, 0).UTC(),
 					}
@@ -358,7 +453,26 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 					dst = append(dst, channeldriver.Event{ID: wm.ID, Type: "messages", Message: m})
 				}
 				for _, st := range v.Statuses {
-					dst = append(dst, channeldriver.Event{ID: st.ID, Type: "statuses:" + st.Status})
+					if st.ID == "" {
+						return dst, errors.New("metachannel: parse webhook: whatsapp status without id")
+					}
+					secs, _ := strconv.ParseInt(st.Timestamp, 10, 64)
+					s := &channeldriver.Status{
+						Channel: channeldriver.WhatsApp, Account: v.Metadata.PhoneNumberID, MessageID: st.ID,
+						State: channeldriver.StatusState(st.Status), RecipientID: st.RecipientID, ConversationID: st.RecipientID,
+						At: time.Unix(secs, 0).UTC(), Errors: platformErrors(st.Errors),
+					}
+					dst = append(dst, channeldriver.Event{ID: st.ID + ":" + st.Status, Type: "statuses:" + st.Status, Status: s})
+				}
+				if len(v.Errors) > 0 {
+					// Errors about the account or the webhook, not one
+					// message. Their id for de-duplication is a digest.
+					raw, _ := json.Marshal(v.Errors)
+					sum := sha256.Sum256(append([]byte(e.ID+"\x00"+v.Metadata.PhoneNumberID+"\x00"), raw...))
+					dst = append(dst, channeldriver.Event{ID: "errors:" + hex.EncodeToString(sum[:12]), Type: "errors", Status: &channeldriver.Status{
+						Channel: channeldriver.WhatsApp, Account: v.Metadata.PhoneNumberID, State: channeldriver.StatusError,
+						At: entryTime(e.Time), Errors: platformErrors(v.Errors),
+					}})
 				}
 			default:
 				dst = append(dst, channeldriver.Event{Type: p.Object + ":" + c.Field})

@@ -32,6 +32,32 @@ type xTweet struct {
 	InReplyTo        string    `json:"in_reply_to_status_id_str"`
 	Lang             string    `json:"lang"`
 	User             xUser     `json:"user"`
+	// ConversationID is the id of the tweet that started the reply tree,
+	// when the delivery carries it (X API v2 tweet objects).
+	ConversationID  flexID          `json:"conversation_id"`
+	ConversationStr string          `json:"conversation_id_str"`
+	Retweeted       json.RawMessage `json:"retweeted_status"`
+}
+
+// flexID is an id that X sends as a JSON string or number.
+type flexID string
+
+// UnmarshalJSON accepts "123", 123 and null.
+func (f *flexID) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*f = flexID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("xchannel: id %s is neither a string nor a number", b)
+	}
+	*f = flexID(n.String())
+	return nil
 }
 
 type xDM struct {
@@ -113,9 +139,12 @@ type xPayload struct {
 // (favorite_events, follow_events, ...) become events without a message.
 var knownKeys = map[string]bool{"for_user_id": true, "tweet_create_events": true, "direct_message_events": true, "users": true, "apps": true, "user_has_blocked": true, "source": true}
 
-// Parse decodes an Account Activity API payload. Tweets and DMs written by
-// the brand itself (for_user_id) are returned without a message, as are
-// event types the library does not model.
+// Parse decodes an Account Activity API payload. A tweet's ConversationID
+// is its conversation_id and author ("<conversation_id>:<user id>"), or
+// "public:<user id>" when the delivery has no conversation_id; a DM's is
+// "dm:<user id>"; both carry CustomerID "x:<user id>". Tweets and DMs
+// written by the brand itself (for_user_id), retweets, and event types the
+// library does not model are returned without a message.
 func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver.Event, error) {
 	var p xPayload
 	if err := json.Unmarshal(body, &p); err != nil {
@@ -134,7 +163,9 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 		if uid == "" {
 			uid = t.User.IDAlt.String()
 		}
-		if uid != p.ForUserID {
+		if len(t.Retweeted) > 0 && string(t.Retweeted) != "null" {
+			ev.Type = "tweet_create_events:retweet" // an amplification, not a customer message
+		} else if uid != p.ForUserID && uid != "" {
 			text, media := t.Text, t.ExtendedEntities.Media
 			if t.Extended != nil && t.Extended.FullText != "" {
 				text = t.Extended.FullText
@@ -142,13 +173,17 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 					media = t.Extended.ExtendedEntities.Media
 				}
 			}
-			conv := t.InReplyTo
-			if conv == "" {
-				conv = t.IDStr
+			root := t.ConversationStr
+			if root == "" {
+				root = string(t.ConversationID)
+			}
+			conv := "public:" + uid
+			if root != "" {
+				conv = root + ":" + uid
 			}
 			ev.Message = &channeldriver.Message{
 				ID: t.IDStr, Channel: channeldriver.X, Account: p.ForUserID,
-				ConversationID: conv, ParentID: t.InReplyTo,
+				ConversationID: conv, ThreadID: root, CustomerID: "x:" + uid, Item: channeldriver.ItemPost, ParentID: t.InReplyTo,
 				Author:      channeldriver.Author{ID: uid, Handle: t.User.ScreenName, Name: t.User.Name, Followers: t.User.Followers, Verified: t.User.Verified},
 				Text:        text,
 				Attachments: mediaAttachments(media),
@@ -174,11 +209,11 @@ func (w *Webhook) Parse(dst []channeldriver.Event, body []byte) ([]channeldriver
 			}
 			ev.Message = &channeldriver.Message{
 				ID: d.ID, Channel: channeldriver.X, Account: p.ForUserID,
-				ConversationID: "dm:" + mc.SenderID,
-				Author:         channeldriver.Author{ID: mc.SenderID, Handle: u.ScreenName, Name: u.Name, Followers: u.Followers, Verified: u.Verified},
-				Text:           mc.MessageData.Text,
-				Visibility:     channeldriver.Private,
-				ReceivedAt:     at,
+				ConversationID: "dm:" + mc.SenderID, CustomerID: "x:" + mc.SenderID, Item: channeldriver.ItemMessage,
+				Author:     channeldriver.Author{ID: mc.SenderID, Handle: u.ScreenName, Name: u.Name, Followers: u.Followers, Verified: u.Verified},
+				Text:       mc.MessageData.Text,
+				Visibility: channeldriver.Private,
+				ReceivedAt: at,
 			}
 			if a := mc.MessageData.Attachment; a != nil && a.Type == "media" {
 				ev.Message.Attachments = []channeldriver.Attachment{a.Media.attachment()}

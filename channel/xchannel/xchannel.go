@@ -1,7 +1,15 @@
 // Package xchannel is the X (Twitter) channel adapter: public replies and
 // direct messages through the X API v2, and the Account Activity API
-// webhook (CRC challenge, x-twitter-webhooks-signature,
+// webhook (CRC challenge, the x-twitter-webhooks-signature-oauth2 and
+// legacy x-twitter-webhooks-signature headers with secret rotation,
 // tweet_create_events and direct_message_events).
+//
+// A customer's public tweets to the brand form one conversation per X
+// conversation_id and customer (per customer when the delivery carries no
+// conversation_id, as Account Activity v1.1 payloads do), so a reply to
+// the brand's answer stays in its conversation and several customers
+// answering one promotional tweet are several conversations. Retweets and
+// the brand's own tweets and DMs are not customer messages.
 //
 // The Adapter sends; the Webhook parses inbound events for
 // channel.NewReceiver. Neither retries: the portable channel layer does,
@@ -61,17 +69,17 @@ var _ channeldriver.Adapter = (*Adapter)(nil)
 // BaseURL is not an absolute URL.
 func New(cfg *Config) (*Adapter, error) {
 	if cfg == nil {
-		return nil, errors.New("xchannel: New: nil Config (Account and Token are required)")
+		return nil, fmt.Errorf("%w: xchannel: New: nil Config; set Account (the brand's X user id) and Token", channeldriver.ErrInvalid)
 	}
 	c := *cfg
 	if c.Account == "" || c.Token == "" {
-		return nil, errors.New("xchannel: New: Account and Token are required")
+		return nil, fmt.Errorf("%w: xchannel: New: Account (the brand's X user id) and Token (an OAuth 2.0 user access token) are required", channeldriver.ErrInvalid)
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = DefaultBaseURL
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, fmt.Errorf("xchannel: New: BaseURL %q is not an absolute URL", c.BaseURL)
+		return nil, fmt.Errorf("%w: xchannel: New: BaseURL %q is not an absolute URL; leave it empty for DefaultBaseURL", channeldriver.ErrInvalid, c.BaseURL)
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: 30 * time.Second}
@@ -93,7 +101,13 @@ func (a *Adapter) Account() string { return a.cfg.Account }
 // media upload, which this adapter does not do: Attachments is false, so the
 // portable channel refuses a send with one before any I/O. Inbound photos,
 // videos and GIFs on tweets and DMs arrive as Message.Attachments.
-func (a *Adapter) Capabilities() channeldriver.Capabilities {
+func (a *Adapter) Capabilities() channeldriver.Capabilities { return SurfaceCapabilities() }
+
+// SurfaceCapabilities returns what X allows: 280 characters, public
+// replies and DMs, no private reply to a public post (a DM goes to the
+// user), no messaging window, no attachments sent. memchannel's X fake uses
+// the same profile.
+func SurfaceCapabilities() channeldriver.Capabilities {
 	return channeldriver.Capabilities{MaxTextLen: MaxTextLen, PublicReply: true, PrivateMessage: true}
 }
 
@@ -214,34 +228,95 @@ func (a *Adapter) ErrorKind(err error) channeldriver.ErrorKind {
 // Webhook is the Account Activity API webhook parser and verifier. It is
 // safe for concurrent use.
 type Webhook struct {
-	secret []byte
+	oauth2 [][]byte // OAuth 2.0 client secrets, current first
+	legacy [][]byte // OAuth 1.0a consumer secrets, current first
 }
 
 var _ channeldriver.Webhook = (*Webhook)(nil)
 
-// NewWebhook returns a Webhook that signs CRC responses and verifies
-// x-twitter-webhooks-signature with the app's consumer secret. An empty
-// secret is an error.
-func NewWebhook(consumerSecret string) (*Webhook, error) {
-	if consumerSecret == "" {
-		return nil, errors.New("xchannel: NewWebhook: empty consumer secret")
+// WebhookConfig holds the app secrets a Webhook signs and verifies with.
+// Each list has the current secret first; during a rotation list the new
+// and the old secret, and remove the old one once X has switched.
+type WebhookConfig struct {
+	// ClientSecrets are the app's OAuth 2.0 client secrets. They verify
+	// x-twitter-webhooks-signature-oauth2, which X recommends and sends
+	// when the app has one, and the first signs CRC responses.
+	ClientSecrets []string
+	// ConsumerSecrets are the app's OAuth 1.0a consumer secrets. They
+	// verify the legacy x-twitter-webhooks-signature, checked only when
+	// the OAuth 2.0 header is absent, and the first signs CRC responses
+	// when there is no client secret.
+	ConsumerSecrets []string
+}
+
+// NewWebhook returns a Webhook for an app with one secret, used for both
+// signature headers and for CRC responses. An empty secret is an error.
+func NewWebhook(secret string) (*Webhook, error) {
+	if secret == "" {
+		return nil, fmt.Errorf("%w: xchannel: NewWebhook: empty secret; pass the app's OAuth 2.0 client secret or OAuth 1.0a consumer secret", channeldriver.ErrInvalid)
 	}
-	return &Webhook{secret: []byte(consumerSecret)}, nil
+	return OpenWebhook(&WebhookConfig{ClientSecrets: []string{secret}, ConsumerSecrets: []string{secret}})
 }
 
-// CRCResponseToken returns "sha256=" + base64(HMAC-SHA256(secret, token)).
+// OpenWebhook returns a Webhook with the secrets in cfg. At least one
+// secret is required, and none may be empty.
+func OpenWebhook(cfg *WebhookConfig) (*Webhook, error) {
+	if cfg == nil || len(cfg.ClientSecrets)+len(cfg.ConsumerSecrets) == 0 {
+		return nil, fmt.Errorf("%w: xchannel: OpenWebhook: no secrets; set ClientSecrets (OAuth 2.0) and/or ConsumerSecrets (OAuth 1.0a)", channeldriver.ErrInvalid)
+	}
+	w := &Webhook{}
+	for _, s := range cfg.ClientSecrets {
+		if s == "" {
+			return nil, fmt.Errorf("%w: xchannel: OpenWebhook: empty client secret in ClientSecrets", channeldriver.ErrInvalid)
+		}
+		w.oauth2 = append(w.oauth2, []byte(s))
+	}
+	for _, s := range cfg.ConsumerSecrets {
+		if s == "" {
+			return nil, fmt.Errorf("%w: xchannel: OpenWebhook: empty consumer secret in ConsumerSecrets", channeldriver.ErrInvalid)
+		}
+		w.legacy = append(w.legacy, []byte(s))
+	}
+	return w, nil
+}
+
+func hmacBase64(key, msg []byte) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write(msg)
+	return "sha256=" + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// crcSecret is the OAuth 2.0 client secret when there is one, else the
+// consumer secret, as X computes CRCs.
+func (w *Webhook) crcSecret() []byte {
+	if len(w.oauth2) > 0 {
+		return w.oauth2[0]
+	}
+	return w.legacy[0]
+}
+
+// CRCResponseToken returns "sha256=" + base64(HMAC-SHA256(secret,
+// token)) with the current client secret, or the consumer secret when
+// there is none.
 func (w *Webhook) CRCResponseToken(crcToken string) string {
-	mac := hmac.New(sha256.New, w.secret)
-	mac.Write([]byte(crcToken))
-	return "sha256=" + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	return hmacBase64(w.crcSecret(), []byte(crcToken))
 }
 
-// Sign returns the x-twitter-webhooks-signature value for body; tests and
-// fakes use it.
+// Sign returns the legacy x-twitter-webhooks-signature value for body,
+// with the current consumer secret (the client secret if there is none);
+// tests and fakes use it.
 func (w *Webhook) Sign(body []byte) string {
-	mac := hmac.New(sha256.New, w.secret)
-	mac.Write(body)
-	return "sha256=" + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	if len(w.legacy) > 0 {
+		return hmacBase64(w.legacy[0], body)
+	}
+	return hmacBase64(w.oauth2[0], body)
+}
+
+// SignOAuth2 returns the x-twitter-webhooks-signature-oauth2 value for
+// body, with the current client secret (the consumer secret if there is
+// none); tests and fakes use it.
+func (w *Webhook) SignOAuth2(body []byte) string {
+	return hmacBase64(w.crcSecret(), body)
 }
 
 // Challenge answers GET ?crc_token=... with {"response_token": ...}.
@@ -257,30 +332,55 @@ func (w *Webhook) Challenge(r *http.Request) (int, string, []byte, bool) {
 	return http.StatusOK, "application/json", b, true
 }
 
-// Verify checks x-twitter-webhooks-signature in constant time.
+// Signature headers, as X names them.
+const (
+	// HeaderSignatureOAuth2 carries the HMAC with the OAuth 2.0 client
+	// secret; X recommends verifying it when present.
+	HeaderSignatureOAuth2 = "X-Twitter-Webhooks-Signature-OAuth2"
+	// HeaderSignature is the legacy header, with the OAuth 1.0a consumer
+	// secret.
+	HeaderSignature = "X-Twitter-Webhooks-Signature"
+)
+
+// Verify checks, in constant time, x-twitter-webhooks-signature-oauth2
+// against the client secrets when the header is present, and otherwise
+// the legacy x-twitter-webhooks-signature against the consumer secrets.
+// Any listed secret may match (rotation).
 func (w *Webhook) Verify(h http.Header, body []byte) error {
-	sig := h.Get("X-Twitter-Webhooks-Signature")
+	sig, secrets, name := h.Get(HeaderSignatureOAuth2), w.oauth2, "x-twitter-webhooks-signature-oauth2"
 	if sig == "" {
-		return &channeldriver.SignatureError{Missing: true, Reason: "no x-twitter-webhooks-signature header"}
+		sig, secrets, name = h.Get(HeaderSignature), w.legacy, "x-twitter-webhooks-signature"
+	}
+	if sig == "" {
+		return &channeldriver.SignatureError{Missing: true, Reason: "no x-twitter-webhooks-signature-oauth2 or x-twitter-webhooks-signature header"}
+	}
+	if len(secrets) == 0 {
+		return &channeldriver.SignatureError{Reason: name + " present but no secret configured for it"}
 	}
 	const prefix = "sha256="
 	if len(sig) <= len(prefix) || sig[:len(prefix)] != prefix {
-		return &channeldriver.SignatureError{Reason: "signature does not start with sha256="}
+		return &channeldriver.SignatureError{Reason: name + " does not start with sha256="}
 	}
 	enc := sig[len(prefix):]
 	if len(enc) != base64.StdEncoding.EncodedLen(sha256.Size) {
-		return &channeldriver.SignatureError{Reason: "signature is not base64 of 32 bytes"}
+		return &channeldriver.SignatureError{Reason: name + " is not base64 of 32 bytes"}
 	}
 	var got [sha256.Size + 1]byte // DecodedLen(44) == 33
 	n, err := base64.StdEncoding.Decode(got[:], []byte(enc))
 	if err != nil || n != sha256.Size {
-		return &channeldriver.SignatureError{Reason: "signature is not base64 of 32 bytes"}
+		return &channeldriver.SignatureError{Reason: name + " is not base64 of 32 bytes"}
 	}
-	mac := hmac.New(sha256.New, w.secret)
-	mac.Write(body)
+	ok := 0
 	var want [sha256.Size]byte
-	if !hmac.Equal(mac.Sum(want[:0]), got[:n]) {
-		return &channeldriver.SignatureError{Reason: "signature mismatch"}
+	for _, key := range secrets {
+		mac := hmac.New(sha256.New, key)
+		mac.Write(body)
+		if hmac.Equal(mac.Sum(want[:0]), got[:n]) {
+			ok = 1
+		}
+	}
+	if ok != 1 {
+		return &channeldriver.SignatureError{Reason: name + " mismatch"}
 	}
 	return nil
 }

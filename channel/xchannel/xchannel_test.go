@@ -347,7 +347,8 @@ func TestUnknownEventLoggedAndAcknowledged(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"tweet_create_events.json", "direct_message_events.json", "favorite_events.json", "tweet_media_events.json"} {
+	for _, name := range []string{"tweet_create_events.json", "direct_message_events.json", "favorite_events.json", "tweet_media_events.json",
+		"tweet_reply_to_brand.json", "tweet_brand_answer.json", "tweet_promo_replies.json", "tweet_retweet.json", "tweet_v2_conversation.json"} {
 		f.Add(readFixture(f, name))
 	}
 	wh, _ := xchannel.NewWebhook(secret)
@@ -359,6 +360,9 @@ func FuzzParse(f *testing.F) {
 		for _, e := range ev {
 			if e.Message != nil && (e.ID == "" || e.Message.ID != e.ID || e.Message.Channel != channel.X) {
 				t.Fatalf("inconsistent event %+v", e)
+			}
+			if m := e.Message; m != nil && (m.ConversationID == "" || m.CustomerID != "x:"+m.Author.ID || m.Author.ID == "") {
+				t.Fatalf("message without its conversation or customer: %+v", m)
 			}
 		}
 	})
@@ -377,6 +381,55 @@ func FuzzVerify(f *testing.F) {
 		err := wh.Verify(h, body)
 		if (err == nil) != (sig == wh.Sign(body)) {
 			t.Fatalf("Verify(%q) = %v", sig, err)
+		}
+	})
+}
+
+// FuzzVerifyOAuth2 checks Verify with both headers and rotated secrets:
+// the OAuth 2.0 header decides when present, the legacy one otherwise, and
+// any listed secret of the right kind verifies.
+func FuzzVerifyOAuth2(f *testing.F) {
+	cfg := &xchannel.WebhookConfig{ClientSecrets: []string{"client-new", "client-old"}, ConsumerSecrets: []string{"consumer-new", "consumer-old"}}
+	wh, _ := xchannel.OpenWebhook(cfg)
+	var clients, consumers []*xchannel.Webhook
+	for _, s := range cfg.ClientSecrets {
+		w, _ := xchannel.OpenWebhook(&xchannel.WebhookConfig{ClientSecrets: []string{s}})
+		clients = append(clients, w)
+	}
+	for _, s := range cfg.ConsumerSecrets {
+		w, _ := xchannel.OpenWebhook(&xchannel.WebhookConfig{ConsumerSecrets: []string{s}})
+		consumers = append(consumers, w)
+	}
+	b := readFixture(f, "direct_message_events.json")
+	f.Add(b, clients[1].SignOAuth2(b), "")
+	f.Add(b, "", consumers[1].Sign(b))
+	f.Add(b, "sha256=AAAA", consumers[0].Sign(b))
+	f.Add(b, "", "")
+	f.Fuzz(func(t *testing.T, body []byte, sig2, sig1 string) {
+		h := http.Header{}
+		if sig2 != "" {
+			h.Set(xchannel.HeaderSignatureOAuth2, sig2)
+		}
+		if sig1 != "" {
+			h.Set(xchannel.HeaderSignature, sig1)
+		}
+		want := false
+		if sig2 != "" {
+			for _, w := range clients {
+				want = want || sig2 == w.SignOAuth2(body)
+			}
+		} else {
+			for _, w := range consumers {
+				want = want || sig1 == w.Sign(body)
+			}
+		}
+		err := wh.Verify(h, body)
+		if (err == nil) != want {
+			t.Fatalf("Verify(oauth2 %q, legacy %q) = %v, want ok=%v", sig2, sig1, err, want)
+		}
+		var se *channeldriver.SignatureError
+		if err != nil && (!errors.As(err, &se) || se.Missing != (sig2 == "" && sig1 == "")) {
+			t.Fatalf("error %v: Missing must be set exactly when no header is present", err)
 		}
 	})
 }
