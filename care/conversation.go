@@ -182,8 +182,9 @@ func (c *Conversation) Last() channel.Message { return c.Messages[len(c.Messages
 // shared slices.
 func (c *Conversation) clone() Conversation {
 	cp := *c
-	cp.Messages = slices.Clone(c.Messages)
-	cp.Transcript = slices.Clone(c.Transcript)
+	// Room for the next turns: a conversation is cloned to be appended to.
+	cp.Messages = append(make([]channel.Message, 0, len(c.Messages)+1), c.Messages...)
+	cp.Transcript = append(make([]Turn, 0, len(c.Transcript)+4), c.Transcript...)
 	cp.Score.Reasons = slices.Clone(c.Score.Reasons)
 	cp.PublicPII = slices.Clone(c.PublicPII)
 	cp.SLAPauses = slices.Clone(c.SLAPauses)

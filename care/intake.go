@@ -149,12 +149,25 @@ func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conve
 	return t
 }
 
-// dedupKey is the key under which a message is remembered as taken: its
-// channel, account and platform id, so that one id on two accounts is two
-// messages.
-func dedupKey(m *channel.Message) string {
-	return string(m.Channel) + ":" + m.Account + ":" + m.ID
+// Dedup returns the desk's record of the messages it has taken, as a
+// channel.DedupStore for a Receiver (ReceiverConfig.Dedup), so that the
+// receiver and the desk share one dedup, keyed by channel.DedupKey: the
+// receiver skips a redelivery of a message the desk has taken, and the
+// desk marks a message taken only once it has saved and queued it (the
+// Store's record, with its retention). Its Claim only reads; its Release
+// does nothing.
+func (d *Desk) Dedup() channel.DedupStore { return deskDedup{d} }
+
+type deskDedup struct{ d *Desk }
+
+// Claim reports whether the desk has not taken the message key yet.
+func (x deskDedup) Claim(ctx context.Context, key string, now, _ time.Time) (bool, error) {
+	seen, err := x.d.convs.store.Seen(ctx, key, now)
+	return !seen, err
 }
+
+// Release does nothing: the desk never marked the message.
+func (deskDedup) Release(context.Context, string) error { return nil }
 
 // Sink returns d.Ingest as a channel.Sink, discarding the Intake.
 func (d *Desk) Sink() channel.Sink {
@@ -193,7 +206,7 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 		return nil, fmt.Errorf("%w (message %s; add the channel with AddChannel, and set the message's Account)", err, m.ID)
 	}
 	key := ck + ":" + m.ConversationID
-	dk := dedupKey(&m)
+	dk := channel.DedupKey(&m)
 	unlock := d.convs.lock(key)
 	defer unlock()
 	if seen, err := d.convs.store.Seen(ctx, dk, now); err != nil {

@@ -323,7 +323,8 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 		turns = append(turns, Turn{Role: p.role, Agent: a, ID: r.ID, Text: p.out.Text, Visibility: p.out.Visibility, At: now})
 	}
 	role := plan[0].role
-	saved, _, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
+	wasAcked, wasFirst := !c.AcknowledgedAt.IsZero(), c.FirstResponded
+	saved, _, err := d.commitFrom(ctx, key, c, func(c *Conversation) (clockOp, error) {
 		c.Transcript = append(c.Transcript, turns...)
 		c.Unanswered = 0
 		if askedDelete {
@@ -360,11 +361,11 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 			e.Agent, e.Flags = agent.ID, slices.Clone(s.Flags)
 			evs = append(evs, e)
 		}
-		if saved.AcknowledgedAt.Equal(now) && (c.AcknowledgedAt.IsZero()) && saved.Open() {
+		if saved.AcknowledgedAt.Equal(now) && !wasAcked && saved.Open() {
 			ev(Acknowledged, "")
 		}
 		if role != DeskRole {
-			if !c.FirstResponded {
+			if !wasFirst {
 				ev(FirstResponse, "")
 			} else {
 				ev(Replied, "")
@@ -389,9 +390,18 @@ type clockOp func(st *slaClock) []sla.Measurement
 // measurements (for agent). Call it with the conversation's lock held.
 // It returns the conversation as saved (nil if it never was).
 func (d *Desk) commit(ctx context.Context, key string, fn func(c *Conversation) (clockOp, error), agent string) (*Conversation, []sla.Measurement, error) {
+	return d.commitFrom(ctx, key, nil, fn, agent)
+}
+
+// commitFrom is commit starting from loaded, the conversation as just read
+// from the Store (nil reads it); a conflict reads it again.
+func (d *Desk) commitFrom(ctx context.Context, key string, loaded *Conversation, fn func(c *Conversation) (clockOp, error), agent string) (*Conversation, []sla.Measurement, error) {
 	now := d.now()
 	for attempt := 0; ; attempt++ {
-		c, err := d.convs.get(ctx, key)
+		c, err := loaded, error(nil)
+		if c == nil || attempt > 0 {
+			c, err = d.convs.get(ctx, key)
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -441,7 +451,12 @@ func (o *outbound) sign(kind channel.Kind, a Agent, text string) string {
 	if fs := strings.Fields(a.Name); len(fs) > 0 {
 		first = fs[0]
 	}
-	return text + strings.NewReplacer("{initials}", a.Initials, "{name}", a.Name, "{first}", first).Replace(f)
+	if strings.Contains(f, "{") {
+		f = strings.ReplaceAll(f, "{initials}", a.Initials)
+		f = strings.ReplaceAll(f, "{name}", a.Name)
+		f = strings.ReplaceAll(f, "{first}", first)
+	}
+	return text + f
 }
 
 // Resolve closes the conversation: the queue item is completed, the

@@ -237,7 +237,7 @@ func (rc *Receiver) deliver(ctx context.Context, events []channeldriver.Event) e
 			rc.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "channel: webhook event ignored", slog.String("type", ev.Type), slog.String("id", ev.ID))
 			continue
 		}
-		key := string(ev.Message.Channel) + ":" + ev.ID
+		key := DedupKey(ev.Message)
 		isNew, err := rc.cfg.Dedup.Claim(ctx, key, now, now.Add(rc.cfg.DedupTTL))
 		if err != nil {
 			return fmt.Errorf("channel: dedup claim %s: %w", key, err)
