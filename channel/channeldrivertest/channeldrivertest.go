@@ -46,7 +46,9 @@ type Harness struct {
 	// Features.Webhook.
 	Webhook channeldriver.Webhook
 	// Payload is a documented webhook body with at least one customer
-	// message. Required when Features.Webhook.
+	// message, which must come out with its ID, Channel, Account,
+	// Author.ID, ConversationID and ReceivedAt. Required when
+	// Features.Webhook.
 	Payload []byte
 	// Sign sets the platform's signature header on r for body. Required
 	// when Features.Webhook.
@@ -355,8 +357,8 @@ func runFeatureTests(t *testing.T, newHarness func(t *testing.T) Harness) {
 			t.Fatal("signed payload delivered nothing")
 		}
 		for _, m := range got {
-			if m.ID == "" || m.Channel == "" || m.Account == "" || m.Author.ID == "" {
-				t.Errorf("incomplete message %+v", m)
+			if m.ID == "" || m.Channel == "" || m.Account == "" || m.Author.ID == "" || m.ConversationID == "" || m.ReceivedAt.IsZero() {
+				t.Errorf("incomplete message (ID, Channel, Account, Author.ID, ConversationID and ReceivedAt are required) %+v", m)
 			}
 		}
 		if c := post(h.Payload, true); c != http.StatusOK {

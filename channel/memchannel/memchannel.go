@@ -273,6 +273,11 @@ func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 	}
 	out := *m
 	out.Attachments = slices.Clone(m.Attachments) // the caller may reuse its slice
+	if m.Template != nil {
+		tpl := *m.Template
+		tpl.Parameters = slices.Clone(tpl.Parameters)
+		out.Template = &tpl
+	}
 	a.sent = append(a.sent, Sent{Outbound: out, Receipt: r})
 	return r, nil
 }
@@ -361,10 +366,11 @@ func (a *Adapter) check(m *channeldriver.Outbound, now time.Time) (privateReply 
 }
 
 // Record tells the fake platform that customers wrote msgs, without
-// scheduling them for delivery: a direct message opens the customer's
-// messaging window, a comment or post can get a private reply. Script
-// records the messages it is given too. Only messages at or before the
-// fake's Now count.
+// scheduling them for delivery: a Private message opens its author's
+// messaging window, a public comment or post can get a private reply.
+// Script records the messages it is given too. The fake keeps the latest
+// time per customer and every public item (it is meant for tests, and
+// keeps them all); a time after the fake's Now does not count yet.
 func (a *Adapter) Record(msgs ...channeldriver.Message) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
