@@ -99,6 +99,16 @@ type Config struct {
 	// DefaultSignature is the sign-off of channels not in Signatures.
 	// Defaults to " ^{initials}"; "-" signs nothing.
 	DefaultSignature string
+	// OutsideWindow says how the desk writes to a customer once the
+	// platform's messaging window has closed (24 hours after their last
+	// private message on Messenger, Instagram and WhatsApp), per channel:
+	// with a Messenger tag (channel.HumanAgent lets a human agent answer
+	// for 7 days) or a WhatsApp template the host had approved. The desk
+	// first sends as usual; when the channel refuses for the window, it
+	// sends once more with the fallback. A channel without one reports the
+	// refusal as a WindowClosed event and the send fails with
+	// channel.ErrWindowClosed. Defaults to none.
+	OutsideWindow map[channel.Kind]WindowFallback
 	// Macros are approved answers shared by every channel; replies that
 	// depart from the approved answer of their intent are flagged.
 	Macros []Macro
@@ -152,6 +162,14 @@ type Config struct {
 	// business time left to each target is kept, as a helpdesk's on-hold
 	// status does) until the Boomerang comes due or the customer writes.
 	SLADuringBoomerang bool
+}
+
+// WindowFallback is how a message goes out after the messaging window
+// closed: a Messenger Tag or a WhatsApp Template (its parameters fixed by
+// the host), not both.
+type WindowFallback struct {
+	Tag      channel.MessageTag
+	Template *channel.Template
 }
 
 // Band is a named range of priority scores: scores at or above Min.

@@ -52,8 +52,14 @@ type Turn struct {
 	Text string
 	// Visibility is who could see it.
 	Visibility channel.Visibility
+	// Channel is where it was written or sent: a conversation's timeline
+	// may span a public thread and the private messages it moved to.
+	Channel channel.Kind
 	// At is when it was received or sent.
 	At time.Time
+	// Failed is the platform's reason when it reported that a sent turn
+	// was not delivered (a WhatsApp failed status); "" otherwise.
+	Failed string
 }
 
 // HandoffRecord is a bot's handoff of a conversation to a human team.
@@ -94,9 +100,18 @@ type Conversation struct {
 	// Key identifies the conversation in the queue:
 	// "channel:account:conversation".
 	Key string
-	// Channel and Account are where the conversation happens.
+	// Channel and Account are where the conversation started.
 	Channel channel.Kind
 	Account string
+	// Aliases are the other conversation keys whose messages join this
+	// conversation: the private conversation a public one moved to (the
+	// platform links them) and keys the host linked (Desk.Link). One
+	// customer, one timeline.
+	Aliases []string
+	// LinkedTo is set on an alias record only: the key of the
+	// conversation the alias joins. Alias records are resolved, never
+	// open, and are kept as long as a resolved conversation.
+	LinkedTo string
 	// Version is the Store's version of the conversation: 0 before its
 	// first save, then one more with every save. A save that does not
 	// start from the stored version fails with ErrConflict, so that two
@@ -188,6 +203,7 @@ func (c *Conversation) clone() Conversation {
 	cp.Score.Reasons = slices.Clone(c.Score.Reasons)
 	cp.PublicPII = slices.Clone(c.PublicPII)
 	cp.SLAPauses = slices.Clone(c.SLAPauses)
+	cp.Aliases = slices.Clone(c.Aliases)
 	if c.Routing != nil {
 		r := *c.Routing
 		cp.Routing = &r

@@ -3,8 +3,11 @@ package care
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/maphash"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/socialcare/socialcare/sla"
 )
@@ -42,9 +45,82 @@ func (cs *conversations) get(ctx context.Context, key string) (*Conversation, er
 	return &c, nil
 }
 
-// Conversation returns the conversation with key, as the Store holds it.
+// resolve returns the key of the conversation that key's messages join:
+// key itself, or the conversation an alias record links it to.
+func (cs *conversations) resolve(ctx context.Context, key string) (string, error) {
+	c, err := cs.get(ctx, key)
+	if err != nil {
+		return "", err
+	}
+	if c != nil && c.LinkedTo != "" {
+		return c.LinkedTo, nil
+	}
+	return key, nil
+}
+
+// link records alias as joining the conversation key (an alias record in
+// the Store) unless alias is key or already has a record of its own. It
+// reports whether it linked.
+func (cs *conversations) link(ctx context.Context, alias, key string, now time.Time) (bool, error) {
+	if alias == key {
+		return false, nil
+	}
+	if c, err := cs.get(ctx, alias); err != nil || c != nil {
+		return false, err
+	}
+	rec := Conversation{Key: alias, LinkedTo: key, ResolvedAt: now}
+	if err := cs.store.SaveConversation(ctx, &rec, nil, now); err != nil && !errors.Is(err, ErrConflict) {
+		return false, err
+	}
+	return true, nil
+}
+
+// Link joins the conversation alias to the conversation key, as the host
+// knows them to be one customer's (an identity linked across channels; the
+// desk never infers one): messages that arrive under alias are added to
+// key's timeline, answered, acknowledged and measured as one conversation.
+// alias must have no conversation of its own (ErrInvalid otherwise); key
+// must exist. Keys are "channel:account:conversation".
+func (d *Desk) Link(ctx context.Context, key, alias string) error {
+	if key == "" || alias == "" || key == alias {
+		return fmt.Errorf("%w: Link needs two different conversation keys (got %q and %q)", ErrInvalid, key, alias)
+	}
+	target, err := d.convs.resolve(ctx, key)
+	if err != nil {
+		return err
+	}
+	if c, err := d.convs.get(ctx, alias); err != nil {
+		return err
+	} else if c != nil && c.LinkedTo != target {
+		return fmt.Errorf("%w: %s already has a conversation of its own (or another link); it cannot join %s", ErrInvalid, alias, target)
+	} else if c != nil {
+		return nil // linked already
+	}
+	unlock := d.convs.lock(target)
+	defer unlock()
+	if _, _, err := d.commit(ctx, target, func(c *Conversation) (clockOp, error) {
+		if !slices.Contains(c.Aliases, alias) {
+			c.Aliases = append(c.Aliases, alias)
+		}
+		return nil, nil
+	}, ""); err != nil {
+		return fmt.Errorf("care: link %s to %s: %w", alias, target, err)
+	}
+	if _, err := d.convs.link(ctx, alias, target, d.now()); err != nil {
+		return fmt.Errorf("care: link %s to %s: %w", alias, target, err)
+	}
+	return nil
+}
+
+// Conversation returns the conversation with key, as the Store holds it;
+// for a key linked to another conversation (Link, or a move to private),
+// the conversation it joins.
 func (d *Desk) Conversation(ctx context.Context, key string) (Conversation, error) {
-	return d.convs.store.Conversation(ctx, key)
+	k, err := d.convs.resolve(ctx, key)
+	if err != nil {
+		return Conversation{}, err
+	}
+	return d.convs.store.Conversation(ctx, k)
 }
 
 // Deadlines returns the open conversation's SLA deadlines as its clock has

@@ -125,6 +125,16 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 	if c.MaxHold <= q.LeaseTTL() {
 		return nil, fmt.Errorf("%w: MaxHold %v must be longer than the queue's LeaseTTL (%v)", ErrInvalid, c.MaxHold, q.LeaseTTL())
 	}
+	for k, fb := range c.OutsideWindow {
+		switch {
+		case fb.Tag != "" && fb.Template != nil:
+			return nil, fmt.Errorf("%w: OutsideWindow[%s] has both a Tag and a Template; give one", ErrInvalid, k)
+		case fb.Tag == "" && fb.Template == nil:
+			return nil, fmt.Errorf("%w: OutsideWindow[%s] is empty; give a Tag or a Template", ErrInvalid, k)
+		case fb.Template != nil && (fb.Template.Name == "" || fb.Template.Language == ""):
+			return nil, fmt.Errorf("%w: OutsideWindow[%s].Template needs a Name and a Language", ErrInvalid, k)
+		}
+	}
 	if c.MaxMessageBytes == 0 {
 		c.MaxMessageBytes = 64 << 10
 	}

@@ -62,11 +62,19 @@ const (
 	// AssignmentExpired: an agent held a conversation past Config.MaxHold
 	// without acting on it; the desk let it go back to the queue.
 	AssignmentExpired
+	// WindowClosed: a message could not go out because the platform's
+	// messaging window had closed and no fallback (Config.OutsideWindow)
+	// applied (Detail says which window).
+	WindowClosed
+	// DeliveryFailed: the platform reported that a message the desk sent
+	// was not delivered (Detail: the platform's reason); its Turn is
+	// marked Failed.
+	DeliveryFailed
 )
 
 var kindNames = [...]string{"", "arrived", "acknowledged", "first_response", "replied", "resolved", "routed", "escalated",
 	"handoff", "mention_caught", "spike", "moved_private", "delete_requested", "flagged", "blocked", "follow_up_due",
-	"follow_up_sent", "wait_published", "sla_warning", "sla_breach", "assignment_expired"}
+	"follow_up_sent", "wait_published", "sla_warning", "sla_breach", "assignment_expired", "window_closed", "delivery_failed"}
 
 // String returns the kind's name in lower case, e.g. "first_response".
 func (k EventKind) String() string {

@@ -127,7 +127,7 @@ func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conve
 		t.fresh = t.fresh || !samePolicy(prevPolicy, p)
 	}
 	c.Messages = append(c.Messages, m)
-	turn := Turn{Role: Customer, ID: m.ID, Text: m.Text, Visibility: m.Visibility, At: m.ReceivedAt}
+	turn := Turn{Role: Customer, ID: m.ID, Text: m.Text, Visibility: m.Visibility, Channel: m.Channel, At: m.ReceivedAt}
 	if n := len(c.SLAPauses); !newCycle && n > 0 && c.SLAPauses[n-1].To.IsZero() {
 		at := turn.At // the customer wrote: the clock resumes
 		if at.Before(c.SLAPauses[n-1].From) {
@@ -205,8 +205,11 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	if _, err := d.channel(ck); err != nil {
 		return nil, fmt.Errorf("%w (message %s; add the channel with AddChannel, and set the message's Account)", err, m.ID)
 	}
-	key := ck + ":" + m.ConversationID
 	dk := channel.DedupKey(&m)
+	key, err := d.convs.resolve(ctx, ck+":"+m.ConversationID)
+	if err != nil {
+		return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
+	}
 	unlock := d.convs.lock(key)
 	defer unlock()
 	if seen, err := d.convs.store.Seen(ctx, dk, now); err != nil {

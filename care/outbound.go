@@ -17,6 +17,7 @@ import (
 // to private with its public note and delete request. Its plan is a pure
 // function of the conversation, the author and the text.
 type outbound struct {
+	outside   map[channel.Kind]WindowFallback
 	detector  *Detector
 	tone      *ToneChecker
 	toneBlock bool
@@ -32,7 +33,7 @@ func newOutbound(c *Config, det *Detector, macros *ConsistencyChecker) (*outboun
 	if c.Tone != nil {
 		tc = *c.Tone
 	}
-	o := &outbound{detector: det, tone: NewToneChecker(&tc), toneBlock: tc.Block, macros: macros, sigs: map[channel.Kind]string{}}
+	o := &outbound{outside: c.OutsideWindow, detector: det, tone: NewToneChecker(&tc), toneBlock: tc.Block, macros: macros, sigs: map[channel.Kind]string{}}
 	o.note = pick(c.PublicNote, "We've sent you a private message to keep your details safe.")
 	o.delReq = pick(c.DeleteRequest, "For your safety, please delete your public post: it shows your {kinds}. We'll continue here.")
 	o.defSig = pick(c.DefaultSignature, " ^{initials}")
@@ -213,7 +214,8 @@ func (o *outbound) plan(c *Conversation, caps channel.Capabilities, agent Agent,
 	if role == Human {
 		text = o.sign(c.Channel, agent, text)
 	}
-	out := channel.Outbound{ConversationID: last.ConversationID, InReplyTo: last.ID, Text: text, Visibility: channel.Public}
+	out := channel.Outbound{ConversationID: last.ConversationID, InReplyTo: last.ID, InReplyToItem: last.Item, InReplyToAt: last.ReceivedAt,
+		Text: text, Visibility: channel.Public, LastCustomerMessageAt: last.ReceivedAt}
 	why := ""
 	if !last.Visibility.IsPublic() {
 		out.Visibility, out.To = channel.Private, last.Author.ID
@@ -245,12 +247,17 @@ func (o *outbound) plan(c *Conversation, caps channel.Capabilities, agent Agent,
 				kinds = append(kinds, string(p.Kind))
 			}
 		}
-		dr := channel.Outbound{ConversationID: last.ConversationID, To: last.Author.ID, Visibility: channel.Private,
-			Text: strings.ReplaceAll(o.delReq, "{kinds}", strings.Join(kinds, " and "))}
-		if caps.PrivateReplyToComment {
-			dr.InReplyTo = last.ID
+		ask := strings.ReplaceAll(o.delReq, "{kinds}", strings.Join(kinds, " and "))
+		if out.IsPrivateReply() {
+			// A comment has one private reply (Meta): the request rides
+			// in it rather than in a second private message.
+			plan[0].out.Text += "\n\n" + ask
+			plan[0].what = strings.Join(kinds, ", ")
+		} else {
+			dr := channel.Outbound{ConversationID: last.ConversationID, To: last.Author.ID, Visibility: channel.Private,
+				Text: ask, LastCustomerMessageAt: last.ReceivedAt}
+			plan = append(plan, send{out: dr, role: DeskRole, kind: 2, what: strings.Join(kinds, ", ")})
 		}
-		plan = append(plan, send{out: dr, role: DeskRole, kind: 2, what: strings.Join(kinds, ", ")})
 	}
 	if s.MovedPrivate && o.note != "" && caps.PublicReply {
 		note := o.note
@@ -282,7 +289,8 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 			return nil, nil, err
 		}
 	}
-	ch, err := d.channel(channelKey(c.Channel, c.Account))
+	last := c.Last()
+	ch, err := d.channel(channelKey(last.Channel, last.Account))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -294,10 +302,17 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 	var turns []Turn
 	var evs []Event
 	askedDelete, deleteWhat := false, ""
+	var aliases []string
 	for _, p := range plan {
-		r, err := ch.Send(ctx, &p.out)
+		r, err := d.send(ctx, ch, &p.out)
 		if err != nil {
 			if p.kind == 0 {
+				var we *channel.WindowError
+				if errors.As(err, &we) {
+					e := d.event(WindowClosed, now, c, we.Error())
+					e.Agent = agent.ID
+					d.emit(e)
+				}
 				return nil, nil, fmt.Errorf("care: reply to %s: %w", key, err)
 			}
 			if p.kind == 2 {
@@ -309,6 +324,9 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 		switch p.kind {
 		case 0:
 			s.Outbound, s.Receipt = p.out, r
+			if p.what != "" {
+				askedDelete, deleteWhat = true, p.what
+			}
 		case 1:
 			pn := p.out
 			s.PublicNote = &pn
@@ -320,13 +338,26 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 		if p.role == DeskRole {
 			a = ""
 		}
-		turns = append(turns, Turn{Role: p.role, Agent: a, ID: r.ID, Text: p.out.Text, Visibility: p.out.Visibility, At: now})
+		turns = append(turns, Turn{Role: p.role, Agent: a, ID: r.ID, Text: p.out.Text, Visibility: p.out.Visibility, Channel: ch.Kind(), At: now})
+		if r.PrivateConversationID != "" { // the customer's answer will come there: one timeline
+			aliases = append(aliases, channelKey(r.PrivateChannel, last.Account)+":"+r.PrivateConversationID)
+		}
+	}
+	for _, al := range aliases {
+		if _, err := d.convs.link(ctx, al, key, now); err != nil {
+			d.onError(fmt.Errorf("care: reply to %s: link %s: %w", key, al, err))
+		}
 	}
 	role := plan[0].role
 	wasAcked, wasFirst := !c.AcknowledgedAt.IsZero(), c.FirstResponded
 	saved, _, err := d.commitFrom(ctx, key, c, func(c *Conversation) (clockOp, error) {
 		c.Transcript = append(c.Transcript, turns...)
 		c.Unanswered = 0
+		for _, al := range aliases {
+			if !slices.Contains(c.Aliases, al) {
+				c.Aliases = append(c.Aliases, al)
+			}
+		}
 		if askedDelete {
 			c.DeleteRequested = true
 		}
@@ -377,6 +408,30 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 		return s, saved, fmt.Errorf("care: reply to %s: sent, but %w", key, err)
 	}
 	return s, saved, nil
+}
+
+// send sends out through ch; when the platform's messaging window has
+// closed and Config.OutsideWindow names a fallback for the channel (a
+// Messenger tag, a WhatsApp template), it sends once more with it.
+func (d *Desk) send(ctx context.Context, ch *channel.Channel, out *channel.Outbound) (channel.Receipt, error) {
+	r, err := ch.Send(ctx, out)
+	fb, ok := d.out.outside[ch.Kind()]
+	if err == nil || !ok || !errors.Is(err, channel.ErrWindowClosed) || errors.Is(err, channel.ErrPrivateReplyUsed) {
+		return r, err
+	}
+	o := *out
+	if fb.Tag != "" {
+		o.Tag = fb.Tag
+	} else if fb.Template != nil {
+		t := *fb.Template
+		o.Template, o.Text = &t, ""
+	}
+	r, err2 := ch.Send(ctx, &o)
+	if err2 != nil {
+		return r, errors.Join(err, err2)
+	}
+	*out = o
+	return r, nil
 }
 
 // clockOp is what a change does to the conversation's SLA clock, with the
