@@ -39,7 +39,10 @@
 // Maintain (run periodically by Start, or called directly by hosts that
 // drive time themselves) cancels the contexts of expired leases and
 // releases the claims of agents who went offline more than
-// Config.OfflineGrace ago (two minutes by default, as Sparkcentral does).
+// Config.OfflineGrace ago (two minutes by default, as Sparkcentral does),
+// and deletes Done items older than Config.DoneRetention (24 hours by
+// default, as River's cleaner keeps completed jobs), so that a long-running
+// store does not grow without bound.
 // Config.OnEvent receives every change of ownership, with the reason of a
 // steal: that is the audit trail.
 //

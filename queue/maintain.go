@@ -15,12 +15,15 @@ import (
 //   - it releases the claims of every agent this Queue saw go offline
 //     (SetAgent with Online false) at least Config.OfflineGrace ago and
 //     that is still offline in the store, reporting EventOfflineRelease for
-//     each item and cancelling the leases' contexts.
+//     each item and cancelling the leases' contexts;
+//   - when the store is a queuedriver.Purger, it deletes up to 1000 Done
+//     items whose last change is more than Config.DoneRetention ago,
+//     oldest first (a backlog is worked off 1000 per call).
 //
 // Start calls it periodically; hosts that drive time themselves (tests,
 // simulations) call it directly. It is safe for concurrent use. It takes
 // O(l + a) for l live leases and a offline agents of this Queue, plus one
-// ReleaseAgent per agent due.
+// ReleaseAgent per agent due and one PurgeDone.
 func (q *Queue) Maintain(ctx context.Context) error {
 	now := q.now()
 	var expired []*Lease
@@ -75,6 +78,9 @@ func (q *Queue) Maintain(ctx context.Context) error {
 		if len(keys) > 0 {
 			q.signal()
 		}
+	}
+	if err := q.purge(ctx, now); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

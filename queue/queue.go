@@ -98,6 +98,12 @@ type Config struct {
 	// offline releases); it must be safe for concurrent use and should be
 	// quick. Defaults to nil (no events).
 	OnEvent func(Event)
+	// DoneRetention is how long Done items are kept after their last
+	// change (their completion) before Maintain deletes them, when the
+	// store can (a queuedriver.Purger, as memqueue and pgqueue are). A new
+	// message for a deleted conversation starts a new item, with no
+	// history. Defaults to 24 hours; negative keeps Done items forever.
+	DoneRetention time.Duration
 }
 
 // Entry is a customer message to enqueue.
@@ -143,6 +149,7 @@ type Queue struct {
 	window  time.Duration
 	onEvent func(Event)
 	log     *slog.Logger
+	keep    time.Duration // Config.DoneRetention; negative: forever
 
 	mu      sync.Mutex
 	wake    chan struct{}
@@ -216,7 +223,7 @@ func New(store queuedriver.Store, cfg *Config) (*Queue, error) {
 	return &Queue{
 		store: store, now: c.Now, realNow: realNow, ttl: c.LeaseTTL, w: w, aff: c.AffinityWindow,
 		poll: c.PollInterval, grace: c.OfflineGrace, every: c.MaintainInterval, window: c.RateWindow,
-		onEvent: c.OnEvent, log: c.Logger, wake: make(chan struct{}), leases: map[string]*Lease{}, offline: map[string]time.Time{},
+		onEvent: c.OnEvent, log: c.Logger, keep: doneRetention(c.DoneRetention), wake: make(chan struct{}), leases: map[string]*Lease{}, offline: map[string]time.Time{},
 	}, nil
 }
 

@@ -129,6 +129,7 @@ func differential(t *testing.T, seed uint64, steps, nkeys int, prefill bool) {
 
 func runDifferential(t testing.TB, rng intner, steps, nkeys int, prefill bool) {
 	ref, got := newRef(), memqueue.New()
+	memqueue.SetCompactMin(got, 2) // compact as soon as a quarter is purged
 	ctx := context.Background()
 	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
 	subset := func(xs ...string) []string {
@@ -285,6 +286,10 @@ func runDifferential(t testing.TB, rng intner, steps, nkeys int, prefill bool) {
 				st.OldestWaiting = st.OldestWaiting.UTC()
 				return st, err
 			})
+		case r < 95:
+			before := at.Add(-time.Duration(rng.IntN(600)) * time.Second)
+			limit := rng.IntN(4)
+			both(step, "purge", func(s queuedriver.Store) (any, error) { return s.(queuedriver.Purger).PurgeDone(ctx, before, limit) })
 		default:
 			k := pick(append(keys, "missing")...)
 			both(step, "get "+k, func(s queuedriver.Store) (any, error) { return s.Get(ctx, k) })

@@ -9,9 +9,9 @@ import "hash/maphash"
 // and spreads one lookup over two or three cache lines. Looking up a key
 // not touched for a while costs one cache miss, plus the entry's.
 //
-// Entries are never deleted (the store never frees an item), so the table
-// needs no tombstones: a lookup probes linearly until it finds the key or
-// an empty slot. A key's home slot is the top bits of its tag, so growing
+// A lookup probes linearly until it finds the key or an empty slot; a
+// deletion (PurgeDone) shifts the slots that follow back, so the table
+// needs no tombstones (keyIndex.remove, in purge.go). A key's home slot is the top bits of its tag, so growing
 // the table moves slots without hashing a key again.
 type keyIndex struct {
 	seed  maphash.Seed
@@ -49,7 +49,8 @@ const (
 // operations, new messages of an active conversation) costs no miss
 // however large the index is. A claim enters the claimed key. A slot may
 // name another key (the cache is checked by key), never a wrong entry: an
-// entry's key never changes. It is nil until the index has
+// entry's key never changes, and purging an entry clears its slot (a
+// compaction, which renumbers entries, clears them all). It is nil until the index has
 // 1<<recentFromBits slots.
 type recentKeys []uint64
 

@@ -43,13 +43,16 @@ type Store struct {
 	// skillSets interns the distinct skill lists, which are few.
 	skillSets map[string]*skillSet
 
-	// Entries and their keys are carved out of chunks, since they are never
-	// freed (Done items stay): a million items are then a few hundred heap
-	// objects for the garbage collector instead of two million. Entry
-	// number i is chunks[i/entryChunk][i%entryChunk].
+	// Entries and their keys are carved out of chunks, since they are
+	// freed only by compaction (purge.go): a million items are then a few
+	// hundred heap objects for the garbage collector instead of two
+	// million. Entry number i is chunks[i/entryChunk][i%entryChunk].
 	chunks  []*[entryChunk]entry
 	keys    []byte
 	entries uint32 // how many entries there are
+
+	// done lists the Done items for PurgeDone, which frees them (purge.go).
+	done doneList
 }
 
 const (
@@ -197,6 +200,10 @@ type entry struct {
 	timerPos   int32  // index in Store.timers
 	where      uint8
 	state      queuedriver.State
+
+	// donePrev and doneNext link a Done item into Store.done (entry
+	// numbers + 1; 0 ends the list).
+	donePrev, doneNext uint32
 }
 
 const noTime = math.MinInt64
@@ -345,6 +352,8 @@ func (s *Store) detach(e *entry) {
 		s.tremove(&e.g.tree, mkSlot(e))
 		s.left(e)
 		return
+	case inDone:
+		s.unlinkDone(e)
 	case inTimers:
 		i := int(e.timerPos)
 		last := len(s.timers) - 1
@@ -364,10 +373,12 @@ func (s *Store) detach(e *entry) {
 
 // place puts e where its state says: Waiting items, and Claimed or Snoozed
 // items due at or before high, in their group tree; other Claimed and
-// Snoozed items in the timers; Done items nowhere. e must be detached.
+// Snoozed items in the timers; Done items in the done list. e must be
+// detached.
 func (s *Store) place(e *entry) {
 	switch e.state {
 	case queuedriver.Done:
+		s.linkDone(e)
 		return
 	case queuedriver.Claimed, queuedriver.Snoozed:
 		if e.timerAt() > s.high {
@@ -683,6 +694,7 @@ func (s *Store) Complete(ctx context.Context, l queuedriver.LeaseRef) (queuedriv
 	s.endLease(e, now)
 	e.state = queuedriver.Done
 	e.unanswered = 0
+	s.place(e)
 	return e.item(), nil
 }
 

@@ -15,12 +15,15 @@ type refStore struct {
 	mu     sync.Mutex
 	items  map[string]*queuedriver.Item
 	agents map[string]queuedriver.Agent
+	// completed numbers the Completes, so that PurgeDone breaks ties of
+	// UpdatedAt by completion order (reference_update_test.go).
+	completed map[string]int
 }
 
 var _ queuedriver.Store = (*refStore)(nil)
 
 func newRef() *refStore {
-	return &refStore{items: map[string]*queuedriver.Item{}, agents: map[string]queuedriver.Agent{}}
+	return &refStore{items: map[string]*queuedriver.Item{}, agents: map[string]queuedriver.Agent{}, completed: map[string]int{}}
 }
 
 func refClone(it *queuedriver.Item) *queuedriver.Item {
@@ -186,6 +189,7 @@ func (s *refStore) completeP(ctx context.Context, l queuedriver.LeaseRef) (*queu
 	s.endLease(it, l.Now)
 	it.State = queuedriver.Done
 	it.Unanswered = 0
+	s.completed[it.Key] = len(s.completed) + 1
 	return refClone(it), nil
 }
 

@@ -3,6 +3,7 @@ package memqueue_test
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/socialcare/socialcare/queue/queuedriver"
 )
@@ -24,4 +25,30 @@ func (s *refStore) Update(ctx context.Context, p queuedriver.UpdateParams) (queu
 	it.Rank = queuedriver.Rank(p.Weights, p.Score, p.Deadline, it.EnqueuedAt)
 	it.UpdatedAt = p.Now
 	return *refClone(it), nil
+}
+
+var _ queuedriver.Purger = (*refStore)(nil)
+
+// PurgeDone implements queuedriver.Purger: the Done items changed before
+// before, oldest first, ties in completion order.
+func (s *refStore) PurgeDone(ctx context.Context, before time.Time, limit int) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var old []*queuedriver.Item
+	for _, it := range s.items {
+		if it.State == queuedriver.Done && it.UpdatedAt.Before(before) {
+			old = append(old, it)
+		}
+	}
+	slices.SortFunc(old, func(a, b *queuedriver.Item) int {
+		if c := a.UpdatedAt.Compare(b.UpdatedAt); c != 0 {
+			return c
+		}
+		return s.completed[a.Key] - s.completed[b.Key]
+	})
+	n := min(max(limit, 0), len(old))
+	for _, it := range old[:n] {
+		delete(s.items, it.Key)
+	}
+	return n, nil
 }

@@ -34,6 +34,9 @@
 //   - queue_item_holder_idx on (holder) WHERE state = 2: capacity checks and
 //     ReleaseAgent.
 //
+// Version 2 adds queue_item_done_idx on (updated_at) WHERE state = 4, which
+// Store.PurgeDone (queuedriver.Purger) reads oldest first.
+//
 // rank is queuedriver.Rank computed in SQL with the same floating-point
 // operations, so it equals the Go value bit for bit.
 //

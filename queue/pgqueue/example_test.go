@@ -32,7 +32,7 @@ func ExampleNew() {
 	_, err = pgqueue.New(pool, &pgqueue.Config{ListenRetry: -time.Second})
 	fmt.Println(err)
 	// Output:
-	// socialcare 1
+	// socialcare 2
 	// pgqueue: New: ListenRetry must be positive, got -1s
 }
 

@@ -76,7 +76,7 @@ func loadMigrations() ([]migration, error) {
 }
 
 // LatestVersion is the schema version that Migrate brings a database to.
-const LatestVersion = 1
+const LatestVersion = 2
 
 // Migrate creates schema if needed and applies every migration not yet
 // applied to it, each in its own transaction. An empty schema means

@@ -605,7 +605,7 @@ type statements struct {
 	completeBatch                                      string
 	release, reassign, releaseAgent, get, count, stats string
 	notify                                             string
-	update                                             string
+	update, purgeDone                                  string
 
 	limited *sync.Map // withLimit's statements, by template and limit
 }
@@ -661,6 +661,7 @@ func newStatements(schema string) statements {
 		stats:         r.Replace(sqlStats),
 		notify:        `SELECT pg_notify($1, '')`,
 		update:        r.Replace(sqlUpdate),
+		purgeDone:     r.Replace(sqlPurgeDone),
 		limited:       &sync.Map{},
 	}
 }

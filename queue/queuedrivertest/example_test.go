@@ -43,4 +43,7 @@ func ExampleNames() {
 	// UpdateClaimed
 	// UpdateSnoozed
 	// UpdateNotFound
+	// PurgeDone
+	// PurgeLimit
+	// PurgeReupsert
 }

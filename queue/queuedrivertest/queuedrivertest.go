@@ -83,12 +83,15 @@ var suite = []struct {
 	{"Agents", testAgents},
 	{"ConcurrentClaimers", testConcurrentClaimers},
 	{"Unanswered", testUnanswered},
-	// Optional features (optional.go).
+	// Optional features (optional.go, purge.go).
 	{"UpdateWaiting", withUpdater(testUpdateWaiting)},
 	{"UpdateRank", withUpdater(testUpdateRank)},
 	{"UpdateClaimed", withUpdater(testUpdateClaimed)},
 	{"UpdateSnoozed", withUpdater(testUpdateSnoozed)},
 	{"UpdateNotFound", withUpdater(testUpdateNotFound)},
+	{"PurgeDone", withPurger(testPurgeDone)},
+	{"PurgeLimit", withPurger(testPurgeLimit)},
+	{"PurgeReupsert", withPurger(testPurgeReupsert)},
 }
 
 var ctx = context.Background()

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS {{schema}}.queue_item_done_idx;
