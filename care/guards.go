@@ -158,7 +158,10 @@ func NewDetector(cfg *PersonalDataConfig) (*Detector, error) {
 	for _, r := range c.Regions {
 		d.regions = append(d.regions, strings.ToUpper(r))
 	}
-	for _, w := range c.PhoneContext {
+	for i, w := range c.PhoneContext {
+		if strings.TrimSpace(w) == "" {
+			return nil, fmt.Errorf("%w: NewDetector: PhoneContext[%d] is empty, which would make every run of digits a phone number; remove it", ErrInvalid, i)
+		}
 		d.context = append(d.context, strings.ToLower(w))
 	}
 	for _, dom := range c.BrandDomains {

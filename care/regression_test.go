@@ -3,6 +3,7 @@ package care_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -358,4 +359,23 @@ func TestRegressionTeamMoveIsAQueueOperation(t *testing.T) {
 		_, err := q.TryClaim(ctx, id, queue.Filter{})
 		require.Error(t, err, "no desk agent registered")
 	}
+}
+
+// Bad input is refused, not taken silently: empty phone context words,
+// a message past the size limit.
+func TestBadInputRefused(t *testing.T) {
+	t.Parallel()
+	_, err := care.NewDetector(&care.PersonalDataConfig{PhoneContext: []string{""}})
+	require.ErrorIs(t, err, care.ErrInvalid)
+	d := newDesk(t, &care.Config{MaxMessageBytes: 1 << 10})
+	big := xmsg("big", "c1", strings.Repeat("a", 2<<10))
+	_, err = d.Ingest(ctx, acct(big, "brand"))
+	require.ErrorIs(t, err, care.ErrTooLarge)
+	_, err = d.Conversation(ctx, caretest.Key(channel.X, "c1"))
+	require.ErrorIs(t, err, care.ErrUnknownConversation, "nothing taken")
+	_, err = d.TryNext(ctx, "ana", queue.Filter{Channels: []string{"twitter"}})
+	require.ErrorIs(t, err, care.ErrInvalid, "a filter naming a channel the desk lacks would wait forever")
+	_, err = d.TryNext(ctx, "nobody", queue.Filter{})
+	require.ErrorIs(t, err, care.ErrUnknownAgent)
+	require.ErrorIs(t, err, queue.ErrUnknownAgent, "one unknown-agent error")
 }

@@ -85,6 +85,10 @@ type Config struct {
 	// added up in Waited. A test whose virtual clock can move passes a
 	// Sleep that advances it.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// KeepSent is the most sent messages Sent returns, the newest; older
+	// ones are dropped, so that a long-running fake stays bounded.
+	// Defaults to 0: keep every one.
+	KeepSent int
 }
 
 // Sent is one message the adapter accepted.
@@ -117,6 +121,7 @@ type Adapter struct {
 	sleep   func(ctx context.Context, d time.Duration) error
 
 	strict  bool
+	keep    int
 	limiter *rate.Limiter
 
 	mu      sync.Mutex
@@ -181,7 +186,7 @@ func New(kind channeldriver.Kind, cfg *Config) (*Adapter, error) {
 	if c.Rate < 0 || c.Burst < 0 {
 		return nil, fmt.Errorf("%w: memchannel: New: negative Rate or Burst; use 0 for no platform limit", channel.ErrInvalid)
 	}
-	a := &Adapter{kind: kind, account: c.Account, caps: caps, now: c.Now, sleep: c.Sleep, strict: c.Strict,
+	a := &Adapter{kind: kind, account: c.Account, caps: caps, now: c.Now, sleep: c.Sleep, strict: c.Strict, keep: c.KeepSent,
 		wrote: map[string]time.Time{}, items: map[string]item{}, replied: map[string]bool{}}
 	if c.Rate > 0 {
 		a.limiter = rate.NewLimiter(c.Rate, max(c.Burst, 1))
@@ -279,6 +284,9 @@ func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 		out.Template = &tpl
 	}
 	a.sent = append(a.sent, Sent{Outbound: out, Receipt: r})
+	if k := a.keep; k > 0 && len(a.sent) > 2*k {
+		a.sent = append(a.sent[:0:0], a.sent[len(a.sent)-k:]...)
+	}
 	return r, nil
 }
 
