@@ -1,8 +1,11 @@
 // Command quickstart runs a scripted morning at an airline's care desk, in
-// memory, on a virtual clock: 30 customer messages over X and Messenger and
-// two agents working one queue. It prints the order in which conversations
-// were served with each score and its reasons, every acknowledgement against
-// its SLA, and the SLA attainment.
+// memory, on a virtual clock, as a host would run it: 30 customer messages
+// over X and Messenger, two agents working one queue, and the desk's
+// scheduler (Tick) running every virtual minute. It prints the order in
+// which conversations were served and why each came next (score, waiting,
+// deadline), every conversation's acknowledgement against its SLA (the
+// desk's automatic "you've been heard" or the agent's reply), and the SLA
+// attainment.
 //
 //	go run ./examples/quickstart
 package main
@@ -90,6 +93,13 @@ func main() {
 	}
 }
 
+// ack is when a conversation heard from the brand first, and from whom.
+type ack struct {
+	at   time.Time
+	auto bool
+	by   string
+}
+
 func run(ctx context.Context, w io.Writer) error {
 	day := time.Date(2026, 1, 12, 0, 0, 0, 0, time.UTC) // a Monday
 	clk := &clock{t: day.Add(8 * time.Hour)}
@@ -98,7 +108,12 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	desk, err := care.New(q, &care.Config{VIPs: []string{"dianaprince"}})
+	acks := map[string]ack{}
+	desk, err := care.New(q, &care.Config{VIPs: []string{"dianaprince"}, OnEvent: func(e care.Event) {
+		if e.Kind == care.Acknowledged {
+			acks[e.Key] = ack{at: e.At, auto: e.Auto, by: e.Agent}
+		}
+	}})
 	if err != nil {
 		return err
 	}
@@ -119,6 +134,7 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 
 	replies := map[string]string{} // conversation key -> scripted reply
+	var keys []string
 	for i, s := range morning {
 		at, err := time.Parse("15:04", s.at)
 		if err != nil {
@@ -135,7 +151,9 @@ func run(ctx context.Context, w io.Writer) error {
 			Text:       s.text,
 			ReceivedAt: day.Add(time.Duration(at.Hour())*time.Hour + time.Duration(at.Minute())*time.Minute),
 		})
-		replies[string(s.kind)+":skyways:"+conv] = s.reply
+		key := string(s.kind) + ":skyways:" + conv
+		replies[key] = s.reply
+		keys = append(keys, key)
 	}
 
 	agents := []care.Agent{{ID: "ana", Name: "Ana Souza", Capacity: 1}, {ID: "ben", Name: "Ben Ortiz", Capacity: 1}}
@@ -145,11 +163,11 @@ func run(ctx context.Context, w io.Writer) error {
 		done time.Time
 	}
 	busy := map[string]*work{}
-	var served []turn
-	var acks []turn
+	var served []claim
 
-	fmt.Fprintf(w, "Skyways care desk, Monday %s. %d messages arrive on X and Messenger from 08:00; agents Ana and Ben sign in at 08:10.\n\n",
+	fmt.Fprintf(w, "Skyways care desk, Monday %s: %d messages on X and Messenger from 08:00;\n",
 		day.Format("2 January 2006"), len(morning))
+	fmt.Fprintf(w, "agents Ana and Ben sign in at 08:10. The desk's scheduler runs every virtual minute.\n\n")
 
 	for clk.t.Before(day.Add(12*time.Hour)) && (len(served) < len(morning) || len(busy) > 0) {
 		for _, a := range adapters {
@@ -166,15 +184,12 @@ func run(ctx context.Context, w io.Writer) error {
 		}
 		for _, ag := range agents {
 			if wk := busy[ag.ID]; wk != nil && !clk.t.Before(wk.done) {
-				c := wk.a.Conversation
-				sent, err := desk.Reply(ctx, wk.a, replies[c.Key])
-				if err != nil {
+				if _, err := desk.ReplyWith(ctx, wk.a, replies[wk.a.Conversation.Key], care.ReplyOptions{Confirm: true}); err != nil {
 					return err
 				}
 				if err := desk.Resolve(ctx, wk.a); err != nil {
 					return err
 				}
-				acks = append(acks, turn{c: c, agent: ag.Name, at: clk.t, sent: sent})
 				delete(busy, ag.ID)
 			}
 			if busy[ag.ID] == nil && !clk.t.Before(signIn) {
@@ -185,30 +200,35 @@ func run(ctx context.Context, w io.Writer) error {
 				if err != nil {
 					return err
 				}
+				it := a.Lease().Item()
 				busy[ag.ID] = &work{a: a, done: clk.t.Add(handleTime(a.Conversation.Score.Value))}
-				served = append(served, turn{c: a.Conversation, agent: ag.Name, at: clk.t})
+				served = append(served, claim{c: a.Conversation, agent: ag.Name, at: clk.t, item: it, urgency: q.Urgency(&it, clk.t)})
 			}
+		}
+		// The desk's timed work: acknowledgements, SLA alerts, escalations,
+		// and keeping the agents' leases while they write.
+		if err := desk.Tick(ctx); err != nil {
+			return err
 		}
 		clk.t = clk.t.Add(time.Minute)
-		for _, wk := range busy { // agents at work keep their leases alive
-			if err := wk.a.Lease().Extend(ctx); err != nil {
-				return err
-			}
-		}
 	}
 
 	printServed(w, served)
-	printAcks(w, acks)
+	if err := printAcks(ctx, w, desk, keys, acks); err != nil {
+		return err
+	}
 	printAttainment(w, desk)
 	return nil
 }
 
-// turn is a conversation taken (or answered) by an agent at a time.
-type turn struct {
-	c     care.Conversation
-	agent string
-	at    time.Time
-	sent  *care.Sent
+// claim is a conversation an agent took, with the queue item as it was
+// then and its urgency at that moment.
+type claim struct {
+	c       care.Conversation
+	agent   string
+	at      time.Time
+	item    queue.Item
+	urgency float64
 }
 
 func who(c care.Conversation) string {
@@ -235,48 +255,57 @@ func clip(s string, n int) string {
 	return s
 }
 
-func printServed(w io.Writer, served []turn) {
-	fmt.Fprintln(w, "Order served (most urgent first; the score's reasons say why)")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tclaimed\tagent\tchannel\tcustomer\twaited\tscore\treasons\tmessage")
+func printServed(w io.Writer, served []claim) {
+	fmt.Fprintln(w, "Order served. At each claim the queue hands out the highest urgency:")
+	fmt.Fprintln(w, "  urgency = score + 0.5 per minute waited + 0.5 per minute past the deadline (minus before it)")
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "#\tat\tagent\tcustomer\tscore\twaited\tdeadline\turgency\t")
 	for i, s := range served {
-		m := s.c.Messages[0]
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%s\n", i+1, s.at.Format("15:04"), s.agent, m.Channel, who(s.c),
-			minutes(s.at.Sub(m.ReceivedAt)), s.c.Score.Value, s.c.Score.Explain(), clip(m.Text, 48))
+		waited := s.at.Sub(s.item.EnqueuedAt).Minutes()
+		toDeadline := s.item.Deadline.Sub(s.at).Minutes()
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%.0f\t%+.1f\t%+.1f\t%.1f\t\n", i+1, s.at.Format("15:04"), strings.Fields(s.agent)[0],
+			clip(who(s.c), 16), s.c.Score.Value, 0.5*waited, -0.5*toDeadline, s.urgency)
 	}
 	tw.Flush()
+	fmt.Fprintln(w, "Why each score (the scorer's reasons):")
+	for i, s := range served {
+		fmt.Fprintf(w, "%3d %s\n", i+1, clip(s.c.Score.Explain()+": "+s.c.Messages[0].Text, 95))
+	}
 	fmt.Fprintln(w)
 }
 
-func printAcks(w io.Writer, acks []turn) {
-	fmt.Fprintln(w, "Replies against the acknowledgement SLA")
+func printAcks(ctx context.Context, w io.Writer, desk *care.Desk, keys []string, acks map[string]ack) error {
+	fmt.Fprintln(w, "First word from the brand, against the acknowledgement target")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "customer\tchannel\treceived\treplied\ttook\ttarget\tSLA\thow\treply")
-	for _, a := range acks {
-		m := a.c.Messages[0]
-		took := a.at.Sub(a.c.Since)
+	fmt.Fprintln(tw, "customer\tchannel\treceived\tanswered\ttook\ttarget\tSLA\tby")
+	for _, k := range keys {
+		c, err := desk.Conversation(ctx, k)
+		if err != nil {
+			return err
+		}
+		m := c.Messages[0]
+		a := acks[k]
+		took := a.at.Sub(m.ReceivedAt)
 		met := "met"
-		if took > a.c.Policy.Acknowledge {
+		if took > c.Policy.Acknowledge {
 			met = "MISSED"
 		}
-		how := "public reply"
-		switch {
-		case a.sent.MovedPrivate:
-			how = "moved to DM: personal data in public"
-		case a.sent.Outbound.Visibility == channel.Private:
-			how = "private message"
+		by := a.by
+		if a.auto {
+			by = "desk (auto)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", who(a.c), m.Channel, m.ReceivedAt.Format("15:04"), a.at.Format("15:04"),
-			minutes(took), minutes(a.c.Policy.Acknowledge), met, how, clip(a.sent.Outbound.Text, 60))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clip(who(c), 18), m.Channel, m.ReceivedAt.Format("15:04"), a.at.Format("15:04"),
+			minutes(took), minutes(c.Policy.Acknowledge), met, by)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
+	return nil
 }
 
 func printAttainment(w io.Writer, desk *care.Desk) {
-	fmt.Fprintln(w, "SLA attainment")
+	fmt.Fprintln(w, "SLA attainment (the desk's clocks, in business time)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "scope\ttarget\tconversations\tmet\tattainment\tp50\tp90")
+	fmt.Fprintln(tw, "scope\ttarget\tcount\tmet\tattainment\tp50\tp90")
 	scopes := []struct {
 		name string
 		keep func(sla.Measurement) bool
@@ -291,6 +320,5 @@ func printAttainment(w io.Writer, desk *care.Desk) {
 		}
 	}
 	tw.Flush()
-	fmt.Fprintln(w, strings.TrimSpace(`
-Acknowledge: X within 30m, Messenger within 1h; resolve within 24h (sla.DefaultPolicies).`))
+	fmt.Fprintln(w, "Targets: acknowledge X within 30m, Messenger within 1h; resolve within 24h (sla.DefaultPolicies).")
 }
