@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/socialcare/socialcare/queue"
 )
 
@@ -287,6 +289,16 @@ func (d *Desk) next(ctx context.Context, agent string, f queue.Filter, claim fun
 			if !kinds[k] {
 				return nil, fmt.Errorf("%w: filter names channel %q, which the desk does not have (add it with AddChannel)", ErrInvalid, k)
 			}
+		}
+	}
+	for _, t := range f.Teams {
+		if !d.teams[t] {
+			return nil, fmt.Errorf("%w: filter names team %q, which no feedback loop, escalation or Config.Teams has; no conversation would reach it", ErrInvalid, t)
+		}
+	}
+	for _, l := range f.Languages {
+		if _, err := language.Parse(l); err != nil {
+			return nil, fmt.Errorf("%w: filter names language %q, which is not a language tag such as \"en\" or \"pt-BR\"", ErrInvalid, l)
 		}
 	}
 	if as, err := d.boomerangFor(ctx, a.Agent); as != nil || err != nil {

@@ -66,6 +66,13 @@ type Config struct {
 	// sender's retry will ask again). Defaults to nil: only VIPs.
 	Customers func(ctx context.Context, m channel.Message) (CustomerFacts, error)
 
+	// Teams are team names beyond the feedback loops' own (their Team and
+	// escalation steps, known already) that conversations may be handed
+	// off to and agents may filter on. A Handoff to, or a Next filter
+	// naming, a team the desk does not know is refused with ErrInvalid,
+	// since no conversation would ever reach it.
+	Teams []string
+
 	// Routing configures the feedback-loop router. Defaults to
 	// NewRouter(nil): DefaultTopics, DefaultLoops, DefaultRoutes, and the
 	// customer-service loop for everything else.

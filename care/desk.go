@@ -31,6 +31,7 @@ type Desk struct {
 	listener  *Listener
 	macros    *ConsistencyChecker
 	customers func(context.Context, channel.Message) (CustomerFacts, error)
+	teams     map[string]bool
 	retention RetentionConfig
 	maxText   int
 	hold      time.Duration
@@ -163,6 +164,26 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 		tickEvery: c.TickInterval, onEvent: c.OnEvent, onError: c.OnError, channels: map[string]*channel.Channel{},
 	}
 	d.sched = newScheduler(c.Acknowledgement, c.WaitTime, c.MaxHold)
+	d.teams = map[string]bool{}
+	loops := DefaultLoops()
+	if c.Routing != nil && c.Routing.Loops != nil {
+		loops = c.Routing.Loops
+	}
+	for _, l := range loops {
+		d.teams[l.Name] = true
+		if l.Team != "" {
+			d.teams[l.Team] = true
+		}
+		for _, e := range l.Escalation {
+			d.teams[e.To] = true
+		}
+	}
+	for _, t := range c.Teams {
+		if t == "" {
+			return nil, fmt.Errorf("%w: Teams has an empty name", ErrInvalid)
+		}
+		d.teams[t] = true
+	}
 	for _, h := range c.VIPs {
 		d.intake.vips[normHandle(h)] = true
 	}

@@ -22,8 +22,8 @@ func (d *Desk) Handoff(ctx context.Context, a *Assignment, team, note string) (*
 	if err := a.live(); err != nil {
 		return nil, fmt.Errorf("care: handoff: %w", err)
 	}
-	if team == "" {
-		return nil, fmt.Errorf("%w: handoff of %s to an empty team", ErrInvalid, a.Conversation.Key)
+	if !d.teams[team] {
+		return nil, fmt.Errorf("%w: handoff of %s to team %q, which no feedback loop, escalation or Config.Teams has; add it to Config.Teams", ErrInvalid, a.Conversation.Key, team)
 	}
 	key := a.Conversation.Key
 	unlock := d.convs.lock(key)
