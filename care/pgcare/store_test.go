@@ -117,10 +117,10 @@ func TestNewValidates(t *testing.T) {
 	other, err := sla.NewCalendar(sla.CalendarConfig{Hours: [7][]sla.Interval{time.Monday: {{Start: 0, End: time.Hour}}}})
 	require.NoError(t, err)
 	for name, cfg := range map[string]*pgcare.Config{
-		"long schema":        {Schema: strings.Repeat("s", 64)},
-		"calendar no name":   {Policies: []sla.Policy{{Calendar: cal}}},
-		"two calendars":      {Policies: []sla.Policy{{Name: "p", Calendar: cal}, {Name: "p", Calendar: other}}},
-		"two calendars, nil": {Schema: "x", Policies: []sla.Policy{{Name: "q", Calendar: other}, {Name: "q", Calendar: cal}}},
+		"long schema":            {Schema: strings.Repeat("s", 64)},
+		"calendar no name":       {Policies: []sla.Policy{{Calendar: cal}}},
+		"two calendars":          {Policies: []sla.Policy{{Name: "p", Calendar: cal}, {Name: "p", Calendar: other}}},
+		"two calendars, swapped": {Schema: "x", Policies: []sla.Policy{{Name: "q", Calendar: other}, {Name: "q", Calendar: cal}}},
 	} {
 		_, err := pgcare.New(ctx, pool, cfg)
 		require.ErrorIs(t, err, pgcare.ErrInvalid, name)
