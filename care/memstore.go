@@ -21,11 +21,12 @@ type MemStore struct {
 	mu       sync.Mutex
 	convs    map[string]*Conversation
 	seen     map[string]time.Time // dedup key → expiry
-	seenFIFO []SeenKey            // in the order marked (the TTL is one, so expiry order)
-	resolved []resolvedRef        // in the order resolved
+	seenFIFO []SeenKey            // by expiry (marked in that order unless TTLs differ)
+	resolved []resolvedRef        // by resolution time (saved in that order unless clocks differ)
 	acked    map[string]int       // key → last cycle acknowledged
 	fus      map[string]FollowUp
-	fuOrder  []FollowUp // by (At, ID)
+	fuOrder  []FollowUp                     // by (At, ID)
+	fuKeys   map[string]map[string]struct{} // conversation key → follow-up ids
 }
 
 type resolvedRef struct {
@@ -44,6 +45,7 @@ func (s *MemStore) init() {
 		s.seen = map[string]time.Time{}
 		s.acked = map[string]int{}
 		s.fus = map[string]FollowUp{}
+		s.fuKeys = map[string]map[string]struct{}{}
 	}
 }
 
@@ -55,7 +57,7 @@ func (s *MemStore) Conversation(_ context.Context, key string) (Conversation, er
 	if !ok {
 		return Conversation{}, fmt.Errorf("%w: %s", ErrUnknownConversation, key)
 	}
-	return c.clone(), nil
+	return copyConversation(c), nil
 }
 
 // SaveConversation implements Store.
@@ -78,13 +80,13 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 	}
 	for _, k := range seen {
 		s.seen[k.Key] = k.Expires
-		s.seenFIFO = append(s.seenFIFO, k)
+		s.seenFIFO = insertSorted(s.seenFIFO, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
 	}
 	c.Version++
-	cp := c.clone()
+	cp := copyConversation(c)
 	s.convs[c.Key] = &cp
 	if !cp.ResolvedAt.IsZero() && !cp.Open() && (!ok || !old.ResolvedAt.Equal(cp.ResolvedAt)) {
-		s.resolved = append(s.resolved, resolvedRef{key: cp.Key, at: cp.ResolvedAt})
+		s.resolved = insertSorted(s.resolved, resolvedRef{key: cp.Key, at: cp.ResolvedAt}, func(a, b resolvedRef) bool { return a.at.Before(b.at) })
 	}
 	return nil
 }
@@ -104,7 +106,7 @@ func (s *MemStore) OpenConversations(_ context.Context) ([]Conversation, error) 
 	var out []Conversation
 	for _, c := range s.convs {
 		if c.Open() {
-			out = append(out, c.clone())
+			out = append(out, copyConversation(c))
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
@@ -132,6 +134,10 @@ func (s *MemStore) PutFollowUp(_ context.Context, f FollowUp) error {
 		s.dropFollowUp(f.ID)
 	}
 	s.fus[f.ID] = f
+	if s.fuKeys[f.Key] == nil {
+		s.fuKeys[f.Key] = map[string]struct{}{}
+	}
+	s.fuKeys[f.Key][f.ID] = struct{}{}
 	i, _ := slices.BinarySearchFunc(s.fuOrder, f, cmpFollowUp)
 	s.fuOrder = slices.Insert(s.fuOrder, i, f)
 	return nil
@@ -157,6 +163,12 @@ func (s *MemStore) dropFollowUp(id string) {
 		s.fuOrder = slices.Delete(s.fuOrder, i, i+1)
 	}
 	delete(s.fus, id)
+	if ids := s.fuKeys[f.Key]; ids != nil {
+		delete(ids, id)
+		if len(ids) == 0 {
+			delete(s.fuKeys, f.Key)
+		}
+	}
 }
 
 // TakeFollowUp implements Store.
@@ -196,6 +208,9 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 		}
 		delete(s.convs, r.key)
 		delete(s.acked, r.key)
+		for id := range s.fuKeys[r.key] {
+			s.dropFollowUp(id)
+		}
 		out.Conversations++
 	}
 	s.resolved = compact(s.resolved, i)
@@ -212,6 +227,32 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 	}
 	s.seenFIFO = compact(s.seenFIFO, j)
 	return out, nil
+}
+
+// copyConversation is c.clone() and the nested slices it shares: the
+// messages' attachments and the routing decision's topics and reasons, so
+// that the store keeps and hands out copies that share nothing with the
+// caller's.
+func copyConversation(c *Conversation) Conversation {
+	cp := c.clone()
+	for i := range cp.Messages {
+		cp.Messages[i].Attachments = slices.Clone(cp.Messages[i].Attachments)
+	}
+	if cp.Routing != nil {
+		cp.Routing.Topics = slices.Clone(cp.Routing.Topics)
+		cp.Routing.Reasons = slices.Clone(cp.Routing.Reasons)
+	}
+	return cp
+}
+
+// insertSorted inserts v into q, sorted by less, after its equals. v
+// usually goes last, so it searches from the end.
+func insertSorted[T any](q []T, v T, less func(a, b T) bool) []T {
+	i := len(q)
+	for i > 0 && less(v, q[i-1]) {
+		i--
+	}
+	return slices.Insert(q, i, v)
 }
 
 // compact drops the first n elements of q, reusing its array while it is

@@ -1,0 +1,101 @@
+package pgcare
+
+import (
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// statements are the store's SQL with its schema filled in.
+type statements struct {
+	conversation       string
+	insertConversation string
+	updateConversation string
+	markSeen           string
+	seen               string
+	openConversations  string
+	markAcknowledged   string
+	putFollowUp        string
+	takeFollowUp       string
+	followUps          string
+	purgeConversations string
+	purgeSeen          string
+}
+
+func newStatements(schema string) statements {
+	q := pgx.Identifier{schema}.Sanitize()
+	f := func(sql string) string { return strings.ReplaceAll(sql, "{{schema}}", q) }
+	return statements{
+		conversation: f(`SELECT version, policy_calendar, value FROM {{schema}}.care_conversation WHERE key = $1`),
+
+		// Version 0: the row must not exist. ON CONFLICT DO NOTHING waits for
+		// a concurrent insert of the key and then writes nothing: a conflict.
+		insertConversation: f(`INSERT INTO {{schema}}.care_conversation (key, version, open, resolved_at, policy_calendar, value)
+			VALUES ($1, 1, $2, $3, $4, $5)
+			ON CONFLICT (key) DO NOTHING`),
+
+		// The version check is the WHERE clause: a concurrent save of the
+		// same version commits first, and this one, re-checking the row
+		// it waited for, updates nothing.
+		updateConversation: f(`UPDATE {{schema}}.care_conversation
+			SET version = version + 1, open = $3, resolved_at = $4, policy_calendar = $5, value = $6, updated_at = now()
+			WHERE key = $1 AND version = $2`),
+
+		// A key is (re)marked only if absent or expired before $3; the
+		// caller compares the rows written with the keys given.
+		markSeen: f(`INSERT INTO {{schema}}.care_seen AS s (key, expires_at)
+			SELECT * FROM unnest($1::text[], $2::timestamptz[])
+			ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
+			WHERE s.expires_at < $3`),
+
+		seen: f(`SELECT EXISTS (SELECT 1 FROM {{schema}}.care_seen WHERE key = $1 AND expires_at >= $2)`),
+
+		openConversations: f(`SELECT key, version, policy_calendar, value FROM {{schema}}.care_conversation
+			WHERE open ORDER BY key`),
+
+		markAcknowledged: f(`INSERT INTO {{schema}}.care_acknowledgement AS a (key, cycle, acknowledged_at)
+			VALUES ($1, $2, $3)
+			ON CONFLICT (key) DO UPDATE SET cycle = excluded.cycle, acknowledged_at = excluded.acknowledged_at
+			WHERE a.cycle < excluded.cycle`),
+
+		putFollowUp: f(`INSERT INTO {{schema}}.care_follow_up (id, kind, key, agent, due_at, text, intent, note, notified)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, key = excluded.key, agent = excluded.agent,
+				due_at = excluded.due_at, text = excluded.text, intent = excluded.intent, note = excluded.note,
+				notified = excluded.notified`),
+
+		takeFollowUp: f(`DELETE FROM {{schema}}.care_follow_up WHERE id = $1`),
+
+		followUps: f(`SELECT id, kind, key, agent, due_at, text, intent, note, notified FROM {{schema}}.care_follow_up
+			WHERE due_at <= $1 ORDER BY due_at, id`),
+
+		// The oldest resolutions first, through the partial index on
+		// resolved_at; FOR UPDATE re-checks a row that a concurrent save
+		// changed (a reopened conversation no longer matches) and SKIP
+		// LOCKED passes over rows being saved or purged by another desk.
+		purgeConversations: f(`WITH doomed AS (
+				SELECT key FROM {{schema}}.care_conversation
+				WHERE resolved_at < $1
+				ORDER BY resolved_at
+				LIMIT $2::bigint
+				FOR UPDATE SKIP LOCKED
+			), deleted AS (
+				DELETE FROM {{schema}}.care_conversation c USING doomed d WHERE c.key = d.key
+				RETURNING c.key
+			), acks AS (
+				DELETE FROM {{schema}}.care_acknowledgement WHERE key IN (SELECT key FROM deleted)
+			), followups AS (
+				DELETE FROM {{schema}}.care_follow_up WHERE key IN (SELECT key FROM deleted)
+			)
+			SELECT count(*) FROM deleted`),
+
+		purgeSeen: f(`WITH doomed AS (
+				SELECT key FROM {{schema}}.care_seen
+				WHERE expires_at < $1
+				ORDER BY expires_at
+				LIMIT $2::bigint
+				FOR UPDATE SKIP LOCKED
+			)
+			DELETE FROM {{schema}}.care_seen s USING doomed d WHERE s.key = d.key`),
+	}
+}
