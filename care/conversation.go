@@ -194,18 +194,25 @@ func (c *Conversation) Open() bool { return !c.Since.IsZero() }
 func (c *Conversation) Last() channel.Message { return c.Messages[len(c.Messages)-1] }
 
 // clone returns a deep copy of c: stores hand out and keep copies, never
-// shared slices.
+// shared slices. The policy's calendar, which is immutable, is shared.
 func (c *Conversation) clone() Conversation {
 	cp := *c
 	// Room for the next turns: a conversation is cloned to be appended to.
 	cp.Messages = append(make([]channel.Message, 0, len(c.Messages)+1), c.Messages...)
+	for i := range cp.Messages {
+		cp.Messages[i].Attachments = slices.Clone(cp.Messages[i].Attachments)
+	}
 	cp.Transcript = append(make([]Turn, 0, len(c.Transcript)+4), c.Transcript...)
+	p := &cp.Policy
+	p.Channels, p.Bands, p.Tiers, p.Teams = slices.Clone(p.Channels), slices.Clone(p.Bands), slices.Clone(p.Tiers), slices.Clone(p.Teams)
 	cp.Score.Reasons = slices.Clone(c.Score.Reasons)
 	cp.PublicPII = slices.Clone(c.PublicPII)
 	cp.SLAPauses = slices.Clone(c.SLAPauses)
 	cp.Aliases = slices.Clone(c.Aliases)
 	if c.Routing != nil {
 		r := *c.Routing
+		r.Topics, r.Reasons = slices.Clone(r.Topics), slices.Clone(r.Reasons)
+		r.Loop.Escalation = slices.Clone(r.Loop.Escalation)
 		cp.Routing = &r
 	}
 	if c.Handoff != nil {

@@ -57,7 +57,7 @@ func (s *MemStore) Conversation(_ context.Context, key string) (Conversation, er
 	if !ok {
 		return Conversation{}, fmt.Errorf("%w: %s", ErrUnknownConversation, key)
 	}
-	return copyConversation(c), nil
+	return c.clone(), nil
 }
 
 // SaveConversation implements Store.
@@ -83,7 +83,7 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 		s.seenFIFO = insertSorted(s.seenFIFO, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
 	}
 	c.Version++
-	cp := copyConversation(c)
+	cp := c.clone()
 	s.convs[c.Key] = &cp
 	if !cp.ResolvedAt.IsZero() && !cp.Open() && (!ok || !old.ResolvedAt.Equal(cp.ResolvedAt)) {
 		s.resolved = insertSorted(s.resolved, resolvedRef{key: cp.Key, at: cp.ResolvedAt}, func(a, b resolvedRef) bool { return a.at.Before(b.at) })
@@ -106,7 +106,7 @@ func (s *MemStore) OpenConversations(_ context.Context) ([]Conversation, error) 
 	var out []Conversation
 	for _, c := range s.convs {
 		if c.Open() {
-			out = append(out, copyConversation(c))
+			out = append(out, c.clone())
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
@@ -227,22 +227,6 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 	}
 	s.seenFIFO = compact(s.seenFIFO, j)
 	return out, nil
-}
-
-// copyConversation is c.clone() and the nested slices it shares: the
-// messages' attachments and the routing decision's topics and reasons, so
-// that the store keeps and hands out copies that share nothing with the
-// caller's.
-func copyConversation(c *Conversation) Conversation {
-	cp := c.clone()
-	for i := range cp.Messages {
-		cp.Messages[i].Attachments = slices.Clone(cp.Messages[i].Attachments)
-	}
-	if cp.Routing != nil {
-		cp.Routing.Topics = slices.Clone(cp.Routing.Topics)
-		cp.Routing.Reasons = slices.Clone(cp.Routing.Reasons)
-	}
-	return cp
 }
 
 // insertSorted inserts v into q, sorted by less, after its equals. v

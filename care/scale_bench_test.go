@@ -76,27 +76,7 @@ func BenchmarkRetainedHeap(b *testing.B) {
 		// A bare desk: caretest's desk records every event, which would
 		// be most of the heap here.
 		store := care.NewMemStore()
-		clk := caretest.NewClock(caretest.Start)
-		q, err := queue.New(memqueue.New(), &queue.Config{Now: clk.Now})
-		if err != nil {
-			b.Fatal(err)
-		}
-		desk, err := care.New(q, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		x, err := memchannel.New(channel.X, &memchannel.Config{Account: "brand", Now: clk.Now, KeepSent: 100})
-		if err != nil {
-			b.Fatal(err)
-		}
-		xc, err := channel.New(x)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := desk.AddChannel(xc); err != nil {
-			b.Fatal(err)
-		}
-		d := &caretest.Desk{Desk: desk, Clock: clk, Queue: q}
+		d := bareDesk(b, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true}})
 		if err := d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}); err != nil {
 			b.Fatal(err)
 		}
@@ -145,6 +125,34 @@ func BenchmarkRetainedHeap(b *testing.B) {
 		b.ReportMetric(float64(h3-h1)/float64(total), "B/leftover-per-served")
 		runtime.KeepAlive(d)
 	}
+}
+
+// bareDesk is a desk on memqueue and an in-memory X channel for the
+// "brand" account that keeps only its last 100 sends, on a virtual clock,
+// without caretest's record of every event.
+func bareDesk(b *testing.B, cfg *care.Config) *caretest.Desk {
+	b.Helper()
+	clk := caretest.NewClock(caretest.Start)
+	q, err := queue.New(memqueue.New(), &queue.Config{Now: clk.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	desk, err := care.New(q, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, err := memchannel.New(channel.X, &memchannel.Config{Account: "brand", Now: clk.Now, KeepSent: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	xc, err := channel.New(x)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := desk.AddChannel(xc); err != nil {
+		b.Fatal(err)
+	}
+	return &caretest.Desk{Desk: desk, Clock: clk, Queue: q}
 }
 
 func liveHeap() int64 {

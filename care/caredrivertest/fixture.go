@@ -67,11 +67,14 @@ func Conversation(key string) care.Conversation {
 		}
 	}
 	turns := []care.Turn{
-		{Role: care.Customer, Agent: "-", ID: "m1", Text: "my bag is lost", Visibility: channel.AdComment, At: at},
-		{Role: care.Human, Agent: "ana", ID: "r1", Text: "Sorry! DM us. ^ana", Visibility: channel.Private, At: at.Add(time.Minute)},
+		{Role: care.Customer, Agent: "-", ID: "m1", Text: "my bag is lost", Visibility: channel.AdComment, Channel: channel.X, At: at, Failed: "-"},
+		{Role: care.Human, Agent: "ana", ID: "r1", Text: "Sorry! DM us. ^ana", Visibility: channel.Private, Channel: channel.Messenger,
+			At: at.Add(time.Minute), Failed: "131026 Message undeliverable"},
 	}
 	return care.Conversation{
 		Key: key, Channel: channel.X, Account: "brand-1",
+		Aliases:    []string{"messenger:brand-1:psid-42", "whatsapp:brand-1:15551234"},
+		LinkedTo:   "x:brand-1:elsewhere",
 		Messages:   []channel.Message{msg("m1", 0), msg("m2", 2*time.Minute)},
 		Transcript: turns,
 		Customer:   care.CustomerFacts{Tier: "gold", LifetimeValue: 1234.5, VIP: true},
