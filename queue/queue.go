@@ -46,7 +46,8 @@ var (
 	ErrUnknownAgent = queuedriver.ErrUnknownAgent
 	ErrAtCapacity   = queuedriver.ErrAtCapacity
 	// ErrInvalid means an argument was malformed; the queue is unchanged.
-	ErrInvalid = errors.New("queue: invalid argument")
+	// Every error of New about its arguments wraps it too.
+	ErrInvalid = queuedriver.ErrInvalid
 	// ErrNoEstimate means ExpectedWait has seen no claims matching the
 	// filter within Config.RateWindow, so it cannot estimate a wait.
 	ErrNoEstimate = errors.New("queue: no recent service to estimate from")
@@ -147,10 +148,11 @@ type Queue struct {
 	done    chan struct{}
 }
 
-// New returns a Queue over store. cfg may be nil.
+// New returns a Queue over store. cfg may be nil. Errors about store or
+// cfg wrap ErrInvalid and say which argument to fix.
 func New(store queuedriver.Store, cfg *Config) (*Queue, error) {
 	if store == nil {
-		return nil, errors.New("queue: New: store is nil")
+		return nil, fmt.Errorf("%w: New: store is nil: pass memqueue.New() for an in-memory queue, or a pgqueue.Store", ErrInvalid)
 	}
 	var c Config
 	if cfg != nil {
@@ -171,7 +173,7 @@ func New(store queuedriver.Store, cfg *Config) (*Queue, error) {
 		{"RateWindow", &c.RateWindow, 15 * time.Minute},
 	} {
 		if *d.v < 0 {
-			return nil, fmt.Errorf("queue: New: %s must be positive, got %v", d.name, *d.v)
+			return nil, fmt.Errorf("%w: New: Config.%s is %v: set a positive duration, or 0 for the default %v", ErrInvalid, d.name, *d.v, d.def)
 		}
 		if *d.v == 0 {
 			*d.v = d.def
@@ -185,11 +187,11 @@ func New(store queuedriver.Store, cfg *Config) (*Queue, error) {
 			v    float64
 		}{{"Score", w.Score}, {"Slack", w.Slack}, {"Wait", w.Wait}} {
 			if !queuedriver.IsFinite(f.v) || f.v < 0 {
-				return nil, fmt.Errorf("queue: New: Weights.%s must be finite and non-negative, got %v", f.name, f.v)
+				return nil, fmt.Errorf("%w: New: Config.Weights.%s is %v: set a finite number ≥ 0, or leave Weights nil for the defaults", ErrInvalid, f.name, f.v)
 			}
 		}
 		if w.Horizon <= 0 {
-			return nil, fmt.Errorf("queue: New: Weights.Horizon must be positive, got %v", w.Horizon)
+			return nil, fmt.Errorf("%w: New: Config.Weights.Horizon is %v: set a positive duration (the default is 24h)", ErrInvalid, w.Horizon)
 		}
 	}
 	switch {
