@@ -195,15 +195,43 @@ func (c *Calendar) Open(t time.Time) bool {
 // Add returns the instant at which d of business time has passed since t:
 // the deadline of a target d started at t. Time outside working intervals,
 // on holidays and closed dates does not count. A deadline that uses up a
-// shift exactly falls on the shift's end. d ≤ 0 returns t. In the
-// unreachable case of no working time within ten years, Add returns the
-// zero Time. The result is in t's location.
+// shift exactly falls on the shift's end. d ≤ 0 returns t. The result is in
+// t's location.
+//
+// Add returns the zero Time when it cannot compute the deadline: t or the
+// deadline outside the range of InRange (1678–2262), or, unreachable in
+// practice, no working time within ten years. AddChecked says why instead.
+// The 24/7 calendar (nil) is t.Add(d) for any t.
 func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
+	if c == nil {
+		if d <= 0 {
+			return t
+		}
+		return t.Add(d)
+	}
+	r, _ := c.AddChecked(t, d)
+	return r
+}
+
+// AddChecked is Add that returns an error instead of the zero Time: a
+// *RangeError (matching ErrOutOfRange) when t or the deadline lies outside
+// the range of InRange, and an error wrapping ErrInvalid when the calendar
+// has no working time within ten years after t. It checks the range for the
+// 24/7 calendar (nil) too.
+func (c *Calendar) AddChecked(t time.Time, d time.Duration) (time.Time, error) {
+	const op = "Calendar.Add"
+	if err := checkRange(op, t); err != nil {
+		return time.Time{}, err
+	}
 	if d <= 0 {
-		return t
+		return t, nil
 	}
 	if c == nil {
-		return t.Add(d)
+		r := t.Add(d)
+		if !InRange(r) {
+			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+		}
+		return r, nil
 	}
 	tn := t.UnixNano()
 	z := zcur{loc: c.loc}
@@ -212,6 +240,9 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	day := floorDiv(tu+z.off, 86400)
 	rem := int64(d)
 	for n := 0; n < maxDayWalk; n, day = n+1, day+1 {
+		if day > maxDay {
+			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+		}
 		sp := c.week[weekday(day)]
 		if len(sp) == 0 || c.isClosed(day) {
 			continue
@@ -224,23 +255,49 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 			}
 			a := max(z.toUnix(base+s.a)*1e9, tn)
 			if rem <= b-a {
-				return time.Unix(0, a+rem).In(t.Location())
+				if a+rem >= maxNano {
+					return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+				}
+				return time.Unix(0, a+rem).In(t.Location()), nil
 			}
 			rem -= b - a
 		}
 	}
-	return time.Time{}
+	return time.Time{}, fmt.Errorf("%w: %s: no working time within ten years after %v: give the calendar working hours that are not all closed", ErrInvalid, op, t)
 }
 
 // Sub is the inverse of Add: it returns the latest instant s ≤ t such that
-// d of business time passes between s and t. d ≤ 0 returns t; with no
-// working time within ten years before t it returns the zero Time.
+// d of business time passes between s and t. d ≤ 0 returns t. Like Add, it
+// returns the zero Time when it cannot compute the start (t or the result
+// outside the range of InRange, or no working time within ten years before
+// t); SubChecked says why.
 func (c *Calendar) Sub(t time.Time, d time.Duration) time.Time {
+	if c == nil {
+		if d <= 0 {
+			return t
+		}
+		return t.Add(-d)
+	}
+	r, _ := c.SubChecked(t, d)
+	return r
+}
+
+// SubChecked is Sub that returns an error instead of the zero Time, as
+// AddChecked does.
+func (c *Calendar) SubChecked(t time.Time, d time.Duration) (time.Time, error) {
+	const op = "Calendar.Sub"
+	if err := checkRange(op, t); err != nil {
+		return time.Time{}, err
+	}
 	if d <= 0 {
-		return t
+		return t, nil
 	}
 	if c == nil {
-		return t.Add(-d)
+		r := t.Add(-d)
+		if !InRange(r) {
+			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+		}
+		return r, nil
 	}
 	tn := t.UnixNano()
 	z := zcur{loc: c.loc}
@@ -249,6 +306,9 @@ func (c *Calendar) Sub(t time.Time, d time.Duration) time.Time {
 	day := floorDiv(tu+z.off, 86400)
 	rem := int64(d)
 	for n := 0; n < maxDayWalk; n, day = n+1, day-1 {
+		if day < minDay {
+			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+		}
 		sp := c.week[weekday(day)]
 		if len(sp) == 0 || c.isClosed(day) {
 			continue
@@ -262,22 +322,44 @@ func (c *Calendar) Sub(t time.Time, d time.Duration) time.Time {
 			}
 			b := min(z.toUnix(base+s.b)*1e9, tn)
 			if rem <= b-a {
-				return time.Unix(0, b-rem).In(t.Location())
+				if b-rem < minNano {
+					return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+				}
+				return time.Unix(0, b-rem).In(t.Location()), nil
 			}
 			rem -= b - a
 		}
 	}
-	return time.Time{}
+	return time.Time{}, fmt.Errorf("%w: %s: no working time within ten years before %v: give the calendar working hours that are not all closed", ErrInvalid, op, t)
 }
 
 // Between returns the business time in [from, to); 0 if to is not after
-// from.
+// from, and 0 if from or to lies outside the range of InRange (the 24/7
+// calendar, nil, is to.Sub(from) for any instants). BetweenChecked says
+// when an instant is out of range.
 func (c *Calendar) Between(from, to time.Time) time.Duration {
+	if c == nil {
+		if !to.After(from) {
+			return 0
+		}
+		return to.Sub(from)
+	}
+	r, _ := c.BetweenChecked(from, to)
+	return r
+}
+
+// BetweenChecked is Between that returns a *RangeError (matching
+// ErrOutOfRange) when from or to lies outside the range of InRange; it
+// checks the range for the 24/7 calendar (nil) too.
+func (c *Calendar) BetweenChecked(from, to time.Time) (time.Duration, error) {
+	if err := checkRange("Calendar.Between", from, to); err != nil {
+		return 0, err
+	}
 	if !to.After(from) {
-		return 0
+		return 0, nil
 	}
 	if c == nil {
-		return to.Sub(from)
+		return to.Sub(from), nil
 	}
 	fn, tn := from.UnixNano(), to.UnixNano()
 	z := zcur{loc: c.loc}
@@ -291,7 +373,7 @@ func (c *Calendar) Between(from, to time.Time) time.Duration {
 			for _, s := range sp {
 				a := max(z.toUnix(base+s.a)*1e9, fn)
 				if a >= tn {
-					return time.Duration(sum)
+					return time.Duration(sum), nil
 				}
 				b := min(z.toUnix(base+s.b)*1e9, tn)
 				if b > a {
@@ -301,7 +383,7 @@ func (c *Calendar) Between(from, to time.Time) time.Duration {
 		}
 		day++
 		if z.toUnix(day*86400)*1e9 >= tn {
-			return time.Duration(sum)
+			return time.Duration(sum), nil
 		}
 	}
 }

@@ -137,13 +137,35 @@ type Deadlines struct {
 }
 
 // Deadlines returns the deadlines of a conversation that started at start,
-// counted in business time on p.Calendar (plain elapsed time when nil).
+// counted in business time on p.Calendar (plain elapsed time when nil). A
+// deadline the calendar cannot compute (start outside the range of
+// InRange) is the zero Time; DeadlinesChecked says why.
 func (p Policy) Deadlines(start time.Time) Deadlines {
 	d := Deadlines{Policy: p.Name, AcknowledgeBy: p.Calendar.Add(start, p.Acknowledge), ResolveBy: p.Calendar.Add(start, p.Resolve)}
 	if p.FirstResponse > 0 {
 		d.FirstResponseBy = p.Calendar.Add(start, p.FirstResponse)
 	}
 	return d
+}
+
+// DeadlinesChecked is Deadlines that returns an error instead of zero
+// deadlines: a *RangeError (matching ErrOutOfRange) when start or a
+// deadline lies outside the range of InRange.
+func (p Policy) DeadlinesChecked(start time.Time) (Deadlines, error) {
+	d := Deadlines{Policy: p.Name}
+	var err error
+	if d.AcknowledgeBy, err = p.Calendar.AddChecked(start, p.Acknowledge); err != nil {
+		return Deadlines{}, fmt.Errorf("policy %q: %w", p.Name, err)
+	}
+	if d.ResolveBy, err = p.Calendar.AddChecked(start, p.Resolve); err != nil {
+		return Deadlines{}, fmt.Errorf("policy %q: %w", p.Name, err)
+	}
+	if p.FirstResponse > 0 {
+		if d.FirstResponseBy, err = p.Calendar.AddChecked(start, p.FirstResponse); err != nil {
+			return Deadlines{}, fmt.Errorf("policy %q: %w", p.Name, err)
+		}
+	}
+	return d, nil
 }
 
 // Policies is an ordered list of policies; the first that matches wins. It
