@@ -90,7 +90,9 @@ func BenchmarkPolarity(b *testing.B) {
 }
 
 // govaderCompound plugs govader into priority.Rules.
-type govaderCompound struct{ a *govader.SentimentIntensityAnalyzer }
+type govaderCompound struct {
+	a *govader.SentimentIntensityAnalyzer
+}
 
 func (g govaderCompound) Compound(text string) float64 { return g.a.PolarityScores(text).Compound }
 
