@@ -87,7 +87,7 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: calendar: unknown time zone %q: %w", ErrInvalid, name, err)
+		return nil, fmt.Errorf("%w: calendar: unknown time zone %q (use an IANA name such as \"America/Chicago\", or \"\" for UTC): %w", ErrInvalid, name, err)
 	}
 	c := &Calendar{loc: loc, holidays: slices.Clone(cfg.Holidays)}
 	any := false
@@ -98,14 +98,14 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 			day := time.Weekday(wd)
 			switch {
 			case iv.Start < 0 || iv.End > 24*time.Hour:
-				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is outside 0–24h", ErrInvalid, day, iv.Start, iv.End)
+				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is outside 0–24h (split a shift that crosses midnight into two days' intervals)", ErrInvalid, day, iv.Start, iv.End)
 			case iv.Start >= iv.End:
 				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is empty (Start must be before End)", ErrInvalid, day, iv.Start, iv.End)
 			case iv.Start%time.Second != 0 || iv.End%time.Second != 0:
-				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is not in whole seconds", ErrInvalid, day, iv.Start, iv.End)
+				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is not in whole seconds (round it to the second)", ErrInvalid, day, iv.Start, iv.End)
 			case i > 0 && ivs[i-1].End > iv.Start:
 				p := ivs[i-1]
-				return nil, fmt.Errorf("%w: calendar: %v intervals %v–%v and %v–%v overlap", ErrInvalid, day, p.Start, p.End, iv.Start, iv.End)
+				return nil, fmt.Errorf("%w: calendar: %v intervals %v–%v and %v–%v overlap (merge them into one)", ErrInvalid, day, p.Start, p.End, iv.Start, iv.End)
 			}
 			c.week[wd] = append(c.week[wd], span{int64(iv.Start / time.Second), int64(iv.End / time.Second)})
 			any = true
@@ -116,7 +116,7 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 	}
 	for _, h := range c.holidays {
 		if h == nil {
-			return nil, fmt.Errorf("%w: calendar: nil holiday", ErrInvalid)
+			return nil, fmt.Errorf("%w: calendar: nil holiday in Holidays (remove it)", ErrInvalid)
 		}
 	}
 	c.lo, c.hi = civilDay(precomputeFrom, 1, 1), civilDay(precomputeTo, 1, 1)
@@ -130,7 +130,7 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 	}
 	for _, d := range cfg.Closed {
 		if d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > 31 {
-			return nil, fmt.Errorf("%w: calendar: closed date %d-%02d-%02d is not a date", ErrInvalid, d.Year, d.Month, d.Day)
+			return nil, fmt.Errorf("%w: calendar: closed date %d-%02d-%02d is not a date (Month 1–12, Day 1–31)", ErrInvalid, d.Year, d.Month, d.Day)
 		}
 		c.setClosed(civilDay(d.Year, d.Month, d.Day))
 	}

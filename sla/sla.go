@@ -57,7 +57,7 @@ type Policy struct {
 func (p Policy) Validate() error {
 	switch {
 	case p.Name == "":
-		return fmt.Errorf("%w: policy has no name", ErrInvalid)
+		return fmt.Errorf("%w: policy has no name (set Name; reports group by it)", ErrInvalid)
 	case p.Acknowledge <= 0:
 		return fmt.Errorf("%w: policy %q: Acknowledge must be positive, got %v", ErrInvalid, p.Name, p.Acknowledge)
 	case p.Resolve <= 0:
@@ -69,7 +69,7 @@ func (p Policy) Validate() error {
 	case p.Update < 0:
 		return fmt.Errorf("%w: policy %q: Update must be positive (or zero: not tracked), got %v", ErrInvalid, p.Name, p.Update)
 	case p.Resolve < p.Acknowledge:
-		return fmt.Errorf("%w: policy %q: Resolve (%v) is shorter than Acknowledge (%v)", ErrInvalid, p.Name, p.Resolve, p.Acknowledge)
+		return fmt.Errorf("%w: policy %q: Resolve (%v) is shorter than Acknowledge (%v); lengthen Resolve or shorten Acknowledge", ErrInvalid, p.Name, p.Resolve, p.Acknowledge)
 	}
 	return nil
 }
@@ -183,7 +183,7 @@ type Policies struct {
 // ErrInvalid.
 func NewPolicies(list ...Policy) (*Policies, error) {
 	if len(list) == 0 {
-		return nil, fmt.Errorf("%w: NewPolicies: no policies", ErrInvalid)
+		return nil, fmt.Errorf("%w: NewPolicies: no policies (pass at least a catch-all policy; DefaultPolicies().List() is a start)", ErrInvalid)
 	}
 	seen := map[string]bool{}
 	for _, p := range list {
@@ -191,7 +191,7 @@ func NewPolicies(list ...Policy) (*Policies, error) {
 			return nil, err
 		}
 		if seen[p.Name] {
-			return nil, fmt.Errorf("%w: NewPolicies: duplicate policy name %q", ErrInvalid, p.Name)
+			return nil, fmt.Errorf("%w: NewPolicies: duplicate policy name %q (give each policy its own Name)", ErrInvalid, p.Name)
 		}
 		seen[p.Name] = true
 	}

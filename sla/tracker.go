@@ -121,7 +121,7 @@ func NewTracker[K comparable](cfg *TrackerConfig) (*Tracker[K], error) {
 	warn := slices.Clone(c.Warnings)
 	switch {
 	case c.NoWarnings && len(warn) > 0:
-		return nil, fmt.Errorf("%w: NewTracker: NoWarnings with Warnings %v", ErrInvalid, warn)
+		return nil, fmt.Errorf("%w: NewTracker: NoWarnings with Warnings %v (set one or the other)", ErrInvalid, warn)
 	case c.NoWarnings:
 		warn = nil
 	case warn == nil:
@@ -130,10 +130,10 @@ func NewTracker[K comparable](cfg *TrackerConfig) (*Tracker[K], error) {
 	slices.Sort(warn)
 	for i, f := range warn {
 		if !(f > 0 && f < 1) {
-			return nil, fmt.Errorf("%w: NewTracker: warning fraction %v is outside (0,1)", ErrInvalid, f)
+			return nil, fmt.Errorf("%w: NewTracker: warning fraction %v is outside (0,1) (give shares of the target's time, such as 0.75)", ErrInvalid, f)
 		}
 		if i > 0 && warn[i-1] == f {
-			return nil, fmt.Errorf("%w: NewTracker: warning fraction %v appears twice", ErrInvalid, f)
+			return nil, fmt.Errorf("%w: NewTracker: warning fraction %v appears twice (list each once)", ErrInvalid, f)
 		}
 	}
 	if len(warn) > 250 {
