@@ -209,7 +209,7 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 		}
 		return t.Add(d)
 	}
-	r, _ := c.AddChecked(t, d)
+	r, _ := c.add(t, d)
 	return r
 }
 
@@ -220,18 +220,44 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 // 24/7 calendar (nil) too.
 func (c *Calendar) AddChecked(t time.Time, d time.Duration) (time.Time, error) {
 	const op = "Calendar.Add"
-	if err := checkRange(op, t); err != nil {
-		return time.Time{}, err
+	if c == nil {
+		switch r := t.Add(max(d, 0)); {
+		case !InRange(t):
+			return time.Time{}, &RangeError{Op: op, Time: t}
+		case !InRange(r):
+			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+		default:
+			return r, nil
+		}
+	}
+	r, fail := c.add(t, d)
+	switch fail {
+	case failArg:
+		return time.Time{}, &RangeError{Op: op, Time: t}
+	case failResult:
+		return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+	case failNoWork:
+		return time.Time{}, fmt.Errorf("%w: %s: no working time within ten years after %v: give the calendar working hours that are not all closed", ErrInvalid, op, t)
+	}
+	return r, nil
+}
+
+// Why add could not compute an instant.
+const (
+	addOK      = iota
+	failArg    // the argument is out of range
+	failResult // the result would be
+	failNoWork // no working time within maxDayWalk days
+)
+
+// add is Add on a compiled calendar, saying why it failed without building
+// an error, so that Add stays as fast as before the range checks.
+func (c *Calendar) add(t time.Time, d time.Duration) (time.Time, int) {
+	if !InRange(t) {
+		return time.Time{}, failArg
 	}
 	if d <= 0 {
-		return t, nil
-	}
-	if c == nil {
-		r := t.Add(d)
-		if !InRange(r) {
-			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
-		}
-		return r, nil
+		return t, addOK
 	}
 	tn := t.UnixNano()
 	z := zcur{loc: c.loc}
@@ -241,7 +267,7 @@ func (c *Calendar) AddChecked(t time.Time, d time.Duration) (time.Time, error) {
 	rem := int64(d)
 	for n := 0; n < maxDayWalk; n, day = n+1, day+1 {
 		if day > maxDay {
-			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+			return time.Time{}, failResult
 		}
 		sp := c.week[weekday(day)]
 		if len(sp) == 0 || c.isClosed(day) {
@@ -256,14 +282,14 @@ func (c *Calendar) AddChecked(t time.Time, d time.Duration) (time.Time, error) {
 			a := max(z.toUnix(base+s.a)*1e9, tn)
 			if rem <= b-a {
 				if a+rem >= maxNano {
-					return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+					return time.Time{}, failResult
 				}
-				return time.Unix(0, a+rem).In(t.Location()), nil
+				return time.Unix(0, a+rem).In(t.Location()), addOK
 			}
 			rem -= b - a
 		}
 	}
-	return time.Time{}, fmt.Errorf("%w: %s: no working time within ten years after %v: give the calendar working hours that are not all closed", ErrInvalid, op, t)
+	return time.Time{}, failNoWork
 }
 
 // Sub is the inverse of Add: it returns the latest instant s ≤ t such that
@@ -352,7 +378,10 @@ func (c *Calendar) Between(from, to time.Time) time.Duration {
 // ErrOutOfRange) when from or to lies outside the range of InRange; it
 // checks the range for the 24/7 calendar (nil) too.
 func (c *Calendar) BetweenChecked(from, to time.Time) (time.Duration, error) {
-	if err := checkRange("Calendar.Between", from, to); err != nil {
+	if err := checkRange("Calendar.Between", from); err != nil {
+		return 0, err
+	}
+	if err := checkRange("Calendar.Between", to); err != nil {
 		return 0, err
 	}
 	if !to.After(from) {
