@@ -75,7 +75,7 @@ type Analytics struct {
 }
 
 // New returns an empty Analytics for cfg (nil means all defaults). Errors
-// wrap ErrInvalidConfig.
+// wrap ErrInvalidConfig (and so ErrInvalid) and name the field to fix.
 func New(cfg *Config) (*Analytics, error) {
 	var c Config
 	if cfg != nil {
@@ -90,13 +90,13 @@ func New(cfg *Config) (*Analytics, error) {
 	cm := &c.Costs
 	switch {
 	case !(cm.PerInteraction >= 0) || math.IsInf(cm.PerInteraction, 0):
-		return nil, fmt.Errorf("%w: CostModel.PerInteraction %v is not a non-negative number", ErrInvalidConfig, cm.PerInteraction)
+		return nil, fmt.Errorf("%w: Config.Costs.PerInteraction is %v: set a finite number ≥ 0, or 0 for the default 1", ErrInvalidConfig, cm.PerInteraction)
 	case !(cm.PhoneMultiple >= 0) || math.IsInf(cm.PhoneMultiple, 0):
-		return nil, fmt.Errorf("%w: CostModel.PhoneMultiple %v is not a non-negative number", ErrInvalidConfig, cm.PhoneMultiple)
+		return nil, fmt.Errorf("%w: Config.Costs.PhoneMultiple is %v: set a finite number ≥ 0, or 0 for the default 6", ErrInvalidConfig, cm.PhoneMultiple)
 	}
 	for ch, v := range cm.PerChannel {
 		if !(v >= 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%w: CostModel.PerChannel[%q] %v is not a non-negative number", ErrInvalidConfig, ch, v)
+			return nil, fmt.Errorf("%w: Config.Costs.PerChannel[%q] is %v: set a finite number ≥ 0, or remove the channel to use PerInteraction", ErrInvalidConfig, ch, v)
 		}
 	}
 	if cm.PerInteraction == 0 {

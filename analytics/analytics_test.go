@@ -137,6 +137,7 @@ func TestCostModel(t *testing.T) {
 	for _, cm := range []analytics.CostModel{{PerInteraction: -1}, {PhoneMultiple: -2}, {PerChannel: map[string]float64{"x": -1}}} {
 		_, err := analytics.New(&analytics.Config{Costs: cm})
 		require.ErrorIs(t, err, analytics.ErrInvalidConfig)
+		require.ErrorIs(t, err, analytics.ErrInvalid)
 	}
 }
 
@@ -150,12 +151,15 @@ func TestIngestErrors(t *testing.T) {
 		{Kind: analytics.Arrived, At: t0},
 		{Kind: analytics.Arrived, Conversation: "c"},
 	} {
-		require.ErrorIs(t, a.Ingest(e), analytics.ErrInvalidEvent)
+		err := a.Ingest(e)
+		require.ErrorIs(t, err, analytics.ErrInvalidEvent)
+		require.ErrorIs(t, err, analytics.ErrInvalid)
 	}
 	evs := scripted()
 	evs[3].Conversation = ""
 	n, err := a.IngestBatch(evs)
 	require.ErrorIs(t, err, analytics.ErrInvalidEvent)
+	require.ErrorIs(t, err, analytics.ErrInvalid)
 	require.Contains(t, err.Error(), "event 3")
 	require.Equal(t, 3, n)
 	require.Equal(t, 3, a.Report(t0).Events)

@@ -39,4 +39,6 @@
 // documents (standard library only) that also embed inline in HTML.
 //
 // All functions are pure; Analytics and Staffer are safe for concurrent use.
+// Every error about a bad argument wraps ErrInvalid (through the narrower
+// ErrInvalidConfig or ErrInvalidEvent) and names the field to fix.
 package analytics

@@ -6,13 +6,24 @@ import (
 	"time"
 )
 
+// ErrInvalid is wrapped by every error about a bad argument: a constructor's
+// configuration (ErrInvalidConfig) and an event Ingest cannot use
+// (ErrInvalidEvent). Test for it, or for the narrower two, with errors.Is.
+var ErrInvalid = errors.New("analytics: invalid argument")
+
 // ErrInvalidEvent is wrapped by the errors Ingest returns for an event it
-// cannot use. Test for it with errors.Is.
-var ErrInvalidEvent = errors.New("analytics: invalid event")
+// cannot use. It wraps ErrInvalid. Test for it with errors.Is.
+var ErrInvalidEvent error = &invalidError{"analytics: invalid event"}
 
 // ErrInvalidConfig is wrapped by the errors constructors return for a bad
-// configuration. Test for it with errors.Is.
-var ErrInvalidConfig = errors.New("analytics: invalid config")
+// configuration. It wraps ErrInvalid. Test for it with errors.Is.
+var ErrInvalidConfig error = &invalidError{"analytics: invalid config"}
+
+// invalidError is a narrower kind of ErrInvalid.
+type invalidError struct{ msg string }
+
+func (e *invalidError) Error() string { return e.msg }
+func (e *invalidError) Unwrap() error { return ErrInvalid }
 
 // Kind is what happened in a conversation. The zero value is invalid.
 type Kind uint8

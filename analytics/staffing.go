@@ -98,10 +98,10 @@ type Staffer struct {
 
 // NewStaffer returns a Staffer for the average handle time aht (the time an
 // agent is busy with one contact, talk and wrap-up) and cfg (nil means all
-// defaults). Errors wrap ErrInvalidConfig.
+// defaults). Errors wrap ErrInvalidConfig (and so ErrInvalid).
 func NewStaffer(aht time.Duration, cfg *StaffingConfig) (*Staffer, error) {
 	if aht <= 0 {
-		return nil, fmt.Errorf("%w: NewStaffer: handle time must be positive, got %v", ErrInvalidConfig, aht)
+		return nil, fmt.Errorf("%w: NewStaffer: handle time is %v: pass the average time an agent is busy with one conversation, a positive duration such as 6*time.Minute", ErrInvalidConfig, aht)
 	}
 	var c StaffingConfig
 	if cfg != nil {
@@ -109,13 +109,13 @@ func NewStaffer(aht time.Duration, cfg *StaffingConfig) (*Staffer, error) {
 	}
 	switch {
 	case !(c.ServiceLevel >= 0 && c.ServiceLevel < 1):
-		return nil, fmt.Errorf("%w: StaffingConfig.ServiceLevel %v not in (0, 1)", ErrInvalidConfig, c.ServiceLevel)
+		return nil, fmt.Errorf("%w: StaffingConfig.ServiceLevel is %v: set a share in (0, 1), such as 0.8, or 0 for the default 0.8", ErrInvalidConfig, c.ServiceLevel)
 	case c.Within < 0:
-		return nil, fmt.Errorf("%w: StaffingConfig.Within %v is negative", ErrInvalidConfig, c.Within)
+		return nil, fmt.Errorf("%w: StaffingConfig.Within is %v: set a positive duration, or 0 for the default 30m", ErrInvalidConfig, c.Within)
 	case !(c.MaxOccupancy >= 0 && c.MaxOccupancy <= 1):
-		return nil, fmt.Errorf("%w: StaffingConfig.MaxOccupancy %v not in (0, 1]", ErrInvalidConfig, c.MaxOccupancy)
+		return nil, fmt.Errorf("%w: StaffingConfig.MaxOccupancy is %v: set a share in (0, 1], or 0 for the default 0.85", ErrInvalidConfig, c.MaxOccupancy)
 	case !(c.Shrinkage < 1) || math.IsNaN(c.Shrinkage):
-		return nil, fmt.Errorf("%w: StaffingConfig.Shrinkage %v not below 1", ErrInvalidConfig, c.Shrinkage)
+		return nil, fmt.Errorf("%w: StaffingConfig.Shrinkage is %v: set a share below 1, 0 for the default 0.3, or a negative number for none", ErrInvalidConfig, c.Shrinkage)
 	}
 	if c.ServiceLevel == 0 {
 		c.ServiceLevel = 0.8

@@ -109,23 +109,27 @@ func TestStafferErrors(t *testing.T) {
 	t.Parallel()
 	_, err := analytics.NewStaffer(0, nil)
 	require.ErrorIs(t, err, analytics.ErrInvalidConfig)
+	require.ErrorIs(t, err, analytics.ErrInvalid)
 	for _, cfg := range []analytics.StaffingConfig{
 		{ServiceLevel: 1}, {ServiceLevel: -0.1}, {ServiceLevel: math.NaN()}, {Within: -time.Second},
 		{MaxOccupancy: 1.1}, {Shrinkage: 1}, {Shrinkage: math.NaN()},
 	} {
 		_, err := analytics.NewStaffer(time.Minute, &cfg)
 		require.ErrorIs(t, err, analytics.ErrInvalidConfig, "%+v", cfg)
+		require.ErrorIs(t, err, analytics.ErrInvalid, "%+v", cfg)
 	}
 	s, err := analytics.NewStaffer(time.Minute, nil)
 	require.NoError(t, err)
 	for _, v := range []float64{-1, math.NaN(), math.Inf(1)} {
 		_, err := s.Agents(v)
 		require.ErrorIs(t, err, analytics.ErrInvalidConfig)
+		require.ErrorIs(t, err, analytics.ErrInvalid)
 	}
 	var w analytics.Week
 	w[5] = -1
 	_, err = s.Plan(w)
 	require.ErrorIs(t, err, analytics.ErrInvalidConfig)
+	require.ErrorIs(t, err, analytics.ErrInvalid)
 	require.Contains(t, err.Error(), "Mon 05:00")
 	c := s.Config()
 	require.Equal(t, 0.8, c.ServiceLevel)

@@ -72,7 +72,7 @@ func Bin(times []time.Time, loc *time.Location) Week {
 // loc nil means UTC. weeks must be positive.
 func Forecast(arrivals []time.Time, loc *time.Location, now time.Time, weeks int) (Week, error) {
 	if weeks <= 0 {
-		return Week{}, fmt.Errorf("%w: Forecast: weeks must be positive, got %d", ErrInvalidConfig, weeks)
+		return Week{}, fmt.Errorf("%w: Forecast: weeks is %d: pass how many past weeks to average, 1 or more", ErrInvalidConfig, weeks)
 	}
 	if loc == nil {
 		loc = time.UTC

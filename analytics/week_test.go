@@ -128,6 +128,7 @@ func TestForecast(t *testing.T) {
 	}
 	_, err := analytics.Forecast(arrivals, berlin, now, 0)
 	require.ErrorIs(t, err, analytics.ErrInvalidConfig)
+	require.ErrorIs(t, err, analytics.ErrInvalid)
 
 	// A window across the spring change keeps wall-clock weeks: Monday
 	// 10:00 two weeks before 6 April is 23 March 10:00 CET.

@@ -39,5 +39,6 @@
 // the steps of a funnel (any step from observer to participant).
 //
 // Everything here is a pure function of its arguments and safe for
-// concurrent use.
+// concurrent use. Every error about a bad argument wraps ErrInvalid (and
+// ErrInvalidInput) and says what to give instead.
 package maturity

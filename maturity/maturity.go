@@ -8,9 +8,20 @@ import (
 	"strconv"
 )
 
+// ErrInvalid is wrapped by every error about a bad argument (New's Config,
+// Assess's Input, Summarize's SocialMetrics). ErrInvalidInput, its older
+// name, wraps it. Test for either with errors.Is.
+var ErrInvalid = errors.New("maturity: invalid argument")
+
 // ErrInvalidInput is wrapped by every error about a value out of range in an
-// Input, a Config or SocialMetrics. Test for it with errors.Is.
-var ErrInvalidInput = errors.New("maturity: invalid input")
+// Input, a Config or SocialMetrics. It wraps ErrInvalid. Test for it with
+// errors.Is.
+var ErrInvalidInput error = invalidInput{}
+
+type invalidInput struct{}
+
+func (invalidInput) Error() string { return "maturity: invalid input" }
+func (invalidInput) Unwrap() error { return ErrInvalid }
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidInput}, args...)...)
@@ -344,19 +355,19 @@ func New(cfg *Config) (*Model, error) {
 	}
 	switch {
 	case c.Threshold < 0 || c.Threshold > 100 || math.IsNaN(c.Threshold):
-		return nil, invalid("Config.Threshold %v not in [0, 100]", c.Threshold)
+		return nil, invalid("Config.Threshold is %v: set a score in (0, 100], or 0 for the default 50", c.Threshold)
 	case c.StaffTarget < 0 || math.IsNaN(c.StaffTarget):
-		return nil, invalid("Config.StaffTarget %v is negative", c.StaffTarget)
+		return nil, invalid("Config.StaffTarget is %v: set a number of agents ≥ 0, or 0 for the default 2", c.StaffTarget)
 	case c.HoursTarget < 0 || math.IsNaN(c.HoursTarget):
-		return nil, invalid("Config.HoursTarget %v is negative", c.HoursTarget)
+		return nil, invalid("Config.HoursTarget is %v: set hours a week ≥ 0, or 0 for the default 40", c.HoursTarget)
 	case c.ResolutionTarget < 0 || c.ResolutionTarget > 1 || math.IsNaN(c.ResolutionTarget):
-		return nil, invalid("Config.ResolutionTarget %v not in [0, 1]", c.ResolutionTarget)
+		return nil, invalid("Config.ResolutionTarget is %v: set a share in (0, 1], or 0 for the default 0.8", c.ResolutionTarget)
 	case c.ManyChannels < 0:
-		return nil, invalid("Config.ManyChannels %d is negative", c.ManyChannels)
+		return nil, invalid("Config.ManyChannels is %d: set a channel count ≥ 0, or 0 for the default 7", c.ManyChannels)
 	case c.HighEngagement < 0 || math.IsNaN(c.HighEngagement):
-		return nil, invalid("Config.HighEngagement %v is negative", c.HighEngagement)
+		return nil, invalid("Config.HighEngagement is %v: set a rate ≥ 0, or 0 for the default 0.01", c.HighEngagement)
 	case c.TopPosts < 0:
-		return nil, invalid("Config.TopPosts %d is negative", c.TopPosts)
+		return nil, invalid("Config.TopPosts is %d: set a count ≥ 0, or 0 for the default 5", c.TopPosts)
 	}
 	if c.Threshold == 0 {
 		c.Threshold = 50
@@ -470,17 +481,17 @@ func capped(x float64) float64 { return math.Max(0, math.Min(1, x)) }
 func (q Questionnaire) validate() error {
 	switch {
 	case q.DedicatedStaff < 0 || math.IsNaN(q.DedicatedStaff) || math.IsInf(q.DedicatedStaff, 0):
-		return invalid("Questionnaire.DedicatedStaff %v is not a non-negative number", q.DedicatedStaff)
+		return invalid("Questionnaire.DedicatedStaff is %v: give the full-time agents on social care, a number ≥ 0", q.DedicatedStaff)
 	case q.HoursPerWeek < 0 || math.IsNaN(q.HoursPerWeek) || math.IsInf(q.HoursPerWeek, 0):
-		return invalid("Questionnaire.HoursPerWeek %v is not a non-negative number", q.HoursPerWeek)
+		return invalid("Questionnaire.HoursPerWeek is %v: give the hours of social care a week, a number ≥ 0", q.HoursPerWeek)
 	case q.ExecutiveReports < ReportsNever || q.ExecutiveReports > ReportsWeekly:
-		return invalid("Questionnaire.ExecutiveReports %v is unknown", q.ExecutiveReports)
+		return invalid("Questionnaire.ExecutiveReports is %v: use one of ReportsNever, ReportsOccasionally, ReportsMonthly, ReportsWeekly", q.ExecutiveReports)
 	case q.EarlyAdoption < AdoptsNever || q.EarlyAdoption > AdoptsEarly:
-		return invalid("Questionnaire.EarlyAdoption %v is unknown", q.EarlyAdoption)
+		return invalid("Questionnaire.EarlyAdoption is %v: use one of AdoptsNever, AdoptsLate, AdoptsMainstream, AdoptsEarly", q.EarlyAdoption)
 	case q.Channels < 0:
-		return invalid("Questionnaire.Channels %d is negative", q.Channels)
+		return invalid("Questionnaire.Channels is %d: give the number of channels in use, 0 or more", q.Channels)
 	case !(q.InChannelResolution >= 0 && q.InChannelResolution <= 1):
-		return invalid("Questionnaire.InChannelResolution %v not in [0, 1]", q.InChannelResolution)
+		return invalid("Questionnaire.InChannelResolution is %v: give a share in [0, 1]", q.InChannelResolution)
 	}
 	return nil
 }
@@ -488,13 +499,13 @@ func (q Questionnaire) validate() error {
 func (m Measured) validate() error {
 	switch {
 	case m.Channels < 0:
-		return invalid("Measured.Channels %d is negative", m.Channels)
+		return invalid("Measured.Channels is %d: give the number of channels seen, 0 or more", m.Channels)
 	case m.Conversations < 0 || m.ResolvedInChannel < 0 || m.ResolvedInChannel > m.Conversations:
-		return invalid("Measured.ResolvedInChannel %d not in [0, Conversations=%d]", m.ResolvedInChannel, m.Conversations)
+		return invalid("Measured.ResolvedInChannel is %d: give a count in [0, Conversations=%d]", m.ResolvedInChannel, m.Conversations)
 	case m.ReportsDelivered < 0:
-		return invalid("Measured.ReportsDelivered %d is negative", m.ReportsDelivered)
+		return invalid("Measured.ReportsDelivered is %d: give a count, 0 or more", m.ReportsDelivered)
 	case m.Weeks < 0 || math.IsNaN(m.Weeks) || math.IsInf(m.Weeks, 0):
-		return invalid("Measured.Weeks %v is not a non-negative number", m.Weeks)
+		return invalid("Measured.Weeks is %v: give the weeks measured, a number ≥ 0", m.Weeks)
 	}
 	return nil
 }
@@ -612,12 +623,12 @@ type SocialSummary struct {
 // ErrInvalidInput.
 func (m *Model) Summarize(s SocialMetrics) (SocialSummary, error) {
 	if s.Followers < 0 {
-		return SocialSummary{}, invalid("SocialMetrics.Followers %d is negative", s.Followers)
+		return SocialSummary{}, invalid("SocialMetrics.Followers is %d: give a count, 0 or more", s.Followers)
 	}
 	var out SocialSummary
 	for _, p := range s.Posts {
 		if p.Engagements < 0 {
-			return SocialSummary{}, invalid("post %q: Engagements %d is negative", p.ID, p.Engagements)
+			return SocialSummary{}, invalid("post %q: Engagements is %d: give a count, 0 or more", p.ID, p.Engagements)
 		}
 		out.Engagements += p.Engagements
 	}
@@ -640,7 +651,7 @@ func (m *Model) Summarize(s SocialMetrics) (SocialSummary, error) {
 	out.TopPosts = top[:min(len(top), m.cfg.TopPosts)]
 	for i, st := range s.Funnel {
 		if st.Count < 0 {
-			return SocialSummary{}, invalid("funnel step %q: Count %d is negative", st.Name, st.Count)
+			return SocialSummary{}, invalid("funnel step %q: Count is %d: give a count, 0 or more", st.Name, st.Count)
 		}
 		if i == 0 {
 			continue

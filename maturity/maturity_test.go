@@ -245,6 +245,7 @@ func TestErrors(t *testing.T) {
 		_, err := maturity.Assess(in)
 		require.Error(t, err, "case %d", i)
 		require.True(t, errors.Is(err, maturity.ErrInvalidInput), "case %d: %v", i, err)
+		require.ErrorIs(t, err, maturity.ErrInvalid, "case %d", i)
 		require.Contains(t, err.Error(), "maturity: ")
 	}
 	for _, cfg := range []maturity.Config{
@@ -253,6 +254,8 @@ func TestErrors(t *testing.T) {
 	} {
 		_, err := maturity.New(&cfg)
 		require.ErrorIs(t, err, maturity.ErrInvalidInput, "%+v", cfg)
+		require.ErrorIs(t, err, maturity.ErrInvalid, "%+v", cfg)
+		require.Contains(t, err.Error(), "default", "%+v: the message says what to set", cfg)
 	}
 	m, err := maturity.New(nil)
 	require.NoError(t, err)

@@ -14,19 +14,78 @@ import (
 	"github.com/socialcare/socialcare/queue/queuedriver"
 )
 
-// Types re-exported from queuedriver.
+// Types re-exported from queuedriver. They are defined there because the
+// stores implement package queuedriver and cannot import this package (it
+// imports theirs), and an alias cannot point the other way without that
+// cycle. Their fields are listed here too, so that go doc shows them where
+// users look; the doc of queuedriver has the same fields with the stores'
+// obligations, and a test keeps the two lists in step.
 type (
-	// Item is one conversation in the queue.
+	// Item is one conversation in the queue, as Get, Claim and
+	// Lease.Item return it. Its fields, all set by the queue:
+	//
+	//	Key            string    // the conversation; one item per key
+	//	Channel        string    // what claim filters match on (Entry.Channel)
+	//	Team           string    // what claim filters match on (Entry.Team)
+	//	Language       string    // what claim filters match on (Entry.Language)
+	//	Skills         []string  // skills an agent needs to take the item
+	//	Score          float64   // priority score of the latest message
+	//	Deadline       time.Time // nearest SLA deadline; zero if none
+	//	Rank           float64   // ordering key (queuedriver.Rank); higher is served first
+	//	Unanswered     int       // customer messages since the item was last completed
+	//	Payload        []byte    // your opaque data, stored as given
+	//	EnqueuedAt     time.Time // when the item started waiting (its first unanswered message)
+	//	UpdatedAt      time.Time // time of the last change
+	//	Version        int64     // increases with every Enqueue of the key
+	//	State          State     // Waiting, Claimed, Snoozed or Done
+	//	Holder         string    // agent holding a Claimed item
+	//	LeaseID        string    // current lease of a Claimed item
+	//	LeaseExpiresAt time.Time // when that lease lapses unless extended
+	//	SnoozedUntil   time.Time // when a Snoozed item becomes claimable
+	//	LastAgent      string    // agent who last held the item (affinity)
+	//	LastHeldAt     time.Time // when LastAgent let it go
+	//	Claims         int       // how often the item was claimed
+	//
+	// Item.Claimable(now) reports whether it can be claimed at now,
+	// filters and affinity aside.
 	Item = queuedriver.Item
-	// Filter restricts what an agent may claim.
+	// Filter restricts what an agent may claim; an empty field places no
+	// restriction, so the zero Filter admits everything. Its fields:
+	//
+	//	Channels  []string // channels the agent works ("x", "messenger", ...)
+	//	Teams     []string // teams the agent belongs to
+	//	Languages []string // languages the agent speaks; an item without a Language matches any
+	//	Skills    []string // skills the agent has; an item requires all of its Skills
+	//
+	// Filter.Match(item) reports whether an agent with the filter may take
+	// the item.
 	Filter = queuedriver.Filter
-	// Agent is an agent registered with the queue.
+	// Agent is an agent registered with SetAgent. Its fields:
+	//
+	//	ID       string    // identifies the agent; required
+	//	Capacity int       // most items held at once; 0 means no limit
+	//	Online   bool      // available; affinity holds items only for online agents
+	//	Since    time.Time // when Online last changed (set by the queue)
 	Agent = queuedriver.Agent
-	// Weights configure the ranking.
+	// Weights configure the ranking (Config.Weights). Its fields:
+	//
+	//	Score   float64       // multiplies the priority score
+	//	Slack   float64       // urgency added per minute closer to the deadline
+	//	Wait    float64       // urgency added per minute of waiting
+	//	Horizon time.Duration // stands in for the deadline of items that have none
+	//
+	// The defaults are Score 1, Slack 0.5, Wait 0.5 and Horizon 24h (see
+	// Config.Weights).
 	Weights = queuedriver.Weights
-	// Stats describe the queue at one instant.
+	// Stats describe the queue at one instant (Queue.Stats). Its fields:
+	//
+	//	WaitingByChannel map[string]int // claimable items by channel
+	//	WaitingByTeam    map[string]int // claimable items by team
+	//	OldestWaiting    time.Time      // EnqueuedAt of the oldest claimable item; zero if none
+	//	ClaimsByAgent    map[string]int // live leases per agent
 	Stats = queuedriver.Stats
-	// State is where an item is in its life.
+	// State is where an item is in its life: Waiting, Claimed, Snoozed or
+	// Done.
 	State = queuedriver.State
 )
 
@@ -46,7 +105,8 @@ var (
 	ErrUnknownAgent = queuedriver.ErrUnknownAgent
 	ErrAtCapacity   = queuedriver.ErrAtCapacity
 	// ErrInvalid means an argument was malformed; the queue is unchanged.
-	ErrInvalid = errors.New("queue: invalid argument")
+	// Every error of New about its arguments wraps it too.
+	ErrInvalid = queuedriver.ErrInvalid
 	// ErrNoEstimate means ExpectedWait has seen no claims matching the
 	// filter within Config.RateWindow, so it cannot estimate a wait.
 	ErrNoEstimate = errors.New("queue: no recent service to estimate from")
@@ -160,10 +220,11 @@ type Queue struct {
 	done    chan struct{}
 }
 
-// New returns a Queue over store. cfg may be nil.
+// New returns a Queue over store. cfg may be nil. Errors about store or
+// cfg wrap ErrInvalid and say which argument to fix.
 func New(store queuedriver.Store, cfg *Config) (*Queue, error) {
 	if store == nil {
-		return nil, errors.New("queue: New: store is nil")
+		return nil, fmt.Errorf("%w: New: store is nil: pass memqueue.New() for an in-memory queue, or a pgqueue.Store", ErrInvalid)
 	}
 	var c Config
 	if cfg != nil {
@@ -184,7 +245,7 @@ func New(store queuedriver.Store, cfg *Config) (*Queue, error) {
 		{"RateWindow", &c.RateWindow, 15 * time.Minute},
 	} {
 		if *d.v < 0 {
-			return nil, fmt.Errorf("queue: New: %s must be positive, got %v", d.name, *d.v)
+			return nil, fmt.Errorf("%w: New: Config.%s is %v: set a positive duration, or 0 for the default %v", ErrInvalid, d.name, *d.v, d.def)
 		}
 		if *d.v == 0 {
 			*d.v = d.def
@@ -198,11 +259,11 @@ func New(store queuedriver.Store, cfg *Config) (*Queue, error) {
 			v    float64
 		}{{"Score", w.Score}, {"Slack", w.Slack}, {"Wait", w.Wait}} {
 			if !queuedriver.IsFinite(f.v) || f.v < 0 {
-				return nil, fmt.Errorf("queue: New: Weights.%s must be finite and non-negative, got %v", f.name, f.v)
+				return nil, fmt.Errorf("%w: New: Config.Weights.%s is %v: set a finite number ≥ 0, or leave Weights nil for the defaults", ErrInvalid, f.name, f.v)
 			}
 		}
 		if w.Horizon <= 0 {
-			return nil, fmt.Errorf("queue: New: Weights.Horizon must be positive, got %v", w.Horizon)
+			return nil, fmt.Errorf("%w: New: Config.Weights.Horizon is %v: set a positive duration (the default is 24h)", ErrInvalid, w.Horizon)
 		}
 	}
 	switch {

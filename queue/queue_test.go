@@ -82,19 +82,24 @@ func newQueue(t *testing.T, cfg *queue.Config) (*queue.Queue, *clock, *events) {
 func TestNewValidates(t *testing.T) {
 	t.Parallel()
 	_, err := queue.New(nil, nil)
-	require.Error(t, err)
-	bad := []queue.Config{
-		{LeaseTTL: -time.Second},
-		{PollInterval: -1},
-		{MaintainInterval: -1},
-		{RateWindow: -1},
-		{Weights: &queue.Weights{Score: math.NaN(), Horizon: time.Hour}},
-		{Weights: &queue.Weights{Score: 1, Slack: -1, Horizon: time.Hour}},
-		{Weights: &queue.Weights{Score: 1}},
+	require.ErrorIs(t, err, queue.ErrInvalid, "a nil store")
+	require.ErrorContains(t, err, "memqueue.New()", "the message says what to pass")
+	bad := []struct {
+		name, says string
+		cfg        queue.Config
+	}{
+		{"negative LeaseTTL", "Config.LeaseTTL", queue.Config{LeaseTTL: -time.Second}},
+		{"negative PollInterval", "Config.PollInterval", queue.Config{PollInterval: -1}},
+		{"negative MaintainInterval", "Config.MaintainInterval", queue.Config{MaintainInterval: -1}},
+		{"negative RateWindow", "Config.RateWindow", queue.Config{RateWindow: -1}},
+		{"NaN weight", "Weights.Score", queue.Config{Weights: &queue.Weights{Score: math.NaN(), Horizon: time.Hour}}},
+		{"negative weight", "Weights.Slack", queue.Config{Weights: &queue.Weights{Score: 1, Slack: -1, Horizon: time.Hour}}},
+		{"no horizon", "Weights.Horizon", queue.Config{Weights: &queue.Weights{Score: 1}}},
 	}
-	for i, c := range bad {
-		_, err := queue.New(memqueue.New(), &c)
-		require.Error(t, err, "config %d", i)
+	for _, c := range bad {
+		_, err := queue.New(memqueue.New(), &c.cfg)
+		require.ErrorIs(t, err, queue.ErrInvalid, c.name)
+		require.ErrorContains(t, err, c.says, c.name)
 	}
 	q, err := queue.New(memqueue.New(), nil)
 	require.NoError(t, err)

@@ -87,7 +87,7 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("%w: calendar: unknown time zone %q: %w", ErrInvalid, name, err)
+		return nil, fmt.Errorf("%w: calendar: unknown time zone %q (use an IANA name such as \"America/Chicago\", or \"\" for UTC): %w", ErrInvalid, name, err)
 	}
 	c := &Calendar{loc: loc, holidays: slices.Clone(cfg.Holidays)}
 	any := false
@@ -98,14 +98,14 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 			day := time.Weekday(wd)
 			switch {
 			case iv.Start < 0 || iv.End > 24*time.Hour:
-				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is outside 0–24h", ErrInvalid, day, iv.Start, iv.End)
+				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is outside 0–24h (split a shift that crosses midnight into two days' intervals)", ErrInvalid, day, iv.Start, iv.End)
 			case iv.Start >= iv.End:
 				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is empty (Start must be before End)", ErrInvalid, day, iv.Start, iv.End)
 			case iv.Start%time.Second != 0 || iv.End%time.Second != 0:
-				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is not in whole seconds", ErrInvalid, day, iv.Start, iv.End)
+				return nil, fmt.Errorf("%w: calendar: %v interval %v–%v is not in whole seconds (round it to the second)", ErrInvalid, day, iv.Start, iv.End)
 			case i > 0 && ivs[i-1].End > iv.Start:
 				p := ivs[i-1]
-				return nil, fmt.Errorf("%w: calendar: %v intervals %v–%v and %v–%v overlap", ErrInvalid, day, p.Start, p.End, iv.Start, iv.End)
+				return nil, fmt.Errorf("%w: calendar: %v intervals %v–%v and %v–%v overlap (merge them into one)", ErrInvalid, day, p.Start, p.End, iv.Start, iv.End)
 			}
 			c.week[wd] = append(c.week[wd], span{int64(iv.Start / time.Second), int64(iv.End / time.Second)})
 			any = true
@@ -116,7 +116,7 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 	}
 	for _, h := range c.holidays {
 		if h == nil {
-			return nil, fmt.Errorf("%w: calendar: nil holiday", ErrInvalid)
+			return nil, fmt.Errorf("%w: calendar: nil holiday in Holidays (remove it)", ErrInvalid)
 		}
 	}
 	c.lo, c.hi = civilDay(precomputeFrom, 1, 1), civilDay(precomputeTo, 1, 1)
@@ -130,7 +130,7 @@ func NewCalendar(cfg CalendarConfig) (*Calendar, error) {
 	}
 	for _, d := range cfg.Closed {
 		if d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > 31 {
-			return nil, fmt.Errorf("%w: calendar: closed date %d-%02d-%02d is not a date", ErrInvalid, d.Year, d.Month, d.Day)
+			return nil, fmt.Errorf("%w: calendar: closed date %d-%02d-%02d is not a date (Month 1–12, Day 1–31)", ErrInvalid, d.Year, d.Month, d.Day)
 		}
 		c.setClosed(civilDay(d.Year, d.Month, d.Day))
 	}
@@ -195,15 +195,69 @@ func (c *Calendar) Open(t time.Time) bool {
 // Add returns the instant at which d of business time has passed since t:
 // the deadline of a target d started at t. Time outside working intervals,
 // on holidays and closed dates does not count. A deadline that uses up a
-// shift exactly falls on the shift's end. d ≤ 0 returns t. In the
-// unreachable case of no working time within ten years, Add returns the
-// zero Time. The result is in t's location.
+// shift exactly falls on the shift's end. d ≤ 0 returns t. The result is in
+// t's location.
+//
+// Add returns the zero Time when it cannot compute the deadline: t or the
+// deadline outside the range of InRange (1678–2262), or, unreachable in
+// practice, no working time within ten years. AddChecked says why instead.
+// The 24/7 calendar (nil) is t.Add(d) for any t.
 func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
-	if d <= 0 {
-		return t
-	}
 	if c == nil {
+		if d <= 0 {
+			return t
+		}
 		return t.Add(d)
+	}
+	r, _ := c.add(t, d)
+	return r
+}
+
+// AddChecked is Add that returns an error instead of the zero Time: a
+// *RangeError (matching ErrOutOfRange) when t or the deadline lies outside
+// the range of InRange, and an error wrapping ErrInvalid when the calendar
+// has no working time within ten years after t. It checks the range for the
+// 24/7 calendar (nil) too.
+func (c *Calendar) AddChecked(t time.Time, d time.Duration) (time.Time, error) {
+	const op = "Calendar.Add"
+	if c == nil {
+		switch r := t.Add(max(d, 0)); {
+		case !InRange(t):
+			return time.Time{}, &RangeError{Op: op, Time: t}
+		case !InRange(r):
+			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+		default:
+			return r, nil
+		}
+	}
+	r, fail := c.add(t, d)
+	switch fail {
+	case failArg:
+		return time.Time{}, &RangeError{Op: op, Time: t}
+	case failResult:
+		return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+	case failNoWork:
+		return time.Time{}, fmt.Errorf("%w: %s: no working time within ten years after %v: give the calendar working hours that are not all closed", ErrInvalid, op, t)
+	}
+	return r, nil
+}
+
+// Why add could not compute an instant.
+const (
+	addOK      = iota
+	failArg    // the argument is out of range
+	failResult // the result would be
+	failNoWork // no working time within maxDayWalk days
+)
+
+// add is Add on a compiled calendar, saying why it failed without building
+// an error, so that Add stays as fast as before the range checks.
+func (c *Calendar) add(t time.Time, d time.Duration) (time.Time, int) {
+	if !InRange(t) {
+		return time.Time{}, failArg
+	}
+	if d <= 0 {
+		return t, addOK
 	}
 	tn := t.UnixNano()
 	z := zcur{loc: c.loc}
@@ -212,6 +266,9 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	day := floorDiv(tu+z.off, 86400)
 	rem := int64(d)
 	for n := 0; n < maxDayWalk; n, day = n+1, day+1 {
+		if day > maxDay {
+			return time.Time{}, failResult
+		}
 		sp := c.week[weekday(day)]
 		if len(sp) == 0 || c.isClosed(day) {
 			continue
@@ -224,23 +281,49 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 			}
 			a := max(z.toUnix(base+s.a)*1e9, tn)
 			if rem <= b-a {
-				return time.Unix(0, a+rem).In(t.Location())
+				if a+rem >= maxNano {
+					return time.Time{}, failResult
+				}
+				return time.Unix(0, a+rem).In(t.Location()), addOK
 			}
 			rem -= b - a
 		}
 	}
-	return time.Time{}
+	return time.Time{}, failNoWork
 }
 
 // Sub is the inverse of Add: it returns the latest instant s ≤ t such that
-// d of business time passes between s and t. d ≤ 0 returns t; with no
-// working time within ten years before t it returns the zero Time.
+// d of business time passes between s and t. d ≤ 0 returns t. Like Add, it
+// returns the zero Time when it cannot compute the start (t or the result
+// outside the range of InRange, or no working time within ten years before
+// t); SubChecked says why.
 func (c *Calendar) Sub(t time.Time, d time.Duration) time.Time {
+	if c == nil {
+		if d <= 0 {
+			return t
+		}
+		return t.Add(-d)
+	}
+	r, _ := c.SubChecked(t, d)
+	return r
+}
+
+// SubChecked is Sub that returns an error instead of the zero Time, as
+// AddChecked does.
+func (c *Calendar) SubChecked(t time.Time, d time.Duration) (time.Time, error) {
+	const op = "Calendar.Sub"
+	if err := checkRange(op, t); err != nil {
+		return time.Time{}, err
+	}
 	if d <= 0 {
-		return t
+		return t, nil
 	}
 	if c == nil {
-		return t.Add(-d)
+		r := t.Add(-d)
+		if !InRange(r) {
+			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+		}
+		return r, nil
 	}
 	tn := t.UnixNano()
 	z := zcur{loc: c.loc}
@@ -249,6 +332,9 @@ func (c *Calendar) Sub(t time.Time, d time.Duration) time.Time {
 	day := floorDiv(tu+z.off, 86400)
 	rem := int64(d)
 	for n := 0; n < maxDayWalk; n, day = n+1, day-1 {
+		if day < minDay {
+			return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+		}
 		sp := c.week[weekday(day)]
 		if len(sp) == 0 || c.isClosed(day) {
 			continue
@@ -262,22 +348,47 @@ func (c *Calendar) Sub(t time.Time, d time.Duration) time.Time {
 			}
 			b := min(z.toUnix(base+s.b)*1e9, tn)
 			if rem <= b-a {
-				return time.Unix(0, b-rem).In(t.Location())
+				if b-rem < minNano {
+					return time.Time{}, &RangeError{Op: op, Time: t, Result: true}
+				}
+				return time.Unix(0, b-rem).In(t.Location()), nil
 			}
 			rem -= b - a
 		}
 	}
-	return time.Time{}
+	return time.Time{}, fmt.Errorf("%w: %s: no working time within ten years before %v: give the calendar working hours that are not all closed", ErrInvalid, op, t)
 }
 
 // Between returns the business time in [from, to); 0 if to is not after
-// from.
+// from, and 0 if from or to lies outside the range of InRange (the 24/7
+// calendar, nil, is to.Sub(from) for any instants). BetweenChecked says
+// when an instant is out of range.
 func (c *Calendar) Between(from, to time.Time) time.Duration {
+	if c == nil {
+		if !to.After(from) {
+			return 0
+		}
+		return to.Sub(from)
+	}
+	r, _ := c.BetweenChecked(from, to)
+	return r
+}
+
+// BetweenChecked is Between that returns a *RangeError (matching
+// ErrOutOfRange) when from or to lies outside the range of InRange; it
+// checks the range for the 24/7 calendar (nil) too.
+func (c *Calendar) BetweenChecked(from, to time.Time) (time.Duration, error) {
+	if err := checkRange("Calendar.Between", from); err != nil {
+		return 0, err
+	}
+	if err := checkRange("Calendar.Between", to); err != nil {
+		return 0, err
+	}
 	if !to.After(from) {
-		return 0
+		return 0, nil
 	}
 	if c == nil {
-		return to.Sub(from)
+		return to.Sub(from), nil
 	}
 	fn, tn := from.UnixNano(), to.UnixNano()
 	z := zcur{loc: c.loc}
@@ -291,7 +402,7 @@ func (c *Calendar) Between(from, to time.Time) time.Duration {
 			for _, s := range sp {
 				a := max(z.toUnix(base+s.a)*1e9, fn)
 				if a >= tn {
-					return time.Duration(sum)
+					return time.Duration(sum), nil
 				}
 				b := min(z.toUnix(base+s.b)*1e9, tn)
 				if b > a {
@@ -301,7 +412,7 @@ func (c *Calendar) Between(from, to time.Time) time.Duration {
 		}
 		day++
 		if z.toUnix(day*86400)*1e9 >= tn {
-			return time.Duration(sum)
+			return time.Duration(sum), nil
 		}
 	}
 }

@@ -50,7 +50,10 @@ type timer struct {
 // Clock is the SLA state of one conversation: which targets run, their
 // deadlines, pauses, resolution and reopening. Every method takes the
 // current instant; the Clock never reads the time itself, so it is a pure
-// state machine and easy to test. Instants must not go backwards.
+// state machine and easy to test. Instants must not go backwards, and must
+// lie in the range of InRange (1678–2262): outside it a deadline is the zero
+// Time, which Tracker.Track refuses, and Pause, Resume, Resolve and Reopen
+// return a *RangeError and change nothing.
 //
 // The zero value is not usable; use NewClock. A Clock is not safe for
 // concurrent use.
@@ -166,6 +169,9 @@ func (c *Clock) Pause(now time.Time) error {
 	case c.paused:
 		return fmt.Errorf("%w: Pause: already paused", ErrState)
 	}
+	if err := checkRange("Clock.Pause", now); err != nil {
+		return err
+	}
 	c.paused, c.pausedAt = true, now
 	for i := range c.t {
 		if c.t[i].running {
@@ -187,6 +193,9 @@ func (c *Clock) freeze(i int, now time.Time) {
 func (c *Clock) Resume(now time.Time) error {
 	if !c.paused {
 		return fmt.Errorf("%w: Resume: not paused", ErrState)
+	}
+	if err := checkRange("Clock.Resume", now); err != nil {
+		return err
 	}
 	c.paused = false
 	for i := range c.t {
@@ -212,6 +221,9 @@ func (c *Clock) Resolve(now time.Time) ([]Measurement, error) {
 	if c.resolved {
 		return nil, fmt.Errorf("%w: Resolve: already resolved", ErrState)
 	}
+	if err := checkRange("Clock.Resolve", now); err != nil {
+		return nil, err
+	}
 	var out []Measurement
 	if m, ok := c.stop(TargetResolve, now); ok {
 		out = append(out, m)
@@ -232,6 +244,9 @@ func (c *Clock) Resolve(now time.Time) ([]Measurement, error) {
 func (c *Clock) Reopen(now time.Time) error {
 	if !c.resolved {
 		return fmt.Errorf("%w: Reopen: not resolved", ErrState)
+	}
+	if err := checkRange("Clock.Reopen", now); err != nil {
+		return err
 	}
 	c.resolved = false
 	c.start(TargetResolve, now)

@@ -54,4 +54,14 @@
 // time: a conversation resolved without the first response it was owed
 // counts as a miss. A target still within its time at Resolve is neither
 // met nor missed and is not measured.
+//
+// # Errors and the range of instants
+//
+// Every error about a bad argument wraps ErrInvalid and says what to
+// change. Instants must lie from 1678-01-01 to 2262-01-01 UTC (InRange): the
+// checked forms AddChecked, SubChecked, BetweenChecked and
+// Policy.DeadlinesChecked, the Clock methods that return errors and
+// Tracker.Track refuse others with a *RangeError matching ErrOutOfRange;
+// Add, Sub, Between and Deadlines return the zero Time (or 0) for them,
+// never a wrong deadline.
 package sla

@@ -1,6 +1,7 @@
 package sla_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -64,4 +65,26 @@ func Example() {
 	// acknowledge: 0 of 1 met, p50 40m0s
 	// first_response: 1 of 1 met, p50 40m0s
 	// resolve: 0 of 0 met, p50 0s
+}
+
+// Instants outside 1678–2262 are an error, never a wrong deadline.
+func ExampleCalendar_AddChecked() {
+	cal, err := sla.NewCalendar(sla.CalendarConfig{
+		TimeZone: "America/Chicago",
+		Hours:    [7][]sla.Interval{time.Monday: {{Start: 9 * time.Hour, End: 17 * time.Hour}}},
+	})
+	if err != nil {
+		panic(err)
+	}
+	monday := time.Date(2026, 3, 2, 16, 30, 0, 0, time.UTC) // 10:30 in Chicago
+	due, err := cal.AddChecked(monday, time.Hour)
+	fmt.Println(due.In(cal.Location()).Format("Mon 2 Jan 15:04"), err)
+
+	_, err = cal.AddChecked(time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), time.Hour)
+	fmt.Println(errors.Is(err, sla.ErrOutOfRange))
+	fmt.Println(cal.Add(time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), time.Hour).IsZero())
+	// Output:
+	// Mon 2 Mar 11:30 <nil>
+	// true
+	// true
 }

@@ -1,8 +1,11 @@
 package sla_test
 
 import (
+	"errors"
 	"testing"
 	"time"
+
+	"github.com/socialcare/socialcare/sla"
 )
 
 // FuzzCalendar checks the invariants of the business-time arithmetic on
@@ -41,6 +44,39 @@ func FuzzCalendar(f *testing.F) {
 		}
 		if back.Before(start) {
 			t.Fatalf("Sub(%v, %v) = %v is before the start %v", end, dur, back, start)
+		}
+	})
+}
+
+// FuzzCalendarRange checks that on any instant, in range or not, the
+// checked forms either fail with ErrOutOfRange or return an instant in
+// range that does not go back in time, and that the unchecked forms never
+// return a time other than the checked one (or the zero Time).
+func FuzzCalendarRange(f *testing.F) {
+	f.Add(int64(10493568000), int64(time.Hour)) // 2302-07-11
+	f.Add(int64(-9214560000), int64(time.Hour)) // 1678-01-01
+	f.Add(int64(9214646400), int64(72*time.Hour))
+	split, full := chicagoSplit(f), chicago247(f)
+	f.Fuzz(func(t *testing.T, sec, d int64) {
+		start := time.Unix(sec, 0)
+		dur := time.Duration(d % int64(60*24*time.Hour))
+		for _, c := range []*sla.Calendar{split, full, nil} {
+			end, err := c.AddChecked(start, dur)
+			if err != nil {
+				if !errors.Is(err, sla.ErrOutOfRange) {
+					t.Fatalf("AddChecked(%v, %v): %v", start, dur, err)
+				}
+				if got := c.Add(start, dur); c != nil && !got.IsZero() {
+					t.Fatalf("Add(%v, %v) = %v; AddChecked failed with %v", start, dur, got, err)
+				}
+				continue
+			}
+			if !sla.InRange(end) || end.Before(start) && dur > 0 {
+				t.Fatalf("AddChecked(%v, %v) = %v", start, dur, end)
+			}
+			if got := c.Add(start, dur); !got.Equal(end) {
+				t.Fatalf("Add(%v, %v) = %v, AddChecked %v", start, dur, got, end)
+			}
 		}
 	})
 }

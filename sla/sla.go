@@ -57,7 +57,7 @@ type Policy struct {
 func (p Policy) Validate() error {
 	switch {
 	case p.Name == "":
-		return fmt.Errorf("%w: policy has no name", ErrInvalid)
+		return fmt.Errorf("%w: policy has no name (set Name; reports group by it)", ErrInvalid)
 	case p.Acknowledge <= 0:
 		return fmt.Errorf("%w: policy %q: Acknowledge must be positive, got %v", ErrInvalid, p.Name, p.Acknowledge)
 	case p.Resolve <= 0:
@@ -69,7 +69,7 @@ func (p Policy) Validate() error {
 	case p.Update < 0:
 		return fmt.Errorf("%w: policy %q: Update must be positive (or zero: not tracked), got %v", ErrInvalid, p.Name, p.Update)
 	case p.Resolve < p.Acknowledge:
-		return fmt.Errorf("%w: policy %q: Resolve (%v) is shorter than Acknowledge (%v)", ErrInvalid, p.Name, p.Resolve, p.Acknowledge)
+		return fmt.Errorf("%w: policy %q: Resolve (%v) is shorter than Acknowledge (%v); lengthen Resolve or shorten Acknowledge", ErrInvalid, p.Name, p.Resolve, p.Acknowledge)
 	}
 	return nil
 }
@@ -137,13 +137,35 @@ type Deadlines struct {
 }
 
 // Deadlines returns the deadlines of a conversation that started at start,
-// counted in business time on p.Calendar (plain elapsed time when nil).
+// counted in business time on p.Calendar (plain elapsed time when nil). A
+// deadline the calendar cannot compute (start outside the range of
+// InRange) is the zero Time; DeadlinesChecked says why.
 func (p Policy) Deadlines(start time.Time) Deadlines {
 	d := Deadlines{Policy: p.Name, AcknowledgeBy: p.Calendar.Add(start, p.Acknowledge), ResolveBy: p.Calendar.Add(start, p.Resolve)}
 	if p.FirstResponse > 0 {
 		d.FirstResponseBy = p.Calendar.Add(start, p.FirstResponse)
 	}
 	return d
+}
+
+// DeadlinesChecked is Deadlines that returns an error instead of zero
+// deadlines: a *RangeError (matching ErrOutOfRange) when start or a
+// deadline lies outside the range of InRange.
+func (p Policy) DeadlinesChecked(start time.Time) (Deadlines, error) {
+	d := Deadlines{Policy: p.Name}
+	var err error
+	if d.AcknowledgeBy, err = p.Calendar.AddChecked(start, p.Acknowledge); err != nil {
+		return Deadlines{}, fmt.Errorf("policy %q: %w", p.Name, err)
+	}
+	if d.ResolveBy, err = p.Calendar.AddChecked(start, p.Resolve); err != nil {
+		return Deadlines{}, fmt.Errorf("policy %q: %w", p.Name, err)
+	}
+	if p.FirstResponse > 0 {
+		if d.FirstResponseBy, err = p.Calendar.AddChecked(start, p.FirstResponse); err != nil {
+			return Deadlines{}, fmt.Errorf("policy %q: %w", p.Name, err)
+		}
+	}
+	return d, nil
 }
 
 // Policies is an ordered list of policies; the first that matches wins. It
@@ -161,7 +183,7 @@ type Policies struct {
 // ErrInvalid.
 func NewPolicies(list ...Policy) (*Policies, error) {
 	if len(list) == 0 {
-		return nil, fmt.Errorf("%w: NewPolicies: no policies", ErrInvalid)
+		return nil, fmt.Errorf("%w: NewPolicies: no policies (pass at least a catch-all policy; DefaultPolicies().List() is a start)", ErrInvalid)
 	}
 	seen := map[string]bool{}
 	for _, p := range list {
@@ -169,7 +191,7 @@ func NewPolicies(list ...Policy) (*Policies, error) {
 			return nil, err
 		}
 		if seen[p.Name] {
-			return nil, fmt.Errorf("%w: NewPolicies: duplicate policy name %q", ErrInvalid, p.Name)
+			return nil, fmt.Errorf("%w: NewPolicies: duplicate policy name %q (give each policy its own Name)", ErrInvalid, p.Name)
 		}
 		seen[p.Name] = true
 	}

@@ -121,7 +121,7 @@ func NewTracker[K comparable](cfg *TrackerConfig) (*Tracker[K], error) {
 	warn := slices.Clone(c.Warnings)
 	switch {
 	case c.NoWarnings && len(warn) > 0:
-		return nil, fmt.Errorf("%w: NewTracker: NoWarnings with Warnings %v", ErrInvalid, warn)
+		return nil, fmt.Errorf("%w: NewTracker: NoWarnings with Warnings %v (set one or the other)", ErrInvalid, warn)
 	case c.NoWarnings:
 		warn = nil
 	case warn == nil:
@@ -130,10 +130,10 @@ func NewTracker[K comparable](cfg *TrackerConfig) (*Tracker[K], error) {
 	slices.Sort(warn)
 	for i, f := range warn {
 		if !(f > 0 && f < 1) {
-			return nil, fmt.Errorf("%w: NewTracker: warning fraction %v is outside (0,1)", ErrInvalid, f)
+			return nil, fmt.Errorf("%w: NewTracker: warning fraction %v is outside (0,1) (give shares of the target's time, such as 0.75)", ErrInvalid, f)
 		}
 		if i > 0 && warn[i-1] == f {
-			return nil, fmt.Errorf("%w: NewTracker: warning fraction %v appears twice", ErrInvalid, f)
+			return nil, fmt.Errorf("%w: NewTracker: warning fraction %v appears twice (list each once)", ErrInvalid, f)
 		}
 	}
 	if len(warn) > 250 {
@@ -157,6 +157,9 @@ func (tr *Tracker[K]) Len() int {
 // until timers come back. Use Untrack when the conversation is resolved or
 // closed, and before tracking a new Clock under a key already tracked (a
 // new Clock's cycles start again at 1, so its events would count as fired).
+// A Due outside the range of InRange (the zero Time of a deadline a
+// calendar could not compute, or one past 2262) is refused with a
+// *RangeError, matching ErrOutOfRange and ErrInvalid, and nothing changes.
 func (tr *Tracker[K]) Track(key K, timers []Timer) error {
 	var pr profile
 	var due [numTargets]int64
@@ -173,6 +176,8 @@ func (tr *Tracker[K]) Track(key K, timers []Timer) error {
 			return fmt.Errorf("%w: Track: target %q given twice", ErrInvalid, t.Target)
 		case k > 0 && t.Calendar != pr.cal:
 			return fmt.Errorf("%w: Track: timers of one conversation use different calendars", ErrInvalid)
+		case !InRange(t.Due):
+			return &RangeError{Op: "Tracker.Track: target " + string(t.Target) + " due", Time: t.Due}
 		}
 		pr.cal = t.Calendar
 		pr.allowed[i] = t.Allowed
@@ -253,7 +258,11 @@ func (tr *Tracker[K]) instant(s *slot[K], i int, st int) int64 {
 	// The share passed, rounded to the nanosecond, so that 90% of 30m is
 	// 27m exactly (1-0.9 in floating point is a hair under 0.1).
 	before := pr.allowed[i] - time.Duration(math.Round(tr.warn[st]*float64(pr.allowed[i])))
-	return pr.cal.Sub(time.Unix(0, s.due[i]), before).UnixNano()
+	w := pr.cal.Sub(time.Unix(0, s.due[i]), before)
+	if w.IsZero() {
+		return minNano // not computable (before 1678): due at once
+	}
+	return w.UnixNano()
 }
 
 // reschedule computes the next event of slot si and places it in the heap.
@@ -278,7 +287,8 @@ func (tr *Tracker[K]) reschedule(si int32) {
 
 // Advance moves the tracker's clock to now and returns the events that
 // became due, in time order (ties in no particular order). Each fires
-// once.
+// once. A now outside the range of InRange acts as the range's nearest
+// end.
 func (tr *Tracker[K]) Advance(now time.Time) []Event[K] {
 	var out []Event[K]
 	tr.AdvanceFunc(now, func(e Event[K]) { out = append(out, e) })
@@ -288,7 +298,7 @@ func (tr *Tracker[K]) Advance(now time.Time) []Event[K] {
 // AdvanceFunc is Advance with a callback instead of a slice. fn runs with
 // the tracker locked: it must not call the tracker.
 func (tr *Tracker[K]) AdvanceFunc(now time.Time, fn func(Event[K])) {
-	n := now.UnixNano()
+	n := clampNano(now)
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
 	for len(tr.heap) > 0 {

@@ -3,15 +3,20 @@
 // with SLA attainment, cost per interaction, an Erlang C staffing plan
 // against the forecast, and the brand's place on the Social Maturity Index.
 //
-// By default it reads the X/Twitter care conversations of
-// ../shared/data/twitter-care/dev.json (run it from the module root);
-// -csv reads a CSV of arrival timestamps instead. It writes one
-// self-contained HTML file (inline SVG, no scripts, no network) and prints
-// its path:
+// It runs out of the box on a sample it generates (made-up conversations of
+// four care teams on X over five weeks, the same for the same -seed). On
+// real data, -data reads conversations in the twitter-care JSON format (a
+// JSON array of conversations, each with a dialogHeader, the dialogContent
+// turns and the agent's final turn in agentURL; -write-sample writes the
+// sample in that format, as an example) and -csv reads a CSV of arrival
+// timestamps. It writes one self-contained HTML file (inline SVG, no
+// scripts, no network) and prints its path:
 //
 //	go run ./examples/report
-//	go run ./examples/report -tz Europe/London -out /tmp/care.html
+//	go run ./examples/report -seed 7 -tz Europe/London -out /tmp/care.html
+//	go run ./examples/report -data conversations.json
 //	go run ./examples/report -csv arrivals.csv -aht 8m
+//	go run ./examples/report -h
 package main
 
 import (
@@ -31,21 +36,33 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // -tz works on machines without a time zone database
 
 	"github.com/socialcare/socialcare/analytics"
 	"github.com/socialcare/socialcare/maturity"
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "report:", err)
-		os.Exit(1)
+	os.Exit(exitCode(run(os.Args[1:], os.Stdout), os.Stderr))
+}
+
+// exitCode is 0 for success and for -h (the usage was printed), and 1,
+// with the error on stderr, for anything else.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
 	}
+	fmt.Fprintln(stderr, "report:", err)
+	return 1
 }
 
 // options are the command-line flags.
 type options struct {
 	data, csv, out, tz string
+	seed               uint64
+	sample             int
+	writeSample        string
 	weeks              int
 	scale              float64
 	aht, within        time.Duration
@@ -61,8 +78,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&o.data, "data", filepath.Join("..", "shared", "data", "twitter-care", "dev.json"), "conversations in the twitter-care JSON format")
-	fs.StringVar(&o.csv, "csv", "", "CSV of arrival timestamps (RFC 3339 or \"2006-01-02 15:04:05\" UTC; optional second column: channel) to use instead of -data")
+	fs.StringVar(&o.data, "data", "", "conversations in the twitter-care JSON format (see -write-sample) instead of the generated sample")
+	fs.StringVar(&o.csv, "csv", "", "CSV of arrival timestamps (RFC 3339 or \"2006-01-02 15:04:05\" UTC; optional second column: channel) instead of the generated sample")
+	fs.Uint64Var(&o.seed, "seed", 1, "generated sample: the seed; the same seed gives the same sample")
+	fs.IntVar(&o.sample, "sample", 600, "generated sample: number of conversations")
+	fs.StringVar(&o.writeSample, "write-sample", "", "also write the generated sample to this `file`, in the -data format")
 	fs.StringVar(&o.out, "out", filepath.Join(os.TempDir(), "socialcare-report.html"), "where to write the HTML report")
 	fs.StringVar(&o.tz, "tz", "America/New_York", "the audience's time zone, for hours of the week")
 	fs.IntVar(&o.weeks, "weeks", 4, "forecast: average the same hour over the last `N` weeks of data")
@@ -77,11 +97,21 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.reports, "reports", "monthly", "maturity questionnaire: executive reports (never, occasionally, monthly, weekly)")
 	fs.StringVar(&o.adoption, "adoption", "mainstream", "maturity questionnaire: adoption of new networks (never, late, mainstream, early)")
 	fs.StringVar(&o.brand, "brand", "", "brand name on the charts (default: from the data)")
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: report [flags]\n\nWrites an HTML report on care conversations: volume by hour of week, response\ntimes and SLA attainment, cost, an Erlang C staffing plan and the Social\nMaturity Index.\n\n%s\n\nFlags:\n", sampleNote)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	switch {
+	case fs.NArg() > 0:
+		return o, fmt.Errorf("unexpected arguments %q (flags come as -name value; see -h)", fs.Args())
+	case o.data != "" && o.csv != "":
+		return o, errors.New("-data and -csv both given: pass one of them, or neither for the generated sample")
+	case o.sample < 1 || o.sample > 1_000_000:
+		return o, fmt.Errorf("-sample %d: pass a number of conversations from 1 to 1000000", o.sample)
 	}
 	return o, nil
 }
@@ -96,7 +126,8 @@ func run(args []string, stdout io.Writer) error {
 		return fmt.Errorf("-tz: %w", err)
 	}
 	var in input
-	if o.csv != "" {
+	switch {
+	case o.csv != "":
 		f, err := os.Open(o.csv)
 		if err != nil {
 			return err
@@ -107,10 +138,10 @@ func run(args []string, stdout io.Writer) error {
 			return fmt.Errorf("%s: %w", o.csv, err)
 		}
 		in.source = o.csv
-	} else {
+	case o.data != "":
 		f, err := os.Open(o.data)
 		if err != nil {
-			return fmt.Errorf("%w (run from the module root, or pass -data or -csv)", err)
+			return fmt.Errorf("-data: %w (omit -data to use the generated sample)", err)
 		}
 		in, err = readConversations(f)
 		f.Close()
@@ -118,6 +149,23 @@ func run(args []string, stdout io.Writer) error {
 			return fmt.Errorf("%s: %w", o.data, err)
 		}
 		in.source = o.data
+	default:
+		ds := sample(o.seed, o.sample)
+		if o.writeSample != "" {
+			b, err := json.MarshalIndent(ds, "", "  ")
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(o.writeSample, append(b, '\n'), 0o644); err != nil {
+				return fmt.Errorf("-write-sample: %w", err)
+			}
+			fmt.Fprintf(stdout, "report: sample written to %s\n", o.writeSample)
+		}
+		in, err = fromDialogs(ds)
+		if err != nil {
+			return err
+		}
+		in.source = sampleName(o.seed, o.sample)
 	}
 	if o.brand != "" {
 		in.brand = o.brand
@@ -146,7 +194,10 @@ type input struct {
 	skipWhy string // e.g. "negative duration in the data"
 }
 
-// The twitter-care JSON format (see the dataset's README).
+// dialog is one conversation of the twitter-care JSON format: a header
+// (company, start time, duration as h:m:s), the turns (each by a client or
+// an agent handle, with a time) and the agent's final turn, which has no
+// time of its own (the conversation's start plus its duration).
 type dialog struct {
 	Header struct {
 		Company  string `json:"company"`
@@ -154,15 +205,18 @@ type dialog struct {
 		Duration string `json:"duration"`
 		Session  string `json:"sessionID"`
 	} `json:"dialogHeader"`
-	Content []struct {
-		Client   string `json:"client"`
-		Agent    string `json:"agent"`
-		DateTime string `json:"datetime"`
-		Message  string `json:"message"`
-	} `json:"dialogContent"`
-	Final struct {
+	Content []turn `json:"dialogContent"`
+	Final   struct {
 		Utterance string `json:"url_utterance"`
 	} `json:"agentURL"`
+}
+
+// turn is one message of a dialog.
+type turn struct {
+	Client   string `json:"client,omitempty"`
+	Agent    string `json:"agent,omitempty"`
+	DateTime string `json:"datetime"`
+	Message  string `json:"message"`
 }
 
 // offChannel spots a reply that sends the customer to another channel: a
@@ -192,8 +246,13 @@ func parseDuration(s string) (time.Duration, error) {
 func readConversations(r io.Reader) (input, error) {
 	var ds []dialog
 	if err := json.NewDecoder(r).Decode(&ds); err != nil {
-		return input{}, err
+		return input{}, fmt.Errorf("%w (want the twitter-care JSON format: see -write-sample)", err)
 	}
+	return fromDialogs(ds)
+}
+
+// fromDialogs turns conversations into events, as readConversations.
+func fromDialogs(ds []dialog) (input, error) {
 	in := input{skipWhy: "negative or unreadable duration in the data"}
 	companies := map[string]int{}
 	for i, d := range ds {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,8 +16,9 @@ import (
 	"github.com/socialcare/socialcare/internal/devdata"
 )
 
-// datasetPath returns <module root>/../shared/data/twitter-care/dev.json,
-// skipping the test when it is absent.
+// datasetPath returns the project's real data set, which users' clones do
+// not have: the test that uses it skips when it is absent, and the tests on
+// the generated sample cover the same paths.
 func datasetPath(t *testing.T) string { return devdata.Path(t) }
 
 var svgRE = regexp.MustCompile(`(?s)<svg .*?</svg>`)
@@ -79,6 +81,102 @@ func TestReportFromDataset(t *testing.T) {
 	}
 }
 
+// TestReportFromSample runs the report as a newcomer does, with no flags
+// but -out: on the generated sample, reproducibly.
+func TestReportFromSample(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	gen := func(name string, args ...string) string {
+		out := filepath.Join(dir, name)
+		var stdout bytes.Buffer
+		if err := run(append(args, "-out", out), &stdout); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(stdout.String(), "600 conversations") {
+			t.Errorf("stdout: %q", stdout.String())
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	page := gen("a.html")
+	checkSVGs(t, page, 3)
+	for _, want := range []string{
+		"generated sample (-seed 1, -sample 600; made up, not real conversations)",
+		"New conversations by hour of week (America/New_York)",
+		"@NorthwindAir", "@TailspinToys", "acknowledgement", "p99",
+		"3600.00", // 600 interactions at 6 × 1 by phone
+		"Social Maturity Index: 4 care teams on X is",
+		"Forecast (same hour, last 4 weeks) and agents needed",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "ZgotmplZ") || strings.Contains(page, "records left out") {
+		t.Error("the sample report escaped something or left records out")
+	}
+	if again := gen("b.html"); again != page {
+		t.Error("the same seed gave a different report")
+	}
+	if other := gen("c.html", "-seed", "2"); other == page {
+		t.Error("seeds 1 and 2 gave the same report")
+	}
+}
+
+// TestWriteSampleRoundTrip writes the sample in the -data format and reads
+// it back: the real-data path gives the same report.
+func TestWriteSampleRoundTrip(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	js := filepath.Join(dir, "sample.json")
+	var first, second bytes.Buffer
+	if err := run([]string{"-seed", "3", "-sample", "50", "-write-sample", js, "-out", filepath.Join(dir, "a.html")}, &first); err != nil {
+		t.Fatal(err)
+	}
+	if err := run([]string{"-data", js, "-out", filepath.Join(dir, "b.html")}, &second); err != nil {
+		t.Fatal(err)
+	}
+	want := "report: 50 conversations, "
+	if !strings.Contains(first.String(), "sample written to "+js) || !strings.Contains(first.String(), want) || !strings.Contains(second.String(), want) {
+		t.Fatalf("stdout: %q then %q", first.String(), second.String())
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "a.html"))
+	b, _ := os.ReadFile(filepath.Join(dir, "b.html"))
+	strip := func(b []byte) string { // the source line differs, nothing else
+		return regexp.MustCompile(`(?m)^<p class="meta">.*$`).ReplaceAllString(string(b), "")
+	}
+	if strip(a) != strip(b) {
+		t.Error("the sample read back with -data gives a different report")
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	err := run([]string{"-h"}, &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("run -h: %v", err)
+	}
+	if code := exitCode(err, io.Discard); code != 0 {
+		t.Errorf("-h exits %d, want 0", code)
+	}
+	for _, want := range []string{"Usage: report", "generated sample", "-data", "-csv", "-seed", "-write-sample"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, out.String())
+		}
+	}
+	var stderr bytes.Buffer
+	if code := exitCode(errors.New("boom"), &stderr); code != 1 || stderr.String() != "report: boom\n" {
+		t.Errorf("an error exits %d with %q", code, stderr.String())
+	}
+	if code := exitCode(nil, io.Discard); code != 0 {
+		t.Errorf("success exits %d", code)
+	}
+}
+
 func TestReportFromCSV(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -130,6 +228,9 @@ func TestRunErrors(t *testing.T) {
 		{"-csv", filepath.Join(dir, "missing.csv")},
 		{"stray"},
 		{"-nope"},
+		{"-data", filepath.Join(dir, "a.json"), "-csv", empty},
+		{"-sample", "0"},
+		{"-write-sample", filepath.Join(dir, "no", "such", "dir.json")},
 	} {
 		if err := run(append(args, "-out", filepath.Join(dir, "x.html")), io.Discard); err == nil {
 			t.Errorf("run %q: no error", args)

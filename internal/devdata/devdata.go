@@ -1,11 +1,16 @@
-// Package devdata finds and reads the project's real data set
-// (../shared/data/twitter-care/dev.json beside the module root) for tests
-// and benchmarks, skipping them when the file is absent. The data is never
-// copied into the module.
+// Package devdata finds and reads the project's real data set, X/Twitter
+// customer-care conversations kept outside the module at
+// ../shared/data/twitter-care/dev.json beside the module root, for tests,
+// benchmarks and the project's own tools. Users' clones do not have it:
+// tests that use it skip with a clear message when it is absent, and must
+// also pass on data the project generates. The data is never copied into
+// the module.
 package devdata
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,27 +23,37 @@ type Message struct {
 	Text    string
 }
 
-// Path returns the path of dev.json. It skips tb with a clear message when
-// the module root or the file cannot be found.
-func Path(tb testing.TB) string {
-	tb.Helper()
+// Find returns the path of dev.json, looking above the working directory
+// for the module root. The error says what is missing.
+func Find() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		tb.Fatalf("devdata: %v", err)
+		return "", fmt.Errorf("devdata: %w", err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			// Beside this go.mod; if not, go on up: a nested module
+			// (a tool's) sits under the root.
+			path := filepath.Join(dir, "..", "shared", "data", "twitter-care", "dev.json")
+			if _, err := os.Stat(path); err == nil {
+				return path, nil
+			}
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			tb.Skip("devdata: go.mod not found above the working directory; skipping the real-data test")
+			return "", errors.New("devdata: ../shared/data/twitter-care/dev.json not found beside any module root above the working directory (it is not shipped with the module)")
 		}
 		dir = parent
 	}
-	path := filepath.Join(dir, "..", "shared", "data", "twitter-care", "dev.json")
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("devdata: real data set %s is absent (it is not shipped with the module); skipping: %v", path, err)
+}
+
+// Path returns the path of dev.json. It skips tb with a clear message when
+// the file cannot be found.
+func Path(tb testing.TB) string {
+	tb.Helper()
+	path, err := Find()
+	if err != nil {
+		tb.Skipf("%v; skipping the real-data test", err)
 	}
 	return path
 }
@@ -59,7 +74,16 @@ func Read(tb testing.TB) []byte {
 // malformed.
 func Messages(tb testing.TB) []Message {
 	tb.Helper()
-	b := Read(tb)
+	out, err := Parse(Read(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// Parse returns every customer message of the dev.json bytes b, in file
+// order.
+func Parse(b []byte) ([]Message, error) {
 	var convs []struct {
 		DialogContent []struct {
 			Client  string `json:"client"`
@@ -70,7 +94,7 @@ func Messages(tb testing.TB) []Message {
 		} `json:"dialogHeader"`
 	}
 	if err := json.Unmarshal(b, &convs); err != nil {
-		tb.Fatalf("devdata: dev.json: %v", err)
+		return nil, fmt.Errorf("devdata: dev.json: %w", err)
 	}
 	var out []Message
 	for _, c := range convs {
@@ -81,7 +105,7 @@ func Messages(tb testing.TB) []Message {
 		}
 	}
 	if len(out) == 0 {
-		tb.Fatal("devdata: dev.json has no customer messages")
+		return nil, errors.New("devdata: dev.json has no customer messages")
 	}
-	return out
+	return out, nil
 }

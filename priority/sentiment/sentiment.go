@@ -3,7 +3,6 @@ package sentiment
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -12,7 +11,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/jonreiter/govader/data"
+	"github.com/socialcare/socialcare/priority/sentiment/internal/vaderdata"
 )
 
 // VADER constants, as in the reference implementation.
@@ -84,14 +83,7 @@ type tables struct {
 }
 
 var lexicons = sync.OnceValues(func() (tables, error) {
-	lex, err := data.Asset("rawdata/vaderLexicon.txt")
-	if err != nil {
-		return tables{}, fmt.Errorf("sentiment: reading the VADER lexicon: %w", err)
-	}
-	emo, err := data.Asset("rawdata/emojiUTF8Lexicon.txt")
-	if err != nil {
-		return tables{}, fmt.Errorf("sentiment: reading the VADER emoji lexicon: %w", err)
-	}
+	lex, emo := vaderdata.Lexicon, vaderdata.Emoji
 	words := make(map[string]entry, 8000)
 	sc := bufio.NewScanner(bytes.NewReader(lex))
 	for sc.Scan() {
@@ -130,9 +122,10 @@ var lexicons = sync.OnceValues(func() (tables, error) {
 	return tables{words, emoji}, nil
 })
 
-// New returns an Analyzer over VADER's lexicons (the copies shipped with
-// github.com/jonreiter/govader). The lexicons are parsed once per process
-// and shared read-only.
+// New returns an Analyzer over VADER's lexicons, which the package embeds
+// (MIT-licensed; see internal/vaderdata). The lexicons are parsed once per
+// process and shared read-only. New takes no arguments; it returns an error
+// only to keep the signature should a lexicon ever fail to load.
 func New() (*Analyzer, error) {
 	t, err := lexicons()
 	if err != nil {

@@ -23,6 +23,11 @@ import (
 // errors.Is, or with Retryable.
 var ErrUnavailable = errors.New("pgqueue: database unavailable")
 
+// ErrInvalid is wrapped by the errors New returns for a bad argument. It is
+// queue.ErrInvalid (and queuedriver.ErrInvalid): test either with
+// errors.Is.
+var ErrInvalid = queuedriver.ErrInvalid
+
 // Retryable reports whether err is a transient database failure worth
 // retrying after a pause (it wraps ErrUnavailable).
 func Retryable(err error) bool { return errors.Is(err, ErrUnavailable) }

@@ -30,10 +30,12 @@ func ExampleNew() {
 	defer store.Close()
 	fmt.Println(store.Schema(), pgqueue.LatestVersion)
 	_, err = pgqueue.New(pool, &pgqueue.Config{ListenRetry: -time.Second})
+	fmt.Println(errors.Is(err, pgqueue.ErrInvalid))
 	fmt.Println(err)
 	// Output:
 	// socialcare 2
-	// pgqueue: New: ListenRetry must be positive, got -1s
+	// true
+	// pgqueue: New: Config.ListenRetry is -1s (set a positive duration, or 0 for the default 1s): queue: invalid argument
 }
 
 // A CRM creates its ticket and enqueues the conversation in one transaction.

@@ -90,7 +90,7 @@ var (
 // date with Migrate. New does no I/O. cfg may be nil.
 func New(pool *pgxpool.Pool, cfg *Config) (*Store, error) {
 	if pool == nil {
-		return nil, errors.New("pgqueue: New: pool is nil")
+		return nil, fmt.Errorf("pgqueue: New: pool is nil (pass a *pgxpool.Pool from pgxpool.New): %w", ErrInvalid)
 	}
 	var c Config
 	if cfg != nil {
@@ -103,10 +103,10 @@ func New(pool *pgxpool.Pool, cfg *Config) (*Store, error) {
 		c.NotifyChannel = c.Schema + "_queue"
 	}
 	if len(c.NotifyChannel) > 63 {
-		return nil, fmt.Errorf("pgqueue: New: NotifyChannel %q is longer than PostgreSQL's 63-byte identifier limit", c.NotifyChannel)
+		return nil, fmt.Errorf("pgqueue: New: Config.NotifyChannel %q is longer than PostgreSQL's 63-byte identifier limit (set a shorter NotifyChannel, or a shorter Schema, from which it defaults): %w", c.NotifyChannel, ErrInvalid)
 	}
 	if c.ListenRetry < 0 {
-		return nil, fmt.Errorf("pgqueue: New: ListenRetry must be positive, got %v", c.ListenRetry)
+		return nil, fmt.Errorf("pgqueue: New: Config.ListenRetry is %v (set a positive duration, or 0 for the default 1s): %w", c.ListenRetry, ErrInvalid)
 	}
 	if c.ListenRetry == 0 {
 		c.ListenRetry = time.Second

@@ -3,6 +3,7 @@ package pgqueue_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/socialcare/socialcare/queue"
 	"github.com/socialcare/socialcare/queue/pgqueue"
 	"github.com/socialcare/socialcare/queue/queuedriver"
 )
@@ -202,12 +204,15 @@ func TestUnreachableDatabaseIsRetryable(t *testing.T) {
 func TestNewValidates(t *testing.T) {
 	t.Parallel()
 	_, err := pgqueue.New(nil, nil)
-	require.Error(t, err)
+	require.ErrorIs(t, err, pgqueue.ErrInvalid, "a nil pool")
+	require.ErrorIs(t, err, queue.ErrInvalid, "pgqueue.ErrInvalid is queue.ErrInvalid")
 	pool, err := pgxpool.New(context.Background(), "postgres://nobody@127.0.0.1:1/none")
 	require.NoError(t, err)
 	defer pool.Close()
 	_, err = pgqueue.New(pool, &pgqueue.Config{NotifyChannel: string(make([]byte, 64))})
-	require.Error(t, err)
+	require.ErrorIs(t, err, pgqueue.ErrInvalid, "a NotifyChannel too long")
+	_, err = pgqueue.New(pool, &pgqueue.Config{Schema: strings.Repeat("s", 60)})
+	require.ErrorIs(t, err, pgqueue.ErrInvalid, "a Schema too long for the default NotifyChannel")
 	_, err = pgqueue.New(pool, &pgqueue.Config{ListenRetry: -1})
-	require.Error(t, err)
+	require.ErrorIs(t, err, pgqueue.ErrInvalid, "a negative ListenRetry")
 }

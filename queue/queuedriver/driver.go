@@ -45,6 +45,12 @@ var (
 	// ErrAtCapacity means the agent already holds as many claims as its
 	// Capacity allows.
 	ErrAtCapacity = errors.New("queue: agent at capacity")
+	// ErrInvalid means an argument was malformed: a constructor's nil
+	// dependency or out-of-range setting, an empty key, a non-finite
+	// score. Nothing was changed. Package queue and the stores re-export
+	// it as their own ErrInvalid, so errors.Is(err, queue.ErrInvalid)
+	// holds for every one of them.
+	ErrInvalid = errors.New("queue: invalid argument")
 )
 
 // State is where an item is in its life.
