@@ -201,6 +201,9 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	if m.ReceivedAt.IsZero() {
 		m.ReceivedAt = now
 	}
+	if !sla.InRange(m.ReceivedAt) {
+		return nil, fmt.Errorf("%w: message %s is dated %v, outside the years an SLA calendar can compute (1678–2262); fix its ReceivedAt", ErrInvalid, m.ID, m.ReceivedAt)
+	}
 	ck := channelKey(m.Channel, m.Account)
 	if _, err := d.channel(ck); err != nil {
 		return nil, fmt.Errorf("%w (message %s; add the channel with AddChannel, and set the message's Account)", err, m.ID)
