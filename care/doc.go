@@ -143,7 +143,15 @@
 // hours, never under the platforms' 36-hour retry window). The queue purges
 // its own done items (queue.Config.DoneRetention).
 //
-// Measured with BenchmarkRetainedHeap (1,000,000 conversations over twelve
-// virtual days, each ingested, answered and resolved, default retention,
-// 10,000 left open, MemStore and memqueue): HEAPFIGURES
+// Measured with BenchmarkRetainedHeap on MemStore and memqueue, default
+// retention: 1,000,000 conversations over twelve virtual days, each
+// ingested, answered and resolved, and 10,000 left open. An open
+// conversation (one message, its queue item, clock, timers) takes about
+// 3.5 KB of live heap; a resolved one kept for its 7 days, with its dedup
+// key and SLA measurements while they are kept, about 2.8 KB (583,333 were
+// retained at the end). Once every retention has passed, 67 bytes per
+// conversation served remain: capacity kept at its peak (a Go map does not
+// shrink), not history: TestStateDoesNotGrowWithHistory serves three rounds
+// of 10,000 with full retention after each and finds the live heap flat
+// (5,370,632, 5,370,720 and 5,371,016 bytes).
 package care

@@ -1,0 +1,92 @@
+//go:build !race
+
+package care_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/socialcare/socialcare/care"
+	"github.com/socialcare/socialcare/care/caretest"
+	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/channel/memchannel"
+	"github.com/socialcare/socialcare/queue"
+	"github.com/socialcare/socialcare/queue/memqueue"
+)
+
+// TestStateDoesNotGrowWithHistory serves rounds of conversations and lets
+// every retention pass after each: the live heap after the third round is
+// no larger than after the first (what is left is capacity kept at its
+// peak, such as a Go map's buckets, not history). Without the race
+// detector only: it measures the heap.
+func TestStateDoesNotGrowWithHistory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap over 30,000 conversations")
+	}
+	clk := caretest.NewClock(caretest.Start)
+	q, err := queue.New(memqueue.New(), &queue.Config{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := care.NewMemStore()
+	d, err := care.New(q, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true},
+		Retention: care.RetentionConfig{Resolved: time.Hour, Dedup: 36 * time.Hour, Measurements: time.Hour, Every: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := memchannel.New(channel.X, &memchannel.Config{Account: "brand", Now: clk.Now, KeepSent: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	xc, err := channel.New(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddChannel(xc); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}); err != nil {
+		t.Fatal(err)
+	}
+	var heaps []int64
+	for round := range 3 {
+		for i := range 10_000 {
+			m := xmsg(fmt.Sprint("m", round, "-", i), fmt.Sprint("c", round, "-", i), "where is my bag?")
+			m.Account = "brand"
+			if _, err := d.Ingest(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			a, err := d.TryNext(ctx, "ana", queue.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.Reply(ctx, a, "It's on the 14:05."); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Resolve(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for range 40 { // past every retention
+			clk.Advance(time.Hour)
+			if err := d.Tick(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Maintain(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		convs, seen := store.Len()
+		if convs != 0 || seen != 0 {
+			t.Fatalf("round %d: %d conversations and %d dedup keys left after retention", round, convs, seen)
+		}
+		heaps = append(heaps, liveHeap())
+	}
+	runtime.KeepAlive(d)
+	t.Logf("live heap after each round of 10,000 conversations and full retention: %v bytes", heaps)
+	if grown := heaps[2] - heaps[0]; grown > heaps[0]/10+1<<20 {
+		t.Errorf("the heap grew by %d bytes over two more rounds: state grows with history (%v)", grown, heaps)
+	}
+}
