@@ -18,7 +18,9 @@
 // Ordering is explained in package queuedriver: an effective urgency that
 // blends the priority score, the time left to the deadline and the time
 // waited, so that nothing starves (Config.Weights; Queue.Urgency computes
-// it). Ties go to the oldest. A new message re-scores its conversation.
+// it). Ties go to the oldest. A new message re-scores its conversation;
+// Update re-routes or re-scores it without one (to move a waiting
+// conversation to another team, say), keeping its place in time.
 //
 // # Claims and leases
 //

@@ -341,8 +341,11 @@ func (q *Queue) SetAgent(ctx context.Context, a Agent) error {
 // with ErrInvalid, changing nothing, for an empty key, a score that is
 // NaN or infinite, or a negative Unanswered.
 func (q *Queue) Enqueue(ctx context.Context, e Entry) (*Item, error) {
-	if err := validEntry(&e); err != nil {
-		return nil, err
+	if e.Key == "" {
+		return nil, fmt.Errorf("%w: empty key", ErrInvalid)
+	}
+	if !queuedriver.IsFinite(e.Score) {
+		return nil, fmt.Errorf("%w: item %q: score %v is not finite", ErrInvalid, e.Key, e.Score)
 	}
 	if e.Unanswered < 0 {
 		return nil, fmt.Errorf("%w: item %q: negative unanswered count %d", ErrInvalid, e.Key, e.Unanswered)

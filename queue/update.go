@@ -13,7 +13,7 @@ import (
 // parts of a host that work with the queue share its one clock.
 func (q *Queue) Now() time.Time { return q.now() }
 
-// validEntry checks what Enqueue and Update both require.
+// validEntry checks what Update requires, as Enqueue does.
 func validEntry(e *Entry) error {
 	if e.Key == "" {
 		return fmt.Errorf("%w: empty key", ErrInvalid)
