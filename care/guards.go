@@ -182,10 +182,13 @@ func (d *Detector) Find(text string) []PII {
 			digits++
 		}
 	}
-	hasAt := strings.IndexByte(text, '@') >= 0
+	hasAt := emailAt(text)
 	if digits < 5 && !hasAt {
 		return nil // nothing below can match: cheap exit for most messages
 	}
+	// Each pattern runs only where it could match: the checks below are
+	// necessary conditions of the patterns, so they change no finding.
+	hasURL := strings.Contains(text, "://") || containsFold(text, "www.")
 	var out []PII
 	used := make([]bool, len(text)) // bytes already claimed by a finding
 	if hasAt {
@@ -197,7 +200,7 @@ func (d *Detector) Find(text string) []PII {
 			}
 		}
 	}
-	for _, m := range urlRe.FindAllStringIndex(text, -1) {
+	for _, m := range urlMatches(hasURL, text) {
 		if strings.Contains(text[m[0]:m[1]], "@") {
 			continue // "www.x.com/a@b.com" is rare; keep e-mail detection
 		}
@@ -226,18 +229,21 @@ func (d *Detector) Find(text string) []PII {
 	if digits < 5 {
 		return out
 	}
-	for _, m := range digitsRe.FindAllStringIndex(text, -1) {
+	for _, m := range matchesIf(digits >= 13, digitsRe, text) { // a card has 13 to 19 digits
 		s := text[m[0]:m[1]]
 		if n := onlyDigits(s); len(n) >= 13 && len(n) <= 19 && luhn(n) && claim(m[0], m[1]) {
 			out = append(out, PII{PIICard, s})
 		}
 	}
-	for _, m := range ibanRe.FindAllStringIndex(text, -1) {
+	for _, m := range matchesIf(ibanStart(text), ibanRe, text) {
 		if s := text[m[0]:m[1]]; validIBAN(s) && claim(m[0], m[1]) {
 			out = append(out, PII{PIIAccount, s})
 		}
 	}
 	for _, p := range d.accounts {
+		if p == defAccount && !accountWord(text) {
+			continue
+		}
 		for _, m := range p.FindAllStringSubmatchIndex(text, -1) {
 			lo, hi := m[0], m[1]
 			if len(m) >= 4 && m[2] >= 0 {
@@ -247,6 +253,9 @@ func (d *Detector) Find(text string) []PII {
 				out = append(out, PII{PIIAccount, text[lo:hi]})
 			}
 		}
+	}
+	if digits < 7 { // a phone number has 7 to 15 digits
+		return out
 	}
 	lower := strings.ToLower(text)
 	for _, m := range phoneCandRe.FindAllStringIndex(text, -1) {
@@ -261,6 +270,71 @@ func (d *Detector) Find(text string) []PII {
 	}
 	return out
 }
+
+// emailAt reports whether text has an '@' between two characters an e-mail
+// address may have there (a handle such as "@brand" has none before it).
+func emailAt(text string) bool {
+	for i := strings.IndexByte(text, '@'); i >= 0; {
+		if i > 0 && i+1 < len(text) && emailByte(text[i-1]) && emailByte(text[i+1]) {
+			return true
+		}
+		j := strings.IndexByte(text[i+1:], '@')
+		if j < 0 {
+			return false
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+func emailByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-", c) >= 0
+}
+
+// ibanStart reports whether text has two capital letters followed by two
+// digits, as every IBAN begins.
+func ibanStart(text string) bool {
+	for i := 0; i+3 < len(text); i++ {
+		if isUpper(text[i]) && isUpper(text[i+1]) && isDigit(text[i+2]) && isDigit(text[i+3]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// accountWord reports whether text has one of the words the default
+// account pattern starts with.
+func accountWord(text string) bool {
+	for _, w := range []string{"account", "acct", "a/c", "routing", "sort code"} {
+		if containsFold(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether text contains the lower-case ASCII word w,
+// in any case.
+func containsFold(text, w string) bool {
+	for i := 0; i+len(w) <= len(text); i++ {
+		if strings.EqualFold(text[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchesIf(ok bool, re *regexp.Regexp, text string) [][]int {
+	if !ok {
+		return nil
+	}
+	return re.FindAllStringIndex(text, -1)
+}
+
+func urlMatches(ok bool, text string) [][]int { return matchesIf(ok, urlRe, text) }
 
 func (d *Detector) brandAddress(email string) bool {
 	at := strings.LastIndexByte(email, '@')

@@ -59,11 +59,12 @@ func tier(f CustomerFacts) string {
 
 // take applies message m, received at or before now, to prev (nil for a
 // conversation the store does not hold) and returns the decision. It
-// neither reads nor writes any state.
+// neither reads nor writes any state; it may reuse prev's slices, so prev
+// (a copy the caller owns) must not be used afterwards.
 func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conversation, facts CustomerFacts) taken {
 	var c Conversation
 	if prev != nil {
-		c = prev.clone()
+		c = *prev
 	} else {
 		c = Conversation{Key: key, Channel: m.Channel, Account: m.Account}
 	}
@@ -209,12 +210,19 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 		return nil, fmt.Errorf("%w (message %s; add the channel with AddChannel, and set the message's Account)", err, m.ID)
 	}
 	dk := channel.DedupKey(&m)
-	key, err := d.convs.resolve(ctx, ck+":"+m.ConversationID)
+	key := ck + ":" + m.ConversationID
+	unlock := d.convs.lock(key)
+	loaded, err := d.convs.get(ctx, key)
+	if err == nil && loaded != nil && loaded.LinkedTo != "" { // an alias: the message joins another conversation
+		unlock()
+		key = loaded.LinkedTo
+		unlock = d.convs.lock(key)
+		loaded, err = d.convs.get(ctx, key)
+	}
+	defer unlock()
 	if err != nil {
 		return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
 	}
-	unlock := d.convs.lock(key)
-	defer unlock()
 	if seen, err := d.convs.store.Seen(ctx, dk, now); err != nil {
 		return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
 	} else if seen {
@@ -230,9 +238,11 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	}
 	var t taken
 	for attempt := 0; ; attempt++ {
-		prev, err := d.convs.get(ctx, key)
-		if err != nil {
-			return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
+		prev := loaded
+		if attempt > 0 || prev == nil {
+			if prev, err = d.convs.get(ctx, key); err != nil {
+				return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
+			}
 		}
 		t = d.intake.take(now, m, key, prev, facts)
 		if _, err := d.q.Enqueue(ctx, t.entry); err != nil {

@@ -463,17 +463,17 @@ func (d *Desk) commitFrom(ctx context.Context, key string, loaded *Conversation,
 		if c == nil {
 			return nil, nil, fmt.Errorf("%w: %s", ErrUnknownConversation, key)
 		}
-		before := c.clone()
+		st := d.book.prepare(c) // the clock before the change
 		op, err := fn(c)
 		if err != nil {
 			return nil, nil, err
 		}
-		var st *slaClock
 		var ms []sla.Measurement
-		if op != nil {
-			st = d.book.change(&before, func(st *slaClock) { ms = op(st) })
-		} else {
+		switch {
+		case op == nil:
 			st = newSLAClock(c)
+		case st != nil:
+			ms = d.book.apply(st, op)
 		}
 		if err := d.convs.store.SaveConversation(ctx, c, nil, now); err != nil {
 			d.book.forget(key)

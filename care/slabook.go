@@ -179,19 +179,27 @@ func (b *slaBook) clockOf(c *Conversation) *slaClock {
 	return st
 }
 
-// change runs fn on the clock of c (as loaded, before the change the caller
-// is making), under the book's lock, and returns the clock, to be handed to
-// saved once the changed conversation is stored. A nil clock means c is
-// resolved.
-func (b *slaBook) change(c *Conversation, fn func(st *slaClock)) *slaClock {
+// prepare returns the book's clock for c as loaded (at c.Version), before
+// the change the caller is making, rebuilding and caching it if the book
+// has none or an older one. The caller changes it with apply and hands it
+// to saved once the changed conversation is stored (or to forget if the
+// save failed). A nil clock means c is resolved.
+func (b *slaBook) prepare(c *Conversation) *slaClock {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	st := b.clockOf(c)
 	if st != nil {
-		delete(b.clocks, c.Key) // in flight: saved puts it back
-		fn(st)
+		b.clocks[c.Key] = st
 	}
 	return st
+}
+
+// apply runs op on st under the book's lock and returns the measurements
+// it completed.
+func (b *slaBook) apply(st *slaClock, op clockOp) []sla.Measurement {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return op(st)
 }
 
 // saved records that c was stored with the change that st reflects: st is
@@ -279,7 +287,7 @@ func (b *slaBook) summarize(keep func(sla.Measurement) bool, now time.Time) []sl
 	defer b.mu.Unlock()
 	b.ms.prune(now)
 	var a sla.Attainment
-	for _, m := range b.ms.q {
+	for _, m := range b.ms.kept() {
 		a.Record(m.m)
 	}
 	return a.Summarize(keep)
@@ -297,7 +305,8 @@ func (b *slaBook) open() int {
 type measurements struct {
 	keep time.Duration
 	max  int
-	q    []timedMeasurement
+	q    []timedMeasurement // q[head:] are kept; the room before head is reused
+	head int
 }
 
 type timedMeasurement struct {
@@ -306,19 +315,37 @@ type timedMeasurement struct {
 }
 
 func (ms *measurements) add(m sla.Measurement, at time.Time) {
+	if len(ms.q) == cap(ms.q) && ms.head > 0 { // reuse the room the pruned head left
+		n := copy(ms.q, ms.q[ms.head:])
+		clear(ms.q[n:])
+		ms.q, ms.head = ms.q[:n], 0
+	}
 	ms.q = append(ms.q, timedMeasurement{m, at})
-	if len(ms.q) > ms.max {
-		ms.q = compact(ms.q, len(ms.q)-ms.max)
+	if len(ms.q)-ms.head > ms.max {
+		ms.drop(len(ms.q) - ms.head - ms.max)
 	}
 }
 
+// prune drops the measurements older than keep.
 func (ms *measurements) prune(now time.Time) {
 	n := 0
-	for n < len(ms.q) && now.Sub(ms.q[n].at) > ms.keep {
+	for ms.head+n < len(ms.q) && now.Sub(ms.q[ms.head+n].at) > ms.keep {
 		n++
 	}
-	ms.q = compact(ms.q, n)
+	ms.drop(n)
 }
+
+// drop forgets the n oldest measurements.
+func (ms *measurements) drop(n int) {
+	clear(ms.q[ms.head : ms.head+n])
+	ms.head += n
+	if ms.head == len(ms.q) {
+		ms.q, ms.head = ms.q[:0], 0
+	}
+}
+
+// kept returns the measurements kept, oldest first.
+func (ms *measurements) kept() []timedMeasurement { return ms.q[ms.head:] }
 
 // samePolicy reports whether a and b set the same targets on the same
 // calendar under the same name (criteria aside), so that a clock of one
