@@ -48,6 +48,9 @@ type conv struct {
 	pending                       int64 // oldest customer message awaiting a reply
 	channel, agent                string
 	offChannel                    bool
+	// ackSLA and resolveSLA are the desk's own measurements (Event.SLA):
+	// 0 none, 1 met, 2 missed.
+	ackSLA, resolveSLA uint8
 }
 
 type reply struct {
@@ -184,6 +187,20 @@ func (a *Analytics) ingest(e *Event) {
 		a.last = t
 	}
 	a.events++
+	for _, m := range e.SLA {
+		v := uint8(2)
+		if m.Met() {
+			v = 1
+		}
+		switch m.Target {
+		case sla.TargetAcknowledge:
+			if c.ackSLA == 0 {
+				c.ackSLA = v
+			}
+		case sla.TargetResolve:
+			c.resolveSLA = v
+		}
+	}
 	switch e.Kind {
 	case Arrived:
 		earliest(&c.arrived, t)
@@ -444,8 +461,8 @@ func (a *Analytics) Report(now time.Time) Report {
 				}
 				g.resolve = append(g.resolve, c.resolved-c.arrived)
 			}
-			attain(&g.st.AcknowledgeSLA, c.arrived, c.ack, nowNs, p.Acknowledge)
-			attain(&g.st.ResolveSLA, c.arrived, c.resolved, nowNs, p.Resolve)
+			attain(&g.st.AcknowledgeSLA, c.ackSLA, c.arrived, c.ack, nowNs, p.Acknowledge)
+			attain(&g.st.ResolveSLA, c.resolveSLA, c.arrived, c.resolved, nowNs, p.Resolve)
 		}
 	}
 	for _, rp := range replies {
@@ -461,8 +478,14 @@ func (a *Analytics) Report(now time.Time) Report {
 	return r
 }
 
-func attain(at *Attainment, start, reached, now int64, allowed time.Duration) {
+// attain counts one conversation: by the desk's own measurement when it
+// gave one (measured: 1 met, 2 missed), else by the events' times.
+func attain(at *Attainment, measured uint8, start, reached, now int64, allowed time.Duration) {
 	switch {
+	case measured == 1:
+		at.Met++
+	case measured == 2:
+		at.Breached++
 	case reached != 0 && reached >= start:
 		if reached-start <= int64(allowed) {
 			at.Met++

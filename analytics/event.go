@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strconv"
 	"time"
+
+	"github.com/socialcare/socialcare/sla"
 )
 
 // ErrInvalid is wrapped by every error about a bad argument: a constructor's
@@ -83,4 +85,12 @@ type Event struct {
 	// leave the social channel (phone, e-mail, a store) for the
 	// resolution. The zero value means resolved inside the channel.
 	OffChannel bool
+	// SLA are the measurements of the conversation's SLA clock that this
+	// event completed, when the event comes from a desk that keeps one
+	// (care.Event.Analytics sets them): acknowledge on the first reply,
+	// resolve on the resolution, in the policy's business time. The
+	// report's AcknowledgeSLA and ResolveSLA then count them, so that the
+	// report and the desk agree; without them the report measures the
+	// events' wall-clock times against Config.Policies.
+	SLA []sla.Measurement
 }

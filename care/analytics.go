@@ -14,8 +14,8 @@ import "github.com/socialcare/socialcare/analytics"
 // ok is false for the kinds analytics does not count (routing, guards,
 // listening, wait times, SLA warnings and breaches, ...). Arrived,
 // Acknowledged, FirstResponse, Replied and Resolved map one to one.
-// Analytics measures SLA attainment from those; for the desk's own
-// measurements in business time, see Desk.Attainment.
+// The events carry the SLA clock's measurements (Event.Measurements), so
+// the report's attainment is the desk's own, in business time.
 func (e Event) Analytics() (ae analytics.Event, ok bool) {
 	var k analytics.Kind
 	switch e.Kind {
@@ -32,5 +32,5 @@ func (e Event) Analytics() (ae analytics.Event, ok bool) {
 	default:
 		return analytics.Event{}, false
 	}
-	return analytics.Event{Kind: k, Conversation: e.Key, Channel: e.Channel, Agent: e.Agent, At: e.At}, true
+	return analytics.Event{Kind: k, Conversation: e.Key, Channel: e.Channel, Agent: e.Agent, At: e.At, SLA: e.Measurements}, true
 }

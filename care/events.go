@@ -3,6 +3,8 @@ package care
 import (
 	"strconv"
 	"time"
+
+	"github.com/socialcare/socialcare/sla"
 )
 
 // EventKind is what happened at the desk.
@@ -113,4 +115,8 @@ type Event struct {
 	Waits []WaitEstimate
 	// SLA is set on SLAWarning and SLABreach.
 	SLA *SLAAlert
+	// Measurements are the SLA clock's measurements the step completed (on
+	// Acknowledged, FirstResponse, Replied and Resolved): the same ones
+	// Desk.Attainment counts, passed on to analytics by Event.Analytics.
+	Measurements []sla.Measurement
 }

@@ -350,7 +350,7 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 	}
 	role := plan[0].role
 	wasAcked, wasFirst := !c.AcknowledgedAt.IsZero(), c.FirstResponded
-	saved, _, err := d.commitFrom(ctx, key, c, func(c *Conversation) (clockOp, error) {
+	saved, ms, err := d.commitFrom(ctx, key, c, func(c *Conversation) (clockOp, error) {
 		c.Transcript = append(c.Transcript, turns...)
 		c.Unanswered = 0
 		for _, al := range aliases {
@@ -401,6 +401,9 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 			} else {
 				ev(Replied, "")
 			}
+		}
+		if len(ms) > 0 && len(evs) > 0 { // the measurements ride on the step that completed them
+			evs[len(evs)-1].Measurements = ms
 		}
 	}
 	d.emit(evs...)
@@ -533,7 +536,7 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 	}
 	now := d.now()
 	var ev Event
-	saved, _, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
+	saved, ms, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
 		ev = d.event(Resolved, now, c, "")
 		ev.Agent = a.Agent.ID
 		c.Since, c.ResolvedAt, c.AcknowledgedAt, c.AutoAcknowledged, c.Handoff = time.Time{}, now, time.Time{}, false, nil
@@ -547,6 +550,7 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 		return fmt.Errorf("care: resolve %s: %w", key, err)
 	}
 	a.Conversation = *saved
+	ev.Measurements = ms
 	d.emit(ev)
 	if err != nil {
 		return fmt.Errorf("care: resolve %s: %w", key, err)
