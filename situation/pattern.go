@@ -1,0 +1,195 @@
+package situation
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// maxGap is the largest gap a pattern may allow between two words.
+const maxGap = 9
+
+// word matches one normalised word, exactly or by prefix.
+type word struct {
+	text   []byte
+	hash   uint64 // of text, for exact words
+	prefix bool
+}
+
+func (w *word) matches(b []byte, h uint64) bool {
+	if w.prefix {
+		return bytes.HasPrefix(b, w.text)
+	}
+	return w.hash == h && bytes.Equal(w.text, b)
+}
+
+// alt is one alternative of a slot: one word, or several in a row
+// ("not_working").
+type alt []word
+
+// slot is one position of a pattern.
+type slot struct {
+	alts     []alt
+	optional bool
+	gap      int // words that may be skipped before this slot
+}
+
+// pattern is a compiled phrase pattern.
+type pattern struct {
+	slots  []slot
+	source string
+	kind   int32 // index of the situation
+	lang   string
+	start  bool // the match must start a sentence (leading handles and hashtags aside)
+}
+
+// compilePattern parses the pattern syntax described in the package
+// documentation.
+func compilePattern(src string) (pattern, error) {
+	p := pattern{source: strings.TrimSpace(src)}
+	items := strings.Fields(src)
+	if len(items) == 0 {
+		return p, errors.New("empty pattern")
+	}
+	if rest, ok := strings.CutPrefix(items[0], "^"); ok {
+		p.start, items[0] = true, rest
+		if rest == "" {
+			items = items[1:]
+		}
+		if len(items) == 0 {
+			return p, errors.New("empty pattern after ^")
+		}
+	}
+	gap := 0
+	var z tokenizer
+	for i, it := range items {
+		if rest, ok := strings.CutPrefix(it, "~"); ok {
+			n, err := strconv.Atoi(rest)
+			switch {
+			case err != nil || n < 1 || n > maxGap:
+				return p, fmt.Errorf("gap %q: want ~1 to ~%d", it, maxGap)
+			case len(p.slots) == 0:
+				return p, fmt.Errorf("gap %q before the first word", it)
+			case gap > 0:
+				return p, fmt.Errorf("two gaps in a row at %q", it)
+			case i == len(items)-1:
+				return p, fmt.Errorf("gap %q after the last word", it)
+			}
+			gap = n
+			continue
+		}
+		s := slot{gap: gap}
+		gap = 0
+		if body, ok := strings.CutSuffix(it, "?"); ok {
+			if len(p.slots) == 0 {
+				return p, fmt.Errorf("optional first word %q: the first word is required", it)
+			}
+			s.optional, it = true, body
+		}
+		for _, a := range strings.Split(it, "|") {
+			var al alt
+			for _, w := range strings.Split(a, "_") {
+				prefix := false
+				if body, ok := strings.CutSuffix(w, "*"); ok {
+					prefix, w = true, body
+				}
+				z.reset()
+				z.tokenize(w)
+				if len(z.toks) != 1 {
+					return p, fmt.Errorf("%q in %q: each word must be one word of letters or digits (join words with _)", w, it)
+				}
+				text := bytes.Clone(z.word(0))
+				al = append(al, word{text: text, hash: hashBytes(text), prefix: prefix})
+			}
+			s.alts = append(s.alts, al)
+		}
+		p.slots = append(p.slots, s)
+	}
+	return p, nil
+}
+
+// matchAt reports the end (exclusive token index) of a match of p that
+// starts at token i, or -1.
+func (p *pattern) matchAt(z *tokenizer, i int) int {
+	if p.start {
+		for j := i; j >= 0; j-- {
+			if j < i && !z.toks[j].tag {
+				return -1
+			}
+			if z.toks[j].sentence {
+				break
+			}
+		}
+	}
+	return p.matchSlot(z, 0, i, i)
+}
+
+// matchSlot matches slots[k:] with slot k starting at or after token i
+// (skipping up to its gap); first is the match's first token.
+func (p *pattern) matchSlot(z *tokenizer, k, i, first int) int {
+	if k == len(p.slots) {
+		return i
+	}
+	s := &p.slots[k]
+	for skip := 0; skip <= s.gap; skip++ {
+		pos := i + skip
+		if pos >= len(z.toks) || (pos > first && z.toks[pos].sentence) {
+			break
+		}
+		for a := range s.alts {
+			if n := matchAlt(z, s.alts[a], pos, first); n > 0 {
+				if end := p.matchSlot(z, k+1, pos+n, first); end >= 0 {
+					return end
+				}
+			}
+		}
+	}
+	if s.optional {
+		return p.matchSlot(z, k+1, i, first)
+	}
+	return -1
+}
+
+// matchAlt reports how many tokens alternative a matches at pos, or 0.
+func matchAlt(z *tokenizer, a alt, pos, first int) int {
+	if pos+len(a) > len(z.toks) {
+		return 0
+	}
+	for j := range a {
+		t := &z.toks[pos+j]
+		if (pos+j > first && t.sentence) || !a[j].matches(z.buf[t.start:t.end], t.hash) {
+			return 0
+		}
+	}
+	return len(a)
+}
+
+// negatedInside reports whether a negation cue ends inside the match
+// [i, end) on a word that none of the pattern's words matches, that is in
+// one of its gaps ("my account was not hacked" for "my ~3 account ~4
+// hacked"; but not "did not authorise" for "did_not authori*").
+func (p *pattern) negatedInside(z *tokenizer, i, end int) bool {
+	for j := i + 1; j < end-1; j++ {
+		t := &z.toks[j]
+		if !t.negEnd {
+			continue
+		}
+		b := z.buf[t.start:t.end]
+		own := false
+		for k := range p.slots {
+			for _, a := range p.slots[k].alts {
+				for w := range a {
+					if a[w].matches(b, t.hash) {
+						own = true
+					}
+				}
+			}
+		}
+		if !own {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,173 @@
+package situation
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldLimit bounds the precomputed folding table: runes below it are
+// folded by table lookup, the rest by Unicode decomposition.
+const foldLimit = 0x250
+
+// foldTable maps each rune below foldLimit to its case- and
+// diacritic-folded form ("Ã" → "a", "ß" → "ss"), or "" for runes that are
+// not word characters. It is computed once and never changes.
+var foldTable = func() (t [foldLimit]string) {
+	special := map[rune]string{
+		'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ø': "o", 'Ø': "o",
+		'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ı': "i",
+	}
+	var fold func(r rune) string
+	fold = func(r rune) string {
+		if s, ok := special[r]; ok {
+			return s
+		}
+		base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r)))
+		base = unicode.ToLower(base)
+		if base != r {
+			return fold(base)
+		}
+		return string(base)
+	}
+	for r := rune(0); r < foldLimit; r++ {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			t[r] = fold(r)
+		}
+	}
+	return t
+}()
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' }
+
+// breakKind classifies punctuation: 0 none, 1 a clause break (negation
+// does not reach across it), 2 a sentence break (patterns do not match
+// across it either).
+func breakKind(r rune) int {
+	switch r {
+	case ',', ';', ':', '(', ')', '"', '“', '”':
+		return 1
+	case '.', '!', '?', '¡', '¿', '\n', '…':
+		return 2
+	}
+	return 0
+}
+
+// token is one normalised word: buf[start:end] of the tokenizer's buffer,
+// from text[from:to] of the original.
+type token struct {
+	start, end int32
+	from, to   int32
+	hash       uint64
+	clause     bool // a clause or sentence break precedes it
+	sentence   bool // a sentence break precedes it
+	negEnd     bool // a negation cue ends here
+	tag        bool // part of an @handle or #hashtag
+}
+
+// tokenizer normalises text into words, reusing its buffers. Words are
+// case folded, without diacritics or apostrophes; hashtags and handles are
+// split at camelCase humps ("#StopTheCharges" → "stop", "the", "charges").
+type tokenizer struct {
+	buf  []byte
+	toks []token
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashBytes(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	return h
+}
+
+func (z *tokenizer) word(i int) []byte { t := z.toks[i]; return z.buf[t.start:t.end] }
+
+func (z *tokenizer) reset() { z.buf, z.toks = z.buf[:0], z.toks[:0] }
+
+func (z *tokenizer) tokenize(s string) {
+	inWord, tag, clause, sentence := false, false, false, false
+	var start, from int
+	var prev rune
+	end := func(at int) {
+		if inWord {
+			if w := z.buf[start:]; len(w) > 0 {
+				z.toks = append(z.toks, token{start: int32(start), end: int32(len(z.buf)), from: int32(from), to: int32(at),
+					hash: hashBytes(w), clause: clause || sentence, sentence: sentence, tag: tag})
+				clause, sentence = false, false
+			}
+			inWord = false
+		}
+	}
+	for i := 0; i < len(s); {
+		at := i
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		i += n
+		var folded string
+		switch {
+		case r < foldLimit:
+			folded = foldTable[r]
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(unicode.ToLower(r))))
+			if base < foldLimit && foldTable[base] != "" {
+				folded = foldTable[base]
+			} else {
+				folded = string(base)
+			}
+		}
+		if folded == "" {
+			if isApostrophe(r) && inWord {
+				continue
+			}
+			end(at)
+			tag = r == '@' || r == '#'
+			switch breakKind(r) {
+			case 1:
+				clause = true
+			case 2:
+				sentence = true
+			}
+			continue
+		}
+		if inWord && tag && unicode.IsUpper(r) {
+			next, _ := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLower(prev) || (unicode.IsUpper(prev) && unicode.IsLower(next)) {
+				end(at)
+			}
+		}
+		if !inWord {
+			inWord, start, from = true, len(z.buf), at
+		}
+		z.buf = append(z.buf, folded...)
+		prev = r
+	}
+	end(len(s))
+}
+
+// Normalize returns s as patterns see it: its normalised words joined by
+// single spaces ("NÃO cobrem #DuasVezes!" → "nao cobrem duas vezes"). It is
+// meant for writing and debugging patterns, and allocates.
+func Normalize(s string) string {
+	var z tokenizer
+	z.tokenize(s)
+	b := make([]byte, 0, len(z.buf)+len(z.toks))
+	for i := range z.toks {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, z.word(i)...)
+	}
+	return string(b)
+}
