@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/socialcare/socialcare/situation"
 )
 
 // ErrInvalidConfig is matched (with errors.Is) by every error that New and
@@ -47,6 +49,7 @@ type SentimentAnalyzer interface {
 
 // Signal names, for Config.Disabled.
 const (
+	SignalSituation     = "situation"
 	SignalKeyword       = "keyword"
 	SignalVIP           = "vip"
 	SignalTier          = "tier"
@@ -60,7 +63,7 @@ const (
 )
 
 var signalNames = []string{
-	SignalKeyword, SignalVIP, SignalTier, SignalLifetimeValue, SignalInfluencer,
+	SignalSituation, SignalKeyword, SignalVIP, SignalTier, SignalLifetimeValue, SignalInfluencer,
 	SignalVerified, SignalSentiment, SignalChannel, SignalWaiting, SignalUnanswered,
 }
 
@@ -69,6 +72,18 @@ var signalNames = []string{
 // signal is switched off through Disabled rather than with a zero weight.
 // The JSON names are those ParseConfig reads.
 type Config struct {
+	// SituationPoints adds urgency per care situation found in the message
+	// (see package situation), keyed by situation kind: the same names the
+	// router's rules use, so a host tunes one vocabulary. Entries override
+	// DefaultSituationPoints() kind by kind; 0 gives a kind no points.
+	// Every key must be a kind the detector knows.
+	SituationPoints map[string]float64 `json:"situation_points"`
+	// Situations finds the situations when Input.Situations is nil; it
+	// must be safe for concurrent use. Defaults to situation.New(nil), the
+	// built-in detector. Not read from JSON: build it from the situation
+	// package's own JSON.
+	Situations *situation.Detector `json:"-"`
+
 	// Keywords are the urgent words and phrases. Defaults to
 	// DefaultKeywords(). Phrases must be non-empty and distinct after
 	// normalisation; weights finite and positive.

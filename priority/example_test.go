@@ -24,7 +24,7 @@ func Example() {
 	}
 	// Output:
 	// 10.0 channel "x" +10
-	// 92.0 keyword "stranded" +45, keyword "cancelled" +30, channel "x" +10, sentiment "negative" +5, waiting "20m0s" +2
+	// 132.0 keyword "stranded" +45, situation "work or travel blocked now (Stranded)" +40, keyword "cancelled" +30, channel "x" +10, sentiment "negative" +5, waiting "20m0s" +2
 	// 56.0 keyword "cancelado" +30, keyword "não funciona" +20, channel "whatsapp" +6
 	// 58.0 influencer "250000 followers" +48, channel "x" +10
 }
@@ -69,7 +69,7 @@ func ExampleOverride() {
 		fmt.Printf("%g %s\n", s.Value, s.Explain())
 	}
 	// Output:
-	// 55 keyword "stranded" +45, channel "x" +10
+	// 95 keyword "stranded" +45, situation "work or travel blocked now (stranded)" +40, channel "x" +10
 	// 1000 vip-note "@DianaPrince" +1000
 }
 

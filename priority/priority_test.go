@@ -191,7 +191,7 @@ func TestSentimentSignal(t *testing.T) {
 
 func TestDisabled(t *testing.T) {
 	t.Parallel()
-	r := mustNew(t, &priority.Config{Disabled: []string{"keyword", "vip", "tier", "lifetime_value", "influencer", "verified", "sentiment", "channel", "waiting", "unanswered"}})
+	r := mustNew(t, &priority.Config{Disabled: []string{"situation", "keyword", "vip", "tier", "lifetime_value", "influencer", "verified", "sentiment", "channel", "waiting", "unanswered"}})
 	s := r.Score(now, &priority.Input{Text: "URGENT stranded, terrible!", Channel: "x", ReceivedAt: now.Add(-time.Hour), Unanswered: 5,
 		Author: priority.Author{Handle: "a", VIP: true, Verified: true, Followers: 1e6, Tier: "gold", LifetimeValue: 1e6}})
 	require.Equal(t, priority.Score{Reasons: []priority.Reason{}}, s)
@@ -220,9 +220,14 @@ func TestScoreIntoDoesNotAllocate(t *testing.T) {
 	}
 	var s priority.Score
 	r.ScoreInto(now, in, &s)
-	require.Len(t, s.Reasons, 8, s.Explain())
-	if n := testing.AllocsPerRun(500, func() { r.ScoreInto(now, in, &s) }); n != 0 {
-		t.Errorf("ScoreInto allocates %v times per call", n)
+	require.Len(t, s.Reasons, 9, s.Explain())
+	// One allocation: the detail of the situation found (travel blocked).
+	if n := testing.AllocsPerRun(500, func() { r.ScoreInto(now, in, &s) }); n > 1 {
+		t.Errorf("ScoreInto allocates %v times per call, want at most 1", n)
+	}
+	plain := &priority.Input{Text: "My order #1234 is late, this is terrible!! @SkyWays", Channel: "x", Author: priority.Author{Handle: "Sam", Tier: "gold"}}
+	if n := testing.AllocsPerRun(500, func() { r.ScoreInto(now, plain, &s) }); n != 0 {
+		t.Errorf("ScoreInto allocates %v times per call without a situation", n)
 	}
 }
 
@@ -285,7 +290,7 @@ func TestParseConfig(t *testing.T) {
 
 func TestCompose(t *testing.T) {
 	t.Parallel()
-	rules := mustNew(t, &priority.Config{Disabled: []string{"sentiment", "vip"}})
+	rules := mustNew(t, &priority.Config{Disabled: []string{"sentiment", "vip", "situation"}})
 	stranded := &priority.Input{Text: "stranded", Channel: "x"}
 	vip := &priority.Input{Text: "hi", Channel: "x", Author: priority.Author{Handle: "Diana", VIP: true}}
 

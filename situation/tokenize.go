@@ -129,6 +129,11 @@ func (z *tokenizer) tokenize(s string) {
 		}
 		if folded == "" {
 			if isApostrophe(r) && inWord {
+				// A possessive or contracted "'s" ends the word: "CMA's"
+				// is "cma", "what's" is "what".
+				if i < len(s) && (s[i] == 's' || s[i] == 'S') && (i+1 == len(s) || !isWordByte(s[i+1])) {
+					i++
+				}
 				continue
 			}
 			end(at)
@@ -170,4 +175,10 @@ func Normalize(s string) string {
 		b = append(b, z.word(i)...)
 	}
 	return string(b)
+}
+
+// isWordByte reports ASCII letters and digits, and any non-ASCII byte (a
+// conservative guess that it starts a letter).
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80
 }
