@@ -2,6 +2,7 @@ package care
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -173,11 +174,17 @@ type Notice struct {
 type Decision struct {
 	// Loop is the chosen loop.
 	Loop Loop
-	// Route is the name of the rule that matched; "" for the default loop.
+	// Route is the name of the rule that matched; "" when the message
+	// stays with the default loop, whether no rule matched or a rule
+	// that names the default loop did (see Rule).
 	Route string
+	// Rule is the name of the rule that chose Loop, including a rule that
+	// keeps the message with the default loop ("problem care can fix");
+	// "" when no rule matched.
+	Rule string
 	// Topics are the topics found in the message.
 	Topics []string
-	// Reasons are the conditions that held, for people.
+	// Reasons are the conditions of Rule that held, for people.
 	Reasons []string
 	// Situations are the care situations found in the message, with their
 	// evidence.
@@ -194,8 +201,8 @@ type Decision struct {
 // situation churn ("lost a customer"))` for each informed loop.
 func (d Decision) Explain() string {
 	why := "default loop"
-	if d.Route != "" {
-		why = fmt.Sprintf("rule %q: %s", d.Route, strings.Join(d.Reasons, ", "))
+	if rule := cmp.Or(d.Rule, d.Route); rule != "" {
+		why = fmt.Sprintf("rule %q: %s", rule, strings.Join(d.Reasons, ", "))
 	}
 	s := fmt.Sprintf("%s (%s); owner team %s, answered by %s", d.Loop.Name, why, d.Loop.Team, d.Loop.Answers)
 	for _, n := range d.Inform {
@@ -409,7 +416,10 @@ func (r *Router) RouteSituations(m channel.Message, score float64, found *situat
 		}
 		if !primary && !rt.Inform {
 			primary = true
-			d.Loop, d.Route, d.Reasons = r.loops[rt.Loop], rt.Name, why
+			d.Loop, d.Rule, d.Reasons = r.loops[rt.Loop], rt.Name, why
+			if rt.Loop != r.def {
+				d.Route = rt.Name
+			}
 			// A loop informed by an earlier rule now owns the message.
 			d.Inform = slices.DeleteFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == rt.Loop })
 			continue
