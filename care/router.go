@@ -115,6 +115,11 @@ type Route struct {
 	Unless []string
 	// Inform makes the rule inform its loop rather than route to it.
 	Inform bool
+	// OwnOnly makes the rule only ever choose the loop: when an earlier
+	// rule chose another loop, it does not inform its own. For rules that
+	// keep a message with the front line ("plain question"), whose notice
+	// to another owner would be noise.
+	OwnOnly bool
 	// Channels: the message must have arrived on one of them (empty: any).
 	Channels []channel.Kind
 	// Authors: handles (without "@", case-insensitive), one of which must
@@ -133,8 +138,8 @@ type Route struct {
 //     service, which acts first; loops matched below are informed;
 //   - "regulator or authority": an authority named or tagged goes to legal;
 //   - "safety": a safety or health risk goes to the executives;
-//   - "plain question": a question care can answer (and not a request
-//     for something new) stays with customer service;
+//   - "plain question": a question care can answer stays with customer
+//     service ("is there a way to…?"); loops matched below are informed;
 //   - "broken content": broken or wrong brand content goes to content;
 //   - "asks for the executives": churn, a boycott or a public escalation
 //     goes to the executives;
@@ -146,11 +151,11 @@ type Route struct {
 func DefaultRoutes() []Route {
 	return []Route{
 		{Name: "legal threat", Loop: "legal", Topics: []string{"legal"}, Situations: []string{string(situation.LegalThreat)}},
-		{Name: "problem care can fix", Loop: "customer-service", Situations: []string{
+		{Name: "problem care can fix", Loop: "customer-service", OwnOnly: true, Situations: []string{
 			string(situation.AccountTakeover), string(situation.MoneyTaken), string(situation.BlockedNow), string(situation.Vulnerable)}},
 		{Name: "regulator or authority", Loop: "legal", Situations: []string{string(situation.Authority)}},
 		{Name: "safety", Loop: "executives", Situations: []string{string(situation.SafetyHealth)}},
-		{Name: "plain question", Loop: "customer-service", Situations: []string{string(situation.Question)}, Unless: []string{string(situation.FeatureRequest)}},
+		{Name: "plain question", Loop: "customer-service", OwnOnly: true, Situations: []string{string(situation.Question)}},
 		{Name: "broken content", Loop: "content", Situations: []string{string(situation.BrandContent)}},
 		{Name: "asks for the executives", Loop: "executives", Situations: []string{string(situation.Churn), string(situation.PublicEscalation)}},
 		{Name: "product feedback", Loop: "product", Situations: []string{string(situation.FeatureRequest), string(situation.DefectAfterUpdate)}},
@@ -424,7 +429,7 @@ func (r *Router) RouteSituations(m channel.Message, score float64, found *situat
 			d.Inform = slices.DeleteFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == rt.Loop })
 			continue
 		}
-		if rt.Loop == d.Loop.Name || slices.ContainsFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == rt.Loop }) {
+		if rt.OwnOnly || rt.Loop == d.Loop.Name || slices.ContainsFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == rt.Loop }) {
 			continue
 		}
 		d.Inform = append(d.Inform, Notice{Loop: r.loops[rt.Loop], Route: rt.Name, Reasons: why})
@@ -515,6 +520,7 @@ type routeJSON struct {
 	Situations []string `json:"situations"`
 	Unless     []string `json:"unless"`
 	Inform     bool     `json:"inform"`
+	OwnOnly    bool     `json:"own_only"`
 	Channels   []string `json:"channels"`
 	Authors    []string `json:"authors"`
 	MinScore   float64  `json:"min_score"`
@@ -525,7 +531,7 @@ type routeJSON struct {
 // RouterConfig.Situations afterwards for a detector of your own, and
 // NewRouter validates again). The document is an object with "topics",
 // "loops", "routes" (the Route fields in snake case: "name", "loop",
-// "topics", "situations", "unless", "inform", "channels", "authors",
+// "topics", "situations", "unless", "inform", "own_only", "channels", "authors",
 // "min_score") and "default"; an absent list takes its default, as in
 // NewRouter. Loop deadlines and escalation delays are Go durations
 // ("30m", "24h"). Unknown fields, trailing data, wrong types, bad
@@ -588,7 +594,7 @@ func ParseRouterConfig(data []byte) (*RouterConfig, error) {
 			return nil, fmt.Errorf("%w: router config: routes[%d].min_score: must not be negative, got %v", ErrInvalid, i, rt.MinScore)
 		}
 		route := Route{Name: rt.Name, Loop: rt.Loop, Topics: rt.Topics, Situations: rt.Situations, Unless: rt.Unless,
-			Inform: rt.Inform, Authors: rt.Authors, MinScore: rt.MinScore}
+			Inform: rt.Inform, OwnOnly: rt.OwnOnly, Authors: rt.Authors, MinScore: rt.MinScore}
 		for _, ch := range rt.Channels {
 			route.Channels = append(route.Channels, channel.Kind(ch))
 		}

@@ -215,7 +215,9 @@ func TestRouterRealData(t *testing.T) {
 		{"all", func(routed) bool { return true }, newRoutingReport()},
 		{"tune (even conversations)", func(x routed) bool { return x.conv%2 == 0 }, newRoutingReport()},
 		{"held out (odd conversations)", func(x routed) bool { return x.conv%2 == 1 }, newRoutingReport()},
-		{"without eBay", func(x routed) bool { return !strings.EqualFold(x.brand, "ebay") && !strings.EqualFold(x.brand, "askebay") }, newRoutingReport()},
+		{"without eBay", func(x routed) bool {
+			return !strings.EqualFold(x.brand, "ebay") && !strings.EqualFold(x.brand, "askebay")
+		}, newRoutingReport()},
 	}
 	decisions := make([]care.Decision, len(data))
 	for i, row := range data {
