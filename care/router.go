@@ -141,8 +141,8 @@ type Route struct {
 //   - "plain question": a question care can answer stays with customer
 //     service ("is there a way to…?"); loops matched below are informed;
 //   - "broken content": broken or wrong brand content goes to content;
-//   - "asks for the executives": churn, a boycott or a public escalation
-//     goes to the executives;
+//   - "asks for the executives": churn, a boycott, a public escalation or
+//     a request for a policy change or relief goes to the executives;
 //   - "product feedback": a feature request or a defect after an update
 //     goes to product;
 //   - "fraud report": a phishing or fraud report informs legal.
@@ -157,7 +157,7 @@ func DefaultRoutes() []Route {
 		{Name: "safety", Loop: "executives", Situations: []string{string(situation.SafetyHealth)}},
 		{Name: "plain question", Loop: "customer-service", OwnOnly: true, Situations: []string{string(situation.Question)}},
 		{Name: "broken content", Loop: "content", Situations: []string{string(situation.BrandContent)}},
-		{Name: "asks for the executives", Loop: "executives", Situations: []string{string(situation.Churn), string(situation.PublicEscalation)}},
+		{Name: "asks for the executives", Loop: "executives", Situations: []string{string(situation.Churn), string(situation.PublicEscalation), string(situation.PolicyRequest)}},
 		{Name: "product feedback", Loop: "product", Situations: []string{string(situation.FeatureRequest), string(situation.DefectAfterUpdate)}},
 		{Name: "fraud report", Loop: "legal", Inform: true, Situations: []string{string(situation.FraudReport)}},
 	}

@@ -91,6 +91,7 @@ func DefaultSituationPoints() map[string]float64 {
 		string(situation.DefectAfterUpdate): 5,
 		string(situation.BrandContent):      5,
 		string(situation.FeatureRequest):    0,
+		string(situation.PolicyRequest):     0,
 		string(situation.Praise):            0,
 		string(situation.Question):          0,
 	}

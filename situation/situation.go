@@ -43,6 +43,10 @@ const (
 	// PublicEscalation: over the care team's head: the CEO or the press
 	// tagged, a call to share, a reputation story, an influencer angry.
 	PublicEscalation Kind = "public_escalation"
+	// PolicyRequest: a request for a policy change or relief that only
+	// leadership can grant (payment relief, refunds instead of vouchers,
+	// a limit lifted).
+	PolicyRequest Kind = "policy_request"
 	// FeatureRequest: a request for something new.
 	FeatureRequest Kind = "feature_request"
 	// DefectAfterUpdate: a product defect or an unwanted change after an
