@@ -106,6 +106,9 @@ func compilePattern(src string) (pattern, error) {
 			s.alts = append(s.alts, al)
 		}
 		p.slots = append(p.slots, s)
+		if len(p.slots) > maxSlots {
+			return p, fmt.Errorf("more than %d words", maxSlots)
+		}
 	}
 	return p, nil
 }
@@ -123,14 +126,26 @@ func (p *pattern) matchAt(z *tokenizer, i int) int {
 			}
 		}
 	}
-	return p.matchSlot(z, 0, i, i)
+	budget := matchBudget
+	return p.matchSlot(z, 0, i, i, &budget)
 }
+
+// matchBudget bounds the positions one match attempt may try, so that a
+// pattern of many gaps cannot backtrack exponentially on a long message;
+// an attempt that runs out does not match.
+const matchBudget = 4096
+
+// maxSlots bounds the words of a pattern.
+const maxSlots = 16
 
 // matchSlot matches slots[k:] with slot k starting at or after token i
 // (skipping up to its gap); first is the match's first token.
-func (p *pattern) matchSlot(z *tokenizer, k, i, first int) int {
+func (p *pattern) matchSlot(z *tokenizer, k, i, first int, budget *int) int {
 	if k == len(p.slots) {
 		return i
+	}
+	if *budget--; *budget < 0 {
+		return -1
 	}
 	s := &p.slots[k]
 	for skip := 0; skip <= s.gap; skip++ {
@@ -140,14 +155,14 @@ func (p *pattern) matchSlot(z *tokenizer, k, i, first int) int {
 		}
 		for a := range s.alts {
 			if n := matchAlt(z, s.alts[a], pos, first); n > 0 {
-				if end := p.matchSlot(z, k+1, pos+n, first); end >= 0 {
+				if end := p.matchSlot(z, k+1, pos+n, first, budget); end >= 0 {
 					return end
 				}
 			}
 		}
 	}
 	if s.optional {
-		return p.matchSlot(z, k+1, i, first)
+		return p.matchSlot(z, k+1, i, first, budget)
 	}
 	return -1
 }

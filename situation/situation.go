@@ -109,10 +109,7 @@ type Result struct {
 }
 
 // Find returns the match of kind k.
-func (r *Result) Find(k Kind) (Match, bool) {
-	if r == nil {
-		return Match{}, false
-	}
+func (r Result) Find(k Kind) (Match, bool) {
 	for _, m := range r.Matches {
 		if m.Kind == k {
 			return m, true
@@ -122,11 +119,11 @@ func (r *Result) Find(k Kind) (Match, bool) {
 }
 
 // Has reports whether kind k was found.
-func (r *Result) Has(k Kind) bool { _, ok := r.Find(k); return ok }
+func (r Result) Has(k Kind) bool { _, ok := r.Find(k); return ok }
 
 // Kinds returns the kinds found, in order.
-func (r *Result) Kinds() []Kind {
-	if r == nil {
+func (r Result) Kinds() []Kind {
+	if len(r.Matches) == 0 {
 		return nil
 	}
 	out := make([]Kind, len(r.Matches))
@@ -138,8 +135,8 @@ func (r *Result) Kinds() []Kind {
 
 // String lists the matches, such as `account takeover ("changed my
 // password"), question ("how do i")`, or "none".
-func (r *Result) String() string {
-	if r == nil || len(r.Matches) == 0 {
+func (r Result) String() string {
+	if len(r.Matches) == 0 {
 		return "none"
 	}
 	parts := make([]string, len(r.Matches))
