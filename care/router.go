@@ -446,7 +446,7 @@ func (r *Router) RouteSituations(m channel.Message, score float64, found *situat
 func (r *Router) match(rt Route, m channel.Message, score float64, topics, kw []string, found *situation.Result) ([]string, bool) {
 	var why []string
 	for _, k := range rt.Unless {
-		if found.Has(situation.Kind(k)) {
+		if found != nil && found.Has(situation.Kind(k)) {
 			return nil, false
 		}
 	}
