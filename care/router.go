@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/socialcare/socialcare/channel"
 	"github.com/socialcare/socialcare/situation"
@@ -244,6 +246,9 @@ type Router struct {
 	routes []Route
 	def    string
 	sit    *situation.Detector
+
+	firstWord map[string][]partRef // first word of a keyword part → the parts
+	nkw       int
 }
 
 type compiledTopic struct {
@@ -254,6 +259,7 @@ type compiledTopic struct {
 type keyword struct {
 	text  string
 	parts [][]string
+	id    int // index among all keywords
 }
 
 // NewRouter validates cfg and returns a router. cfg may be nil.
@@ -271,7 +277,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 	if c.Routes == nil {
 		c.Routes = DefaultRoutes()
 	}
-	r := &Router{loops: map[string]Loop{}, sit: c.Situations}
+	r := &Router{loops: map[string]Loop{}, sit: c.Situations, firstWord: map[string][]partRef{}}
 	if r.sit == nil {
 		d, err := situation.New(nil)
 		if err != nil {
@@ -289,12 +295,20 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 		for _, k := range t.Keywords {
 			kw := keyword{text: k}
 			for _, p := range strings.Split(k, "+") {
-				if ws := words(p); len(ws) > 0 {
+				if ws := trimmedWords(p); len(ws) > 0 {
 					kw.parts = append(kw.parts, ws)
 				}
 			}
 			if len(kw.parts) == 0 {
 				return nil, fmt.Errorf("%w: router: topic %q: empty keyword %q", ErrInvalid, t.Name, k)
+			}
+			if len(kw.parts) > 63 {
+				return nil, fmt.Errorf("%w: router: topic %q: keyword %q has more than 63 parts", ErrInvalid, t.Name, k)
+			}
+			kw.id = r.nkw
+			r.nkw++
+			for j, p := range kw.parts {
+				r.firstWord[p[0]] = append(r.firstWord[p[0]], partRef{topic: len(r.topics), kw: len(ct.kws), part: j, id: kw.id})
 			}
 			ct.kws = append(ct.kws, kw)
 		}
@@ -369,17 +383,71 @@ func (r *Router) Loop(name string) (Loop, bool) {
 
 // Topics returns the topics found in text with the keyword that found each.
 func (r *Router) Topics(text string) (names, found []string) {
-	ws := words(text)
-	for _, t := range r.topics {
-		for _, k := range t.kws {
-			ok := true
-			for _, p := range k.parts {
-				if !containsPhrase(ws, p) {
-					ok = false
-					break
+	// Words as words() splits them (letters, digits, apostrophes, '$' and
+	// '.'), lower-cased, trailing dots trimmed; kept in one buffer, without
+	// allocating for tweet-sized text.
+	var bufArr [512]byte
+	var offArr [96][2]int32
+	buf, offs := bufArr[:0], offArr[:0]
+	inWord := false
+	for _, c := range text {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) || c == '\'' || c == '$' || c == '.' {
+			if !inWord {
+				offs = append(offs, [2]int32{int32(len(buf)), 0})
+				inWord = true
+			}
+			if c < utf8.RuneSelf {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
 				}
+				buf = append(buf, byte(c))
+			} else {
+				buf = utf8.AppendRune(buf, unicode.ToLower(c))
+			}
+			continue
+		}
+		if inWord {
+			offs[len(offs)-1][1] = int32(len(buf))
+			inWord = false
+		}
+	}
+	if inWord {
+		offs[len(offs)-1][1] = int32(len(buf))
+	}
+	word := func(i int) []byte {
+		w := buf[offs[i][0]:offs[i][1]]
+		for len(w) > 0 && w[len(w)-1] == '.' {
+			w = w[:len(w)-1]
+		}
+		return w
+	}
+	// Each word looks up the keyword parts that start with it; a keyword
+	// is found when all its parts are.
+	var small [64]uint64
+	seen := small[:0]
+	if r.nkw > len(small) {
+		seen = make([]uint64, r.nkw)
+	} else {
+		seen = small[:r.nkw]
+	}
+	for i := range offs {
+		for _, ref := range r.firstWord[string(word(i))] {
+			p := r.topics[ref.topic].kws[ref.kw].parts[ref.part]
+			if i+len(p) > len(offs) {
+				continue
+			}
+			ok := true
+			for j := 1; j < len(p) && ok; j++ {
+				ok = string(word(i+j)) == p[j]
 			}
 			if ok {
+				seen[ref.id] |= 1 << ref.part
+			}
+		}
+	}
+	for _, t := range r.topics {
+		for _, k := range t.kws {
+			if seen[k.id] == 1<<len(k.parts)-1 {
 				names = append(names, t.name)
 				found = append(found, k.text)
 				break
@@ -387,6 +455,18 @@ func (r *Router) Topics(text string) (names, found []string) {
 		}
 	}
 	return names, found
+}
+
+// partRef locates one part of a topic keyword.
+type partRef struct{ topic, kw, part, id int }
+
+// trimmedWords is words without trailing dots, as topic keywords match.
+func trimmedWords(s string) []string {
+	ws := words(s)
+	for i, w := range ws {
+		ws[i] = strings.TrimRight(w, ".")
+	}
+	return ws
 }
 
 // Route decides the loop of a message with the given priority score,

@@ -154,16 +154,19 @@ func allHandleBytes(s string) bool {
 // buildIndex indexes pats by the first word of each alternative of their
 // first slot.
 func buildIndex(pats []pattern) index {
-	x := index{first: map[uint64][]int32{}, prefix: map[string][]int32{}}
+	x := index{first: map[uint64][]int32{}, prefix3: map[uint32][]int32{}}
 	for id := range pats {
 		for _, a := range pats[id].slots[0].alts {
 			w := a[0]
-			if w.prefix {
-				key := string(w.text)
-				if !slices.Contains(x.prefix[key], int32(id)) {
-					x.prefix[key] = append(x.prefix[key], int32(id))
+			if w.prefix && len(w.text) >= 3 {
+				key := prefixKey(w.text)
+				if !slices.Contains(x.prefix3[key], int32(id)) {
+					x.prefix3[key] = append(x.prefix3[key], int32(id))
 				}
-				x.maxPre = max(x.maxPre, len(w.text))
+			} else if w.prefix {
+				if !slices.Contains(x.short, int32(id)) {
+					x.short = append(x.short, int32(id))
+				}
 			} else if !slices.Contains(x.first[w.hash], int32(id)) {
 				x.first[w.hash] = append(x.first[w.hash], int32(id))
 			}
@@ -173,15 +176,20 @@ func buildIndex(pats []pattern) index {
 }
 
 // each calls f with the id of every indexed pattern whose first word may
-// match token i.
+// match token i (a pattern may be passed more than once).
 func (x *index) each(z *tokenizer, i int, f func(id int32)) {
 	for _, id := range x.first[z.toks[i].hash] {
 		f(id)
 	}
-	w := z.word(i)
-	for l := min(len(w), x.maxPre); l >= 1; l-- {
-		for _, id := range x.prefix[string(w[:l])] {
+	if w := z.word(i); len(w) >= 3 {
+		for _, id := range x.prefix3[prefixKey(w)] {
 			f(id)
 		}
 	}
+	for _, id := range x.short {
+		f(id)
+	}
 }
+
+// prefixKey packs the first three bytes of b.
+func prefixKey(b []byte) uint32 { return uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2]) }

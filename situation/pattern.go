@@ -2,8 +2,10 @@ package situation
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -34,6 +36,59 @@ type slot struct {
 	alts     []alt
 	optional bool
 	gap      int // words that may be skipped before this slot
+
+	// For speed, the alternatives again by kind: single exact words
+	// sorted by hash, single-word prefixes, and several words in a row.
+	hashes []uint64
+	exact  [][]byte // in the order of hashes
+	prefix [][]byte
+	multi  []alt
+}
+
+// index prepares the slot's lookup of its alternatives.
+func (s *slot) index() {
+	type hw struct {
+		h uint64
+		w []byte
+	}
+	var ex []hw
+	for _, a := range s.alts {
+		switch {
+		case len(a) > 1:
+			s.multi = append(s.multi, a)
+		case a[0].prefix:
+			s.prefix = append(s.prefix, a[0].text)
+		default:
+			ex = append(ex, hw{a[0].hash, a[0].text})
+		}
+	}
+	slices.SortFunc(ex, func(a, b hw) int { return cmp.Compare(a.h, b.h) })
+	for _, e := range ex {
+		s.hashes = append(s.hashes, e.h)
+		s.exact = append(s.exact, e.w)
+	}
+}
+
+// single reports whether one of the slot's one-word alternatives matches
+// token t.
+func (s *slot) single(z *tokenizer, t *token) bool {
+	if i, ok := slices.BinarySearch(s.hashes, t.hash); ok {
+		b := z.buf[t.start:t.end]
+		for ; i < len(s.hashes) && s.hashes[i] == t.hash; i++ {
+			if bytes.Equal(s.exact[i], b) {
+				return true
+			}
+		}
+	}
+	if len(s.prefix) > 0 {
+		b := z.buf[t.start:t.end]
+		for _, p := range s.prefix {
+			if bytes.HasPrefix(b, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pattern is a compiled phrase pattern.
@@ -105,6 +160,7 @@ func compilePattern(src string) (pattern, error) {
 			}
 			s.alts = append(s.alts, al)
 		}
+		s.index()
 		p.slots = append(p.slots, s)
 		if len(p.slots) > maxSlots {
 			return p, fmt.Errorf("more than %d words", maxSlots)
@@ -153,8 +209,13 @@ func (p *pattern) matchSlot(z *tokenizer, k, i, first int, budget *int) int {
 		if pos >= len(z.toks) || (pos > first && z.toks[pos].sentence) {
 			break
 		}
-		for a := range s.alts {
-			if n := matchAlt(z, s.alts[a], pos, first); n > 0 {
+		if s.single(z, &z.toks[pos]) {
+			if end := p.matchSlot(z, k+1, pos+1, first, budget); end >= 0 {
+				return end
+			}
+		}
+		for a := range s.multi {
+			if n := matchAlt(z, s.multi[a], pos, first); n > 0 {
 				if end := p.matchSlot(z, k+1, pos+n, first, budget); end >= 0 {
 					return end
 				}

@@ -201,9 +201,9 @@ type Detector struct {
 
 // index finds the patterns whose first word may match a token.
 type index struct {
-	first  map[uint64][]int32 // first word's hash → pattern ids
-	prefix map[string][]int32 // first word's prefix → pattern ids
-	maxPre int
+	first   map[uint64][]int32 // first word's hash → pattern ids
+	prefix3 map[uint32][]int32 // first three bytes of a first-word prefix → pattern ids
+	short   []int32            // patterns whose first word is a prefix of one or two bytes
 }
 
 type compiledSituation struct {
