@@ -331,12 +331,17 @@ func (d *Detector) addSignal(dst *Result, k Kind, evidence, source string) {
 // scan marks negations, then finds the first non-negated match of each
 // kind and the kinds whose context (unless) patterns occur.
 func (d *Detector) scan(z *tokenizer, sc *scratch) {
-	for i := range z.toks {
-		d.nidx.each(z, i, func(id int32) {
-			if end := d.negs[id].matchAt(z, i); end > 0 {
-				z.toks[end-1].negEnd = true
-			}
-		})
+	// Negation cues are marked once, when the first match needs them.
+	marked := false
+	mark := func() {
+		marked = true
+		for i := range z.toks {
+			d.nidx.each(z, i, func(id int32) {
+				if end := d.negs[id].matchAt(z, i); end > 0 {
+					z.toks[end-1].negEnd = true
+				}
+			})
+		}
 	}
 	np := int32(len(d.pats))
 	for i := range z.toks {
@@ -352,7 +357,14 @@ func (d *Detector) scan(z *tokenizer, sc *scratch) {
 			if sc.found[p.kind] >= 0 {
 				return
 			}
-			if end := p.matchAt(z, i); end > 0 && !d.negated(z, i) && !p.negatedInside(z, i, end) {
+			end := p.matchAt(z, i)
+			if end < 0 {
+				return
+			}
+			if !marked {
+				mark()
+			}
+			if !d.negated(z, i) && !p.negatedInside(z, i, end) {
 				sc.found[p.kind], sc.ends[p.kind], sc.src[p.kind] = i, end, id
 			}
 		})
