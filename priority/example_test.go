@@ -77,3 +77,29 @@ func ExampleNormalize() {
 	fmt.Println(priority.Normalize("NÃO funciona! @AirBR_Help #VooCancelado"))
 	// Output: nao funciona air br help voo cancelado
 }
+
+// Situations outrank keywords: customers describe what happened rather
+// than say "urgent". Their weights are in the same JSON as the rest.
+func ExampleConfig_situationPoints() {
+	cfg, err := priority.ParseConfig([]byte(`{
+		"situation_points": {"money_taken": 60, "churn": 25},
+		"disabled": ["sentiment", "channel"]
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	rules, err := priority.New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	for _, text := range []string{
+		"Me cobraron tres veces la misma compra y perdieron un cliente",
+		"Is this urgent? How do I change my address?",
+	} {
+		s := rules.Score(time.Time{}, &priority.Input{Text: text})
+		fmt.Println(s.Value, s.Explain())
+	}
+	// Output:
+	// 85 situation "money taken wrongly (cobraron tres veces)" +60, situation "churn or boycott (perdieron un cliente)" +25
+	// 30 keyword "urgent" +30
+}
