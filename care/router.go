@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -248,7 +250,15 @@ type Router struct {
 	sit    *situation.Detector
 
 	firstWord map[string][]partRef // first word of a keyword part → the parts
+	firstMask [256]uint64          // first byte → bit per length of those first words
 	nkw       int
+	pool      sync.Pool // *topicScratch
+}
+
+// topicScratch holds Topics' buffers between calls.
+type topicScratch struct {
+	buf  []byte
+	offs [][2]int32
 }
 
 type compiledTopic struct {
@@ -278,6 +288,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 		c.Routes = DefaultRoutes()
 	}
 	r := &Router{loops: map[string]Loop{}, sit: c.Situations, firstWord: map[string][]partRef{}}
+	r.pool.New = func() any { return &topicScratch{buf: make([]byte, 0, 512), offs: make([][2]int32, 0, 96)} }
 	if r.sit == nil {
 		d, err := situation.New(nil)
 		if err != nil {
@@ -309,6 +320,11 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 			r.nkw++
 			for j, p := range kw.parts {
 				r.firstWord[p[0]] = append(r.firstWord[p[0]], partRef{topic: len(r.topics), kw: len(ct.kws), part: j, id: kw.id})
+				if w := p[0]; len(w) <= 63 {
+					r.firstMask[w[0]] |= 1 << len(w)
+				} else {
+					r.firstMask[w[0]] = ^uint64(0)
+				}
 			}
 			ct.kws = append(ct.kws, kw)
 		}
@@ -386,9 +402,10 @@ func (r *Router) Topics(text string) (names, found []string) {
 	// Words as words() splits them (letters, digits, apostrophes, '$' and
 	// '.'), lower-cased, trailing dots trimmed; kept in one buffer, without
 	// allocating for tweet-sized text.
-	var bufArr [512]byte
-	var offArr [96][2]int32
-	buf, offs := bufArr[:0], offArr[:0]
+	sc := r.pool.Get().(*topicScratch)
+	defer r.pool.Put(sc)
+	buf, offs := sc.buf[:0], sc.offs[:0]
+	defer func() { sc.buf, sc.offs = buf, offs }()
 	inWord := false
 	for _, c := range text {
 		if unicode.IsLetter(c) || unicode.IsDigit(c) || c == '\'' || c == '$' || c == '.' {
@@ -431,7 +448,11 @@ func (r *Router) Topics(text string) (names, found []string) {
 		seen = small[:r.nkw]
 	}
 	for i := range offs {
-		for _, ref := range r.firstWord[string(word(i))] {
+		w := word(i)
+		if len(w) == 0 || len(w) > 63 || r.firstMask[w[0]]&(1<<len(w)) == 0 {
+			continue // no keyword part starts with a word of this first byte and length
+		}
+		for _, ref := range r.firstWord[string(w)] {
 			p := r.topics[ref.topic].kws[ref.kw].parts[ref.part]
 			if i+len(p) > len(offs) {
 				continue
@@ -533,12 +554,12 @@ func (r *Router) match(rt Route, m channel.Message, score float64, topics, kw []
 	if len(rt.Topics) > 0 || len(rt.Situations) > 0 {
 		hit := false
 		if i := slices.IndexFunc(topics, func(t string) bool { return slices.Contains(rt.Topics, t) }); i >= 0 {
-			why, hit = append(why, fmt.Sprintf("topic %s (%q)", topics[i], kw[i])), true
+			why, hit = append(why, "topic "+topics[i]+" ("+strconv.Quote(kw[i])+")"), true
 		}
 		if !hit && found != nil {
 			for _, x := range found.Matches {
 				if slices.Contains(rt.Situations, string(x.Kind)) {
-					why, hit = append(why, fmt.Sprintf("situation %s (%q)", x.Kind, x.Evidence)), true
+					why, hit = append(why, "situation "+string(x.Kind)+" ("+strconv.Quote(x.Evidence)+")"), true
 					break
 				}
 			}

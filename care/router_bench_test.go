@@ -97,6 +97,25 @@ func BenchmarkDecide(b *testing.B) {
 			det.DetectInto(&situation.Input{Text: msgs[i%len(msgs)].Text}, &found)
 		}
 	})
+	found := make([]situation.Result, len(msgs))
+	for i := range msgs {
+		found[i] = det.Detect(&situation.Input{Text: msgs[i].Text})
+	}
+	b.Run("score-only", func(b *testing.B) {
+		var s priority.Score
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			in := input(&msgs[i%len(msgs)])
+			in.Situations = &found[i%len(msgs)]
+			scorer.ScoreInto(now, &in, &s)
+		}
+	})
+	b.Run("route-only", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			_ = router.RouteSituations(msgs[i%len(msgs)], 0, &found[i%len(msgs)])
+		}
+	})
 	b.Run("detect-once-parallel", func(b *testing.B) {
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {

@@ -344,30 +344,42 @@ func (d *Detector) scan(z *tokenizer, sc *scratch) {
 		}
 	}
 	np := int32(len(d.pats))
+	try := func(i int, id int32) {
+		if id >= np {
+			p := &d.unless[id-np]
+			if !sc.killed[p.kind] && p.matchAt(z, i) > 0 {
+				sc.killed[p.kind] = true
+			}
+			return
+		}
+		p := &d.pats[id]
+		if sc.found[p.kind] >= 0 {
+			return
+		}
+		end := p.matchAt(z, i)
+		if end < 0 {
+			return
+		}
+		if !marked {
+			mark()
+		}
+		if !d.negated(z, i) && !p.negatedInside(z, i, end) {
+			sc.found[p.kind], sc.ends[p.kind], sc.src[p.kind] = i, end, id
+		}
+	}
+	x := &d.pidx
 	for i := range z.toks {
-		d.pidx.each(z, i, func(id int32) {
-			if id >= np {
-				p := &d.unless[id-np]
-				if !sc.killed[p.kind] && p.matchAt(z, i) > 0 {
-					sc.killed[p.kind] = true
-				}
-				return
+		for _, id := range x.first[z.toks[i].hash] {
+			try(i, id)
+		}
+		if w := z.word(i); len(w) >= 3 {
+			for _, id := range x.prefix3[prefixKey(w)] {
+				try(i, id)
 			}
-			p := &d.pats[id]
-			if sc.found[p.kind] >= 0 {
-				return
-			}
-			end := p.matchAt(z, i)
-			if end < 0 {
-				return
-			}
-			if !marked {
-				mark()
-			}
-			if !d.negated(z, i) && !p.negatedInside(z, i, end) {
-				sc.found[p.kind], sc.ends[p.kind], sc.src[p.kind] = i, end, id
-			}
-		})
+		}
+		for _, id := range x.short {
+			try(i, id)
+		}
 	}
 }
 

@@ -39,6 +39,20 @@ var foldTable = func() (t [foldLimit]string) {
 	return t
 }()
 
+// asciiWord maps ASCII letters and digits to their folded byte, and every
+// other ASCII character to 0.
+var asciiWord = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = byte(c)
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' }
 
 // breakKind classifies punctuation: 0 none, 1 a clause break (negation
@@ -113,6 +127,21 @@ func (z *tokenizer) tokenize(s string) {
 			r, n = utf8.DecodeRuneInString(s[i:])
 		}
 		i += n
+		if r < utf8.RuneSelf && asciiWord[r] != 0 {
+			// Fast path for ASCII letters and digits.
+			if inWord && tag && 'A' <= r && r <= 'Z' {
+				next, _ := utf8.DecodeRuneInString(s[i:])
+				if unicode.IsLower(prev) || (unicode.IsUpper(prev) && unicode.IsLower(next)) {
+					end(at)
+				}
+			}
+			if !inWord {
+				inWord, start, from = true, len(z.buf), at
+			}
+			z.buf = append(z.buf, asciiWord[r])
+			prev = r
+			continue
+		}
 		var folded string
 		switch {
 		case r < foldLimit:
