@@ -408,7 +408,13 @@ func (r *Router) Topics(text string) (names, found []string) {
 	defer func() { sc.buf, sc.offs = buf, offs }()
 	inWord := false
 	for _, c := range text {
-		if unicode.IsLetter(c) || unicode.IsDigit(c) || c == '\'' || c == '$' || c == '.' {
+		var isWord bool
+		if c < utf8.RuneSelf {
+			isWord = topicASCII[c]
+		} else {
+			isWord = unicode.IsLetter(c) || unicode.IsDigit(c)
+		}
+		if isWord {
 			if !inWord {
 				offs = append(offs, [2]int32{int32(len(buf)), 0})
 				inWord = true
@@ -477,6 +483,15 @@ func (r *Router) Topics(text string) (names, found []string) {
 	}
 	return names, found
 }
+
+// topicASCII reports the ASCII characters of topic words: letters, digits,
+// apostrophes, '$' and '.'.
+var topicASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\'' || c == '$' || c == '.'
+	}
+	return t
+}()
 
 // partRef locates one part of a topic keyword.
 type partRef struct{ topic, kw, part, id int }
