@@ -39,6 +39,8 @@
 //	~3            up to 3 other words may come between its neighbours
 //	^first ...    the match must start a sentence (handles and hashtags
 //	              before it aside)
+//	#boycott*     alone in a pattern: the first word of a hashtag
+//	              ("#BoycottAcme", "#boycottacme")
 //
 // so "someone|stranger ~4 changed|reset ~3 password|email" matches "someone
 // just changed my password". Matches do not reach across sentences (".",

@@ -15,9 +15,10 @@ const maxGap = 9
 
 // word matches one normalised word, exactly or by prefix.
 type word struct {
-	text   []byte
-	hash   uint64 // of text, for exact words
-	prefix bool
+	text    []byte
+	hash    uint64 // of text, for exact words
+	prefix  bool
+	hashtag bool // only the first word of a #hashtag matches
 }
 
 func (w *word) matches(b []byte, h uint64) bool {
@@ -98,6 +99,18 @@ type pattern struct {
 	kind   int32 // index of the situation
 	lang   string
 	start  bool // the match must start a sentence (leading handles and hashtags aside)
+	// hashtag: the pattern is one #hashtag word (or its alternatives),
+	// matching only the first word of a hashtag.
+	hashtag bool
+}
+
+func allHashtags(it string) bool {
+	for _, a := range strings.Split(it, "|") {
+		if !strings.HasPrefix(a, "#") {
+			return false
+		}
+	}
+	return true
 }
 
 // compilePattern parses the pattern syntax described in the package
@@ -146,7 +159,13 @@ func compilePattern(src string) (pattern, error) {
 		for _, a := range strings.Split(it, "|") {
 			var al alt
 			for _, w := range strings.Split(a, "_") {
-				prefix := false
+				prefix, hashtag := false, false
+				if body, ok := strings.CutPrefix(w, "#"); ok {
+					if len(al) > 0 || len(p.slots) > 0 || !allHashtags(it) {
+						return p, fmt.Errorf("%q in %q: a #hashtag word must be a pattern's only word, with only #hashtag alternatives", w, it)
+					}
+					hashtag, w = true, body
+				}
 				if body, ok := strings.CutSuffix(w, "*"); ok {
 					prefix, w = true, body
 				}
@@ -156,11 +175,17 @@ func compilePattern(src string) (pattern, error) {
 					return p, fmt.Errorf("%q in %q: each word must be one word of letters or digits (join words with _)", w, it)
 				}
 				text := bytes.Clone(z.word(0))
-				al = append(al, word{text: text, hash: hashBytes(text), prefix: prefix})
+				al = append(al, word{text: text, hash: hashBytes(text), prefix: prefix, hashtag: hashtag})
 			}
 			s.alts = append(s.alts, al)
 		}
 		s.index()
+		if len(s.alts) > 0 && s.alts[0][0].hashtag {
+			if len(items) > 1 {
+				return p, fmt.Errorf("%q: a #hashtag word must be a pattern's only word", it)
+			}
+			p.hashtag = true
+		}
 		p.slots = append(p.slots, s)
 		if len(p.slots) > maxSlots {
 			return p, fmt.Errorf("more than %d words", maxSlots)
@@ -172,6 +197,9 @@ func compilePattern(src string) (pattern, error) {
 // matchAt reports the end (exclusive token index) of a match of p that
 // starts at token i, or -1.
 func (p *pattern) matchAt(z *tokenizer, i int) int {
+	if p.hashtag && !z.toks[i].hashStart {
+		return -1
+	}
 	if p.start {
 		for j := i; j >= 0; j-- {
 			if j < i && !z.toks[j].tag {

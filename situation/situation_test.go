@@ -78,6 +78,8 @@ func TestSituations(t *testing.T) {
 		{situation.Churn, "Nunca mais compro com vocês", true},
 		{situation.Churn, "Nunca más vuelvo a comprar aquí", true},
 		{situation.Churn, "I will never forget how helpful you were", false},
+		{situation.Churn, "Time to #DeleteAcme, everyone", true},
+		{situation.Churn, "please stop the delete button from moving", false},
 
 		{situation.PublicEscalation, "I'm going to contact the press about this", true},
 		{situation.PublicEscalation, "Vou levar isso para a imprensa e o Reclame Aqui, compartilhem", true},
@@ -220,6 +222,8 @@ func TestConfigErrors(t *testing.T) {
 		{"empty alternative", `{"situations":[{"kind":"a","patterns":{"en":["a|| b"]}}]}`, "situations[0].patterns.en[0]"},
 		{"two words in one", `{"situations":[{"kind":"a","patterns":{"en":["e-mail"]}}]}`, "situations[0].patterns.en[0]"},
 		{"bare star", `{"situations":[{"kind":"a","patterns":{"en":["*"]}}]}`, "situations[0].patterns.en[0]"},
+		{"hashtag with words", `{"situations":[{"kind":"a","patterns":{"en":["#a b"]}}]}`, "situations[0].patterns.en[0]"},
+		{"hashtag mixed", `{"situations":[{"kind":"a","patterns":{"en":["#a|b"]}}]}`, "situations[0].patterns.en[0]"},
 		{"bad language", `{"situations":[{"kind":"a","patterns":{"e n":["a"]}}]}`, "situations[0].patterns"},
 		{"bad unless", `{"situations":[{"kind":"a","unless":{"en":["~1"]}}]}`, "situations[0].unless.en[0]"},
 		{"bad handle", `{"situations":[{"kind":"a","handles":["@a b"]}]}`, "situations[0].handles[0]"},

@@ -78,6 +78,7 @@ type token struct {
 	sentence   bool // a sentence break precedes it
 	negEnd     bool // a negation cue ends here
 	tag        bool // part of an @handle or #hashtag
+	hashStart  bool // the first word of a #hashtag
 }
 
 // tokenizer normalises text into words, reusing its buffers. Words are
@@ -108,13 +109,15 @@ func (z *tokenizer) reset() { z.buf, z.toks = z.buf[:0], z.toks[:0] }
 
 func (z *tokenizer) tokenize(s string) {
 	inWord, tag, clause, sentence := false, false, false, false
+	hash, first := false, false // in a hashtag; its first word not yet ended
 	var start, from int
 	var prev rune
 	end := func(at int) {
 		if inWord {
 			if w := z.buf[start:]; len(w) > 0 {
 				z.toks = append(z.toks, token{start: int32(start), end: int32(len(z.buf)), from: int32(from), to: int32(at),
-					hash: hashBytes(w), clause: clause || sentence, sentence: sentence, tag: tag})
+					hash: hashBytes(w), clause: clause || sentence, sentence: sentence, tag: tag, hashStart: hash && first})
+				first = false
 				clause, sentence = false, false
 			}
 			inWord = false
@@ -167,6 +170,7 @@ func (z *tokenizer) tokenize(s string) {
 			}
 			end(at)
 			tag = r == '@' || r == '#'
+			hash, first = r == '#', r == '#'
 			switch breakKind(r) {
 			case 1:
 				clause = true
