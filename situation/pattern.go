@@ -44,6 +44,22 @@ type slot struct {
 	exact  [][]byte // in the order of hashes
 	prefix [][]byte
 	multi  []alt
+
+	// A quick test that some word of the message may match the slot:
+	// bits of the hashes of its exact words, and of the first three bytes
+	// of its prefixes (any: a prefix shorter than three bytes).
+	words, pre bloom
+	any        bool
+}
+
+// bloom is a 256-bit set of hashed words.
+type bloom [4]uint64
+
+func (b *bloom) add(h uint64)        { b[h>>62] |= 1 << (h & 63) }
+func (b *bloom) meets(o *bloom) bool { return b[0]&o[0]|b[1]&o[1]|b[2]&o[2]|b[3]&o[3] != 0 }
+func prefixHash(b []byte) uint64     { return uint64(prefixKey(b)) * 0x9E3779B97F4A7C15 }
+func (s *slot) mayMatch(words, pre *bloom) bool {
+	return s.any || s.words.meets(words) || s.pre.meets(pre)
 }
 
 // index prepares the slot's lookup of its alternatives.
@@ -54,6 +70,14 @@ func (s *slot) index() {
 	}
 	var ex []hw
 	for _, a := range s.alts {
+		switch w := a[0]; {
+		case w.prefix && len(w.text) < 3:
+			s.any = true
+		case w.prefix:
+			s.pre.add(prefixHash(w.text))
+		default:
+			s.words.add(w.hash)
+		}
 		switch {
 		case len(a) > 1:
 			s.multi = append(s.multi, a)
@@ -199,6 +223,11 @@ func compilePattern(src string) (pattern, error) {
 func (p *pattern) matchAt(z *tokenizer, i int) int {
 	if p.hashtag && !z.toks[i].hashStart {
 		return -1
+	}
+	for k := 1; k < len(p.slots); k++ {
+		if s := &p.slots[k]; !s.optional && !s.mayMatch(&z.words, &z.pre) {
+			return -1 // no word of the message can fill a required slot
+		}
 	}
 	if p.start {
 		for j := i; j >= 0; j-- {

@@ -87,6 +87,9 @@ type token struct {
 type tokenizer struct {
 	buf  []byte
 	toks []token
+	// words and pre hold the hashes of the words, and of their first three
+	// bytes, for slots' quick test.
+	words, pre bloom
 }
 
 const (
@@ -105,7 +108,7 @@ func hashBytes(b []byte) uint64 {
 
 func (z *tokenizer) word(i int) []byte { t := z.toks[i]; return z.buf[t.start:t.end] }
 
-func (z *tokenizer) reset() { z.buf, z.toks = z.buf[:0], z.toks[:0] }
+func (z *tokenizer) reset() { z.buf, z.toks, z.words, z.pre = z.buf[:0], z.toks[:0], bloom{}, bloom{} }
 
 func (z *tokenizer) tokenize(s string) {
 	inWord, tag, clause, sentence := false, false, false, false
@@ -115,8 +118,13 @@ func (z *tokenizer) tokenize(s string) {
 	end := func(at int) {
 		if inWord {
 			if w := z.buf[start:]; len(w) > 0 {
+				h := hashBytes(w)
+				z.words.add(h)
+				if len(w) >= 3 {
+					z.pre.add(prefixHash(w))
+				}
 				z.toks = append(z.toks, token{start: int32(start), end: int32(len(z.buf)), from: int32(from), to: int32(at),
-					hash: hashBytes(w), clause: clause || sentence, sentence: sentence, tag: tag, hashStart: hash && first})
+					hash: h, clause: clause || sentence, sentence: sentence, tag: tag, hashStart: hash && first})
 				first = false
 				clause, sentence = false, false
 			}
