@@ -149,7 +149,8 @@ type Route struct {
 //     a request for a policy change or relief goes to the executives;
 //   - "product feedback": a feature request or a defect after an update
 //     goes to product;
-//   - "fraud report": a phishing or fraud report informs legal.
+//   - "fraud report": a phishing or fraud report, or a copyright or
+//     trademark dispute, informs legal.
 //
 // Anything else stays with the default loop.
 func DefaultRoutes() []Route {
@@ -163,7 +164,7 @@ func DefaultRoutes() []Route {
 		{Name: "broken content", Loop: "content", Situations: []string{string(situation.BrandContent)}},
 		{Name: "asks for the executives", Loop: "executives", Situations: []string{string(situation.Churn), string(situation.PublicEscalation), string(situation.PolicyRequest)}},
 		{Name: "product feedback", Loop: "product", Situations: []string{string(situation.FeatureRequest), string(situation.DefectAfterUpdate)}},
-		{Name: "fraud report", Loop: "legal", Inform: true, Situations: []string{string(situation.FraudReport)}},
+		{Name: "fraud report", Loop: "legal", Inform: true, Situations: []string{string(situation.FraudReport), string(situation.RightsDispute)}},
 	}
 }
 

@@ -52,5 +52,5 @@ func ExampleParseRouterConfig() {
 	fmt.Println(err)
 	// Output:
 	// legal (rule "authority or threat": situation authority ("FTC")); owner team legal, answered by legal; informs product (rule "tell product": situation feature_request ("Please add"))
-	// care: invalid argument: router: Routes[0] names unknown situation "lawyer" (the detector knows [account_takeover money_taken safety_health vulnerable_person blocked_now authority legal_threat fraud_report churn public_escalation policy_request feature_request defect_after_update brand_content praise question])
+	// care: invalid argument: router: Routes[0] names unknown situation "lawyer" (the detector knows [account_takeover money_taken safety_health vulnerable_person blocked_now authority legal_threat rights_dispute fraud_report churn public_escalation policy_request feature_request defect_after_update brand_content praise question])
 }

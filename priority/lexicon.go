@@ -86,6 +86,7 @@ func DefaultSituationPoints() map[string]float64 {
 		string(situation.Vulnerable):        30,
 		string(situation.LegalThreat):       15,
 		string(situation.FraudReport):       10,
+		string(situation.RightsDispute):     5,
 		string(situation.Churn):             10,
 		string(situation.PublicEscalation):  10,
 		string(situation.DefectAfterUpdate): 5,

@@ -32,9 +32,12 @@ const (
 	BlockedNow Kind = "blocked_now"
 	// Authority: a regulator or an authority is named or tagged.
 	Authority Kind = "authority"
-	// LegalThreat: a lawyer, a lawsuit, illegality, a rights or copyright
-	// claim.
+	// LegalThreat: a lawyer, a lawsuit, illegality, a claim of rights
+	// violated.
 	LegalThreat Kind = "legal_threat"
+	// RightsDispute: a copyright or trademark dispute (a claim, fair use,
+	// piracy): a care task that legal should know about.
+	RightsDispute Kind = "rights_dispute"
 	// FraudReport: a phishing, scam or impersonation report about
 	// something on the brand's platform.
 	FraudReport Kind = "fraud_report"
