@@ -69,6 +69,11 @@ func TestSituations(t *testing.T) {
 		{situation.LegalThreat, "Voy a demandar a la empresa, ya hablé con mi abogado", true},
 		{situation.LegalThreat, "I don't need a lawyer for this", false},
 
+		{situation.RightsDispute, "My review is fair use and it was blocked by a copyright claim", true},
+		{situation.RightsDispute, "Meu vídeo foi bloqueado por direitos autorais, mas é uso justo", true},
+		{situation.RightsDispute, "Bloquearon mi video por derechos de autor", true},
+		{situation.RightsDispute, "I have a right to a refund", false},
+
 		{situation.FraudReport, "There is a phishing site using your logo", true},
 		{situation.FraudReport, "Esse site é falso, estão aplicando golpe", true},
 		{situation.FraudReport, "Hay una página falsa que se hace pasar por ustedes", true},
