@@ -644,9 +644,8 @@ type routeJSON struct {
 }
 
 // ParseRouterConfig reads a RouterConfig from JSON, strictly, and
-// validates it as NewRouter does with the built-in situation detector (set
-// RouterConfig.Situations afterwards for a detector of your own, and
-// NewRouter validates again). The document is an object with "topics",
+// validates it as NewRouter does with the built-in situation detector (see
+// ParseRouterConfigWith for a detector of the host's own). The document is an object with "topics",
 // "loops", "routes" (the Route fields in snake case: "name", "loop",
 // "topics", "situations", "unless", "inform", "own_only", "channels", "authors",
 // "min_score") and "default"; an absent list takes its default, as in
@@ -660,6 +659,14 @@ type routeJSON struct {
 //	  {"name": "churn", "loop": "executives", "inform": true, "situations": ["churn"]}
 //	]}
 func ParseRouterConfig(data []byte) (*RouterConfig, error) {
+	return ParseRouterConfigWith(data, nil)
+}
+
+// ParseRouterConfigWith is ParseRouterConfig for a host's own situation
+// detector: routes may name the situations it knows, and the returned
+// RouterConfig has Situations set to it. A nil situations is the built-in
+// detector, as in ParseRouterConfig.
+func ParseRouterConfigWith(data []byte, situations *situation.Detector) (*RouterConfig, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var w routerJSON
@@ -669,7 +676,7 @@ func ParseRouterConfig(data []byte) (*RouterConfig, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, fmt.Errorf("%w: router config: trailing data after the JSON object", ErrInvalid)
 	}
-	c := &RouterConfig{Topics: w.Topics, Default: w.Default}
+	c := &RouterConfig{Topics: w.Topics, Default: w.Default, Situations: situations}
 	dur := func(field, s string) (time.Duration, error) {
 		if s == "" {
 			return 0, nil

@@ -155,6 +155,14 @@ func TestRouterSituationErrors(t *testing.T) {
 	require.Equal(t, "legal", r.Route(channel.Message{Text: "you lost my luggage"}, 0).Loop.Name)
 	_, err = care.NewRouter(&care.RouterConfig{Situations: d})
 	require.ErrorIs(t, err, care.ErrInvalid, "the default routes name situations this detector does not know")
+	doc := []byte(`{"routes": [{"name": "bags", "loop": "legal", "situations": ["lost_luggage"]}]}`)
+	_, err = care.ParseRouterConfig(doc)
+	require.ErrorIs(t, err, care.ErrInvalid, "the built-in detector does not know lost_luggage")
+	cfg, err := care.ParseRouterConfigWith(doc, d)
+	require.NoError(t, err)
+	r, err = care.NewRouter(cfg)
+	require.NoError(t, err)
+	require.Equal(t, "legal", r.Route(channel.Message{Text: "you lost my bag"}, 0).Loop.Name)
 }
 
 func TestParseRouterConfig(t *testing.T) {

@@ -161,7 +161,17 @@ type Config struct {
 // not finite and positive, negative points, unknown signals) are errors
 // that name the field and match ErrInvalidConfig. Absent fields take their
 // defaults, as in New. The returned Config is validated: New accepts it.
+// situation_points may name the built-in situations only; see
+// ParseConfigWith for a detector of the host's own.
 func ParseConfig(data []byte) (*Config, error) {
+	return ParseConfigWith(data, nil)
+}
+
+// ParseConfigWith is ParseConfig for a host's own situation detector:
+// situation_points may weight the situations it knows, and the returned
+// Config has Situations set to it. A nil situations is the built-in
+// detector, as in ParseConfig.
+func ParseConfigWith(data []byte, situations *situation.Detector) (*Config, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Config
@@ -171,6 +181,7 @@ func ParseConfig(data []byte) (*Config, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &ConfigError{Field: "(document)", Err: errors.New("trailing data after the JSON object")}
 	}
+	c.Situations = situations
 	if _, err := c.build(); err != nil {
 		return nil, err
 	}

@@ -394,3 +394,16 @@ func TestSituations(t *testing.T) {
 	require.Equal(t, `situation "money taken wrongly (from the model)" +40`, quiet.Score(now, &priority.Input{Text: "someone changed my password", Situations: given}).Explain())
 	require.Equal(t, "no urgency signals", quiet.Score(now, &priority.Input{Text: "you just lost a customer", Situations: &situation.Result{}}).Explain())
 }
+
+func TestParseConfigWith(t *testing.T) {
+	t.Parallel()
+	d, err := situation.New(&situation.Config{Situations: []situation.Situation{{Kind: "lost_luggage", Label: "lost luggage", Patterns: map[string][]string{"en": {"lost ~2 my ~1 bag|luggage"}}}}})
+	require.NoError(t, err)
+	doc := []byte(`{"situation_points": {"lost_luggage": 35}, "disabled": ["sentiment", "channel", "keyword"]}`)
+	_, err = priority.ParseConfig(doc)
+	require.ErrorIs(t, err, priority.ErrInvalidConfig, "the built-in detector does not know lost_luggage")
+	cfg, err := priority.ParseConfigWith(doc, d)
+	require.NoError(t, err)
+	r := mustNew(t, cfg)
+	require.Equal(t, `situation "lost luggage (lost my bag)" +35`, r.Score(now, &priority.Input{Text: "you lost my bag"}).Explain())
+}
