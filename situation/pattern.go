@@ -44,6 +44,10 @@ type slot struct {
 	exact  [][]byte // in the order of hashes
 	prefix [][]byte
 	multi  []alt
+	// multiFirst are the hashes of the multi-word alternatives' exact
+	// first words, sorted; multiAny is set when one starts with a prefix.
+	multiFirst []uint64
+	multiAny   bool
 
 	// A quick test that some word of the message may match the slot:
 	// bits of the hashes of its exact words, and of the first three bytes
@@ -81,12 +85,18 @@ func (s *slot) index() {
 		switch {
 		case len(a) > 1:
 			s.multi = append(s.multi, a)
+			if a[0].prefix {
+				s.multiAny = true
+			} else {
+				s.multiFirst = append(s.multiFirst, a[0].hash)
+			}
 		case a[0].prefix:
 			s.prefix = append(s.prefix, a[0].text)
 		default:
 			ex = append(ex, hw{a[0].hash, a[0].text})
 		}
 	}
+	slices.Sort(s.multiFirst)
 	slices.SortFunc(ex, func(a, b hw) int { return cmp.Compare(a.h, b.h) })
 	for _, e := range ex {
 		s.hashes = append(s.hashes, e.h)
@@ -270,6 +280,12 @@ func (p *pattern) matchSlot(z *tokenizer, k, i, first int, budget *int) int {
 			if end := p.matchSlot(z, k+1, pos+1, first, budget); end >= 0 {
 				return end
 			}
+		}
+		if len(s.multi) == 0 {
+			continue
+		}
+		if _, ok := slices.BinarySearch(s.multiFirst, z.toks[pos].hash); !ok && !s.multiAny {
+			continue
 		}
 		for a := range s.multi {
 			if n := matchAlt(z, s.multi[a], pos, first); n > 0 {
