@@ -145,7 +145,7 @@ func DefaultJSON() []byte { return bytes.Clone(defaultJSON) }
 // or phrasings of its trade), o's other situations are added at the end,
 // o's negation cues are appended per language, and o's non-zero
 // NegationWindow, Languages, Reach and BrandLinks replace c's. A nil o
-// adds nothing.
+// adds nothing; Add on a zero Config starts from DefaultConfig().
 func (c *Config) Add(o *Config) {
 	if o == nil {
 		return

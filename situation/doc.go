@@ -28,8 +28,9 @@
 // read strictly by ParseConfig, built-in as DefaultConfig (DefaultJSON),
 // and extendable per language with Add. Each situation has phrase patterns
 // per language. Text and patterns are normalised alike (Normalize): case
-// folded, diacritics removed, apostrophes dropped ("can't" is "cant"),
-// hashtags and handles split at camelCase humps. A pattern is a sequence
+// folded, diacritics removed, apostrophes dropped ("can't" is "cant") with
+// a possessive or contracted "'s" ("CMA's" is "cma"), hashtags and handles
+// split at camelCase humps. A pattern is a sequence
 // of words separated by spaces:
 //
 //	word          the word itself
@@ -47,7 +48,8 @@
 // just changed my password". Matches do not reach across sentences (".",
 // "!", "?", a line break). A match is negated, and does not count, when a
 // negation cue of Config.Negations ends within Config.NegationWindow words
-// before it in the same clause ("my account was not hacked"). A
+// before it in the same clause ("nobody changed my password"), or in one of
+// its gaps ("my account was not hacked" for "my ~3 account ~4 hacked"). A
 // situation's Unless patterns give context: when one occurs anywhere in the
 // message the situation is not detected ("got my account back").
 //
