@@ -9,8 +9,8 @@
 // constants) are account takeover, money taken or charged wrongly, safety
 // and health, a vulnerable person, work or travel blocked now, a regulator
 // or authority, a legal threat, a copyright or trademark dispute, a fraud
-// or phishing report, churn and
-// boycott, public escalation, a feature request, a product defect after an
+// or phishing report, churn and boycott, public escalation, a request for a
+// policy change or relief, a feature request, a product defect after an
 // update, broken or wrong brand content, praise, and a plain question.
 //
 // # Classifiers
