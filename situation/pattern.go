@@ -49,21 +49,31 @@ type slot struct {
 	multiFirst []uint64
 	multiAny   bool
 
-	// A quick test that some word of the message may match the slot:
-	// bits of the hashes of its exact words, and of the first three bytes
-	// of its prefixes (any: a prefix shorter than three bytes).
-	words, pre bloom
+	// A quick test that some word of the message may match the slot: the
+	// filter bits of its exact words, and of the first three bytes of its
+	// prefixes (any: a prefix shorter than three bytes).
+	words, pre []uint16
 	any        bool
 }
 
-// bloom is a 256-bit set of hashed words.
-type bloom [4]uint64
+// bloom is a 1024-bit set of hashed words.
+type bloom [16]uint64
 
-func (b *bloom) add(h uint64)        { b[h>>62] |= 1 << (h & 63) }
-func (b *bloom) meets(o *bloom) bool { return b[0]&o[0]|b[1]&o[1]|b[2]&o[2]|b[3]&o[3] != 0 }
-func prefixHash(b []byte) uint64     { return uint64(prefixKey(b)) * 0x9E3779B97F4A7C15 }
+func bloomBit(h uint64) uint16     { return uint16((h * 0x9E3779B97F4A7C15) >> 54) }
+func (b *bloom) add(h uint64)      { i := bloomBit(h); b[i>>6] |= 1 << (i & 63) }
+func (b *bloom) has(i uint16) bool { return b[i>>6]&(1<<(i&63)) != 0 }
+func prefixHash(b []byte) uint64   { return uint64(prefixKey(b)) }
+func anyBit(b *bloom, bits []uint16) bool {
+	for _, i := range bits {
+		if b.has(i) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *slot) mayMatch(words, pre *bloom) bool {
-	return s.any || s.words.meets(words) || s.pre.meets(pre)
+	return s.any || anyBit(words, s.words) || anyBit(pre, s.pre)
 }
 
 // index prepares the slot's lookup of its alternatives.
@@ -78,9 +88,9 @@ func (s *slot) index() {
 		case w.prefix && len(w.text) < 3:
 			s.any = true
 		case w.prefix:
-			s.pre.add(prefixHash(w.text))
+			s.pre = append(s.pre, bloomBit(prefixHash(w.text)))
 		default:
-			s.words.add(w.hash)
+			s.words = append(s.words, bloomBit(w.hash))
 		}
 		switch {
 		case len(a) > 1:
