@@ -1,22 +1,34 @@
 package care
 
 import (
+	"bytes"
+	"cmp"
+	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/situation"
 )
 
-// Topic is a subject recognised from keywords.
+// Topic is a subject recognised from keywords. Topics are the router's
+// older, keyword-only vocabulary, kept for listening (spikes per topic)
+// and for existing routes; new routes name situations (see package
+// situation), which handle negation, context and several languages.
 type Topic struct {
 	// Name identifies the topic ("legal", "outage"). Required.
-	Name string
+	Name string `json:"name"`
 	// Keywords are phrases matched as whole words, case-insensitive; a
 	// keyword "video+broken" matches when every "+"-joined part occurs
 	// anywhere in the message.
-	Keywords []string
+	Keywords []string `json:"keywords"`
 }
 
 // DefaultTopics returns the built-in English topics: legal, content,
@@ -43,7 +55,8 @@ type Loop struct {
 	Team string
 	// Answers says who answers the customer (a team, a role, a person):
 	// legal may resolve a threat while customer service writes to the
-	// customer. Defaults to Team.
+	// customer. Defaults to Team. (A loop that is only told about a
+	// message, while another loop owns it, is in Decision.Inform.)
 	Answers string
 	// Acknowledge and Resolve are the loop's deadlines, from the first
 	// unanswered message. Zero takes the channel's SLA policy.
@@ -83,14 +96,34 @@ func DefaultLoops() []Loop {
 }
 
 // Route is a routing rule: a conversation matching every condition that is
-// set goes to Loop.
+// set goes to Loop, or, with Inform, Loop is told about it.
+//
+// The first matching rule without Inform chooses the conversation's loop
+// (Decision.Loop); every other matching rule whose loop differs informs
+// its loop (Decision.Inform): customer service answers a charge while the
+// executives hear about the churn threat that came with it.
 type Route struct {
 	// Name identifies the rule in explanations. Defaults to "to " + Loop.
 	Name string
 	// Loop is the target loop's name. Required.
 	Loop string
 	// Topics: any of them must be found in the message (empty: any).
+	// With Situations, a topic or a situation will do.
 	Topics []string
+	// Situations: any of these care situations (situation.Kind names)
+	// must be found in the message (empty: any). With Topics, a topic or
+	// a situation will do.
+	Situations []string
+	// Unless: the rule does not match when one of these situations is
+	// found.
+	Unless []string
+	// Inform makes the rule inform its loop rather than route to it.
+	Inform bool
+	// OwnOnly makes the rule only ever choose the loop: when an earlier
+	// rule chose another loop, it does not inform its own. For rules that
+	// keep a message with the front line ("plain question"), whose notice
+	// to another owner would be noise.
+	OwnOnly bool
 	// Channels: the message must have arrived on one of them (empty: any).
 	Channels []channel.Kind
 	// Authors: handles (without "@", case-insensitive), one of which must
@@ -100,38 +133,92 @@ type Route struct {
 	MinScore float64
 }
 
-// DefaultRoutes returns the built-in rules: legal topics to legal, content
-// topics to content, product topics to product, executive topics to the
-// executives. Anything else stays with the default loop.
+// DefaultRoutes returns the built-in rules, over the built-in situations
+// of package situation, in this order:
+//
+//   - "legal threat": a legal threat (or the legal topic) goes to legal;
+//   - "problem care can fix": an account takeover, money taken wrongly,
+//     work or travel blocked, or a vulnerable person stays with customer
+//     service, which acts first; loops matched below are informed;
+//   - "regulator or authority": an authority named or tagged goes to legal;
+//   - "safety": a safety or health risk goes to the executives;
+//   - "plain question": a question care can answer stays with customer
+//     service ("is there a way to…?"); loops matched below are informed;
+//   - "broken content": broken or wrong brand content goes to content;
+//   - "asks for the executives": churn, a boycott, a public escalation or
+//     a request for a policy change or relief goes to the executives;
+//   - "product feedback": a feature request or a defect after an update
+//     goes to product;
+//   - "fraud report": a phishing or fraud report, or a copyright or
+//     trademark dispute, informs legal.
+//
+// Anything else stays with the default loop.
 func DefaultRoutes() []Route {
 	return []Route{
-		{Name: "legal threat", Loop: "legal", Topics: []string{"legal"}},
-		{Name: "broken content", Loop: "content", Topics: []string{"content"}},
-		{Name: "product feedback", Loop: "product", Topics: []string{"product"}},
-		{Name: "asks for the executives", Loop: "executives", Topics: []string{"executive"}},
+		{Name: "legal threat", Loop: "legal", Topics: []string{"legal"}, Situations: []string{string(situation.LegalThreat)}},
+		{Name: "problem care can fix", Loop: "customer-service", OwnOnly: true, Situations: []string{
+			string(situation.AccountTakeover), string(situation.MoneyTaken), string(situation.BlockedNow), string(situation.Vulnerable)}},
+		{Name: "regulator or authority", Loop: "legal", Situations: []string{string(situation.Authority)}},
+		{Name: "safety", Loop: "executives", Situations: []string{string(situation.SafetyHealth)}},
+		{Name: "plain question", Loop: "customer-service", OwnOnly: true, Situations: []string{string(situation.Question)}},
+		{Name: "broken content", Loop: "content", Situations: []string{string(situation.BrandContent)}},
+		{Name: "asks for the executives", Loop: "executives", Situations: []string{string(situation.Churn), string(situation.PublicEscalation), string(situation.PolicyRequest)}},
+		{Name: "product feedback", Loop: "product", Situations: []string{string(situation.FeatureRequest), string(situation.DefectAfterUpdate)}},
+		{Name: "fraud report", Loop: "legal", Inform: true, Situations: []string{string(situation.FraudReport), string(situation.RightsDispute)}},
 	}
+}
+
+// Notice is a loop informed of a conversation that another loop owns.
+type Notice struct {
+	// Loop is the informed loop; its Acknowledge and Resolve deadlines
+	// (zero: the channel's SLA policy) say by when it should have read and
+	// acted on the notice.
+	Loop Loop
+	// Route is the name of the rule that informs it.
+	Route string
+	// Reasons are the conditions that held, for people.
+	Reasons []string
 }
 
 // Decision is where the router sent a conversation, and why.
 type Decision struct {
 	// Loop is the chosen loop.
 	Loop Loop
-	// Route is the name of the rule that matched; "" for the default loop.
+	// Route is the name of the rule that matched; "" when the message
+	// stays with the default loop, whether no rule matched or a rule
+	// that names the default loop did (see Rule).
 	Route string
+	// Rule is the name of the rule that chose Loop, including a rule that
+	// keeps the message with the default loop ("problem care can fix");
+	// "" when no rule matched.
+	Rule string
 	// Topics are the topics found in the message.
 	Topics []string
-	// Reasons are the conditions that held, for people.
+	// Reasons are the conditions of Rule that held, for people.
 	Reasons []string
+	// Situations are the care situations found in the message, with their
+	// evidence.
+	Situations []situation.Match
+	// Inform are the other loops to tell about the message, in rule order,
+	// never Loop itself: Loop's team answers, these are informed. The desk
+	// notifies each by its Loop's deadlines.
+	Inform []Notice
 }
 
 // Explain returns the decision as one line, e.g. `legal (rule "legal
-// threat": topic legal ("lawyer")); owner team legal, answered by legal`.
+// threat": topic legal ("sue")); owner team legal, answered by legal`,
+// followed by `; informs executives (rule "asks for the executives":
+// situation churn ("lost a customer"))` for each informed loop.
 func (d Decision) Explain() string {
 	why := "default loop"
-	if d.Route != "" {
-		why = fmt.Sprintf("rule %q: %s", d.Route, strings.Join(d.Reasons, ", "))
+	if rule := cmp.Or(d.Rule, d.Route); rule != "" {
+		why = fmt.Sprintf("rule %q: %s", rule, strings.Join(d.Reasons, ", "))
 	}
-	return fmt.Sprintf("%s (%s); owner team %s, answered by %s", d.Loop.Name, why, d.Loop.Team, d.Loop.Answers)
+	s := fmt.Sprintf("%s (%s); owner team %s, answered by %s", d.Loop.Name, why, d.Loop.Team, d.Loop.Answers)
+	for _, n := range d.Inform {
+		s += fmt.Sprintf("; informs %s (rule %q: %s)", n.Loop.Name, n.Route, strings.Join(n.Reasons, ", "))
+	}
+	return s
 }
 
 // RouterConfig configures a Router. The zero value gives the defaults.
@@ -146,6 +233,12 @@ type RouterConfig struct {
 	// Default is the loop of conversations no route matches. Defaults to
 	// "customer-service", or the first loop if there is none of that name.
 	Default string
+	// Situations finds the care situations in messages for Route; it must
+	// be safe for concurrent use. Every situation a route names must be
+	// one it knows. Defaults to situation.New(nil), the built-in detector.
+	// Not read from JSON: build it from the situation package's own JSON.
+	// RouteSituations takes situations found by any situation.Classifier.
+	Situations *situation.Detector
 }
 
 // Router maps conversations to feedback loops. It is immutable and safe for
@@ -155,6 +248,18 @@ type Router struct {
 	loops  map[string]Loop
 	routes []Route
 	def    string
+	sit    *situation.Detector
+
+	firstWord map[string][]partRef // first word of a keyword part → the parts
+	firstMask [256]uint64          // first byte → bit per length of those first words
+	nkw       int
+	pool      sync.Pool // *topicScratch
+}
+
+// topicScratch holds Topics' buffers between calls.
+type topicScratch struct {
+	buf  []byte
+	offs [][2]int32
 }
 
 type compiledTopic struct {
@@ -165,6 +270,7 @@ type compiledTopic struct {
 type keyword struct {
 	text  string
 	parts [][]string
+	id    int // index among all keywords
 }
 
 // NewRouter validates cfg and returns a router. cfg may be nil.
@@ -182,7 +288,15 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 	if c.Routes == nil {
 		c.Routes = DefaultRoutes()
 	}
-	r := &Router{loops: map[string]Loop{}}
+	r := &Router{loops: map[string]Loop{}, sit: c.Situations, firstWord: map[string][]partRef{}}
+	r.pool.New = func() any { return &topicScratch{buf: make([]byte, 0, 512), offs: make([][2]int32, 0, 96)} }
+	if r.sit == nil {
+		d, err := situation.New(nil)
+		if err != nil {
+			return nil, fmt.Errorf("care: router: %w", err)
+		}
+		r.sit = d
+	}
 	topics := map[string]bool{}
 	for i, t := range c.Topics {
 		if t.Name == "" || topics[t.Name] {
@@ -193,12 +307,25 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 		for _, k := range t.Keywords {
 			kw := keyword{text: k}
 			for _, p := range strings.Split(k, "+") {
-				if ws := words(p); len(ws) > 0 {
+				if ws := trimmedWords(p); len(ws) > 0 {
 					kw.parts = append(kw.parts, ws)
 				}
 			}
 			if len(kw.parts) == 0 {
 				return nil, fmt.Errorf("%w: router: topic %q: empty keyword %q", ErrInvalid, t.Name, k)
+			}
+			if len(kw.parts) > 63 {
+				return nil, fmt.Errorf("%w: router: topic %q: keyword %q has more than 63 parts", ErrInvalid, t.Name, k)
+			}
+			kw.id = r.nkw
+			r.nkw++
+			for j, p := range kw.parts {
+				r.firstWord[p[0]] = append(r.firstWord[p[0]], partRef{topic: len(r.topics), kw: len(ct.kws), part: j, id: kw.id})
+				if w := p[0]; len(w) <= 63 {
+					r.firstMask[w[0]] |= 1 << len(w)
+				} else {
+					r.firstMask[w[0]] = ^uint64(0)
+				}
 			}
 			ct.kws = append(ct.kws, kw)
 		}
@@ -250,6 +377,13 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 				return nil, fmt.Errorf("%w: router: Routes[%d] names unknown topic %q", ErrInvalid, i, t)
 			}
 		}
+		for _, k := range slices.Concat(rt.Situations, rt.Unless) {
+			if !r.sit.Knows(situation.Kind(k)) {
+				return nil, fmt.Errorf("%w: router: Routes[%d] names unknown situation %q (the detector knows %v)", ErrInvalid, i, k, r.sit.Kinds())
+			}
+		}
+		rt.Topics, rt.Situations, rt.Unless = slices.Clone(rt.Topics), slices.Clone(rt.Situations), slices.Clone(rt.Unless)
+		rt.Channels, rt.Authors = slices.Clone(rt.Channels), slices.Clone(rt.Authors)
 		if rt.Name == "" {
 			rt.Name = "to " + rt.Loop
 		}
@@ -266,17 +400,82 @@ func (r *Router) Loop(name string) (Loop, bool) {
 
 // Topics returns the topics found in text with the keyword that found each.
 func (r *Router) Topics(text string) (names, found []string) {
-	ws := words(text)
-	for _, t := range r.topics {
-		for _, k := range t.kws {
-			ok := true
-			for _, p := range k.parts {
-				if !containsPhrase(ws, p) {
-					ok = false
-					break
+	// Words as words() splits them (letters, digits, apostrophes, '$' and
+	// '.'), lower-cased, trailing dots trimmed; kept in one buffer, without
+	// allocating for tweet-sized text.
+	sc := r.pool.Get().(*topicScratch)
+	defer r.pool.Put(sc)
+	buf, offs := sc.buf[:0], sc.offs[:0]
+	defer func() { sc.buf, sc.offs = buf, offs }()
+	inWord := false
+	for _, c := range text {
+		var isWord bool
+		if c < utf8.RuneSelf {
+			isWord = topicASCII[c]
+		} else {
+			isWord = unicode.IsLetter(c) || unicode.IsDigit(c)
+		}
+		if isWord {
+			if !inWord {
+				offs = append(offs, [2]int32{int32(len(buf)), 0})
+				inWord = true
+			}
+			if c < utf8.RuneSelf {
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
 				}
+				buf = append(buf, byte(c))
+			} else {
+				buf = utf8.AppendRune(buf, unicode.ToLower(c))
+			}
+			continue
+		}
+		if inWord {
+			offs[len(offs)-1][1] = int32(len(buf))
+			inWord = false
+		}
+	}
+	if inWord {
+		offs[len(offs)-1][1] = int32(len(buf))
+	}
+	word := func(i int) []byte {
+		w := buf[offs[i][0]:offs[i][1]]
+		for len(w) > 0 && w[len(w)-1] == '.' {
+			w = w[:len(w)-1]
+		}
+		return w
+	}
+	// Each word looks up the keyword parts that start with it; a keyword
+	// is found when all its parts are.
+	var small [64]uint64
+	seen := small[:0]
+	if r.nkw > len(small) {
+		seen = make([]uint64, r.nkw)
+	} else {
+		seen = small[:r.nkw]
+	}
+	for i := range offs {
+		w := word(i)
+		if len(w) == 0 || len(w) > 63 || r.firstMask[w[0]]&(1<<len(w)) == 0 {
+			continue // no keyword part starts with a word of this first byte and length
+		}
+		for _, ref := range r.firstWord[string(w)] {
+			p := r.topics[ref.topic].kws[ref.kw].parts[ref.part]
+			if i+len(p) > len(offs) {
+				continue
+			}
+			ok := true
+			for j := 1; j < len(p) && ok; j++ {
+				ok = string(word(i+j)) == p[j]
 			}
 			if ok {
+				seen[ref.id] |= 1 << ref.part
+			}
+		}
+	}
+	for _, t := range r.topics {
+		for _, k := range t.kws {
+			if seen[k.id] == 1<<len(k.parts)-1 {
 				names = append(names, t.name)
 				found = append(found, k.text)
 				break
@@ -286,42 +485,256 @@ func (r *Router) Topics(text string) (names, found []string) {
 	return names, found
 }
 
-// Route decides the loop of a message with the given priority score.
+// topicASCII reports the ASCII characters of topic words: letters, digits,
+// apostrophes, '$' and '.'.
+var topicASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\'' || c == '$' || c == '.'
+	}
+	return t
+}()
+
+// partRef locates one part of a topic keyword.
+type partRef struct{ topic, kw, part, id int }
+
+// trimmedWords is words without trailing dots, as topic keywords match.
+func trimmedWords(s string) []string {
+	ws := words(s)
+	for i, w := range ws {
+		ws[i] = strings.TrimRight(w, ".")
+	}
+	return ws
+}
+
+// Route decides the loop of a message with the given priority score,
+// finding its situations with the router's detector. It is
+// RouteSituations with the detector's result.
 func (r *Router) Route(m channel.Message, score float64) Decision {
-	topics, found := r.Topics(m.Text)
+	found := r.sit.Detect(&situation.Input{Text: m.Text, Followers: m.Author.Followers})
+	return r.RouteSituations(m, score, &found)
+}
+
+// Situations returns the situations the router's detector finds in m, for
+// a caller that scores and routes one message with one detection (pass the
+// result to RouteSituations and to the scorer's Input.Situations).
+func (r *Router) Situations(m channel.Message) situation.Result {
+	return r.sit.Detect(&situation.Input{Text: m.Text, Followers: m.Author.Followers})
+}
+
+// RouteSituations decides the loop of a message with the given priority
+// score and the situations found in it by any situation.Classifier (a nil
+// found means none). See Route for the rules.
+func (r *Router) RouteSituations(m channel.Message, score float64, found *situation.Result) Decision {
+	topics, kw := r.Topics(m.Text)
 	d := Decision{Loop: r.loops[r.def], Topics: topics}
+	if found != nil {
+		d.Situations = slices.Clone(found.Matches)
+	}
+	primary := false
 	for _, rt := range r.routes {
-		var why []string
-		if len(rt.Topics) > 0 {
-			i := slices.IndexFunc(topics, func(t string) bool { return slices.Contains(rt.Topics, t) })
-			if i < 0 {
-				continue
+		why, ok := r.match(rt, m, score, topics, kw, found)
+		if !ok {
+			continue
+		}
+		if !primary && !rt.Inform {
+			primary = true
+			d.Loop, d.Rule, d.Reasons = r.loops[rt.Loop], rt.Name, why
+			if rt.Loop != r.def {
+				d.Route = rt.Name
 			}
-			why = append(why, fmt.Sprintf("topic %s (%q)", topics[i], found[i]))
+			// A loop informed by an earlier rule now owns the message.
+			d.Inform = slices.DeleteFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == rt.Loop })
+			continue
 		}
-		if len(rt.Channels) > 0 {
-			if !slices.Contains(rt.Channels, m.Channel) {
-				continue
-			}
-			why = append(why, "channel "+string(m.Channel))
+		if rt.OwnOnly || rt.Loop == d.Loop.Name || slices.ContainsFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == rt.Loop }) {
+			continue
 		}
-		if len(rt.Authors) > 0 {
-			if !slices.ContainsFunc(rt.Authors, func(a string) bool { return normHandle(a) == normHandle(m.Author.Handle) }) {
-				continue
-			}
-			why = append(why, "author @"+m.Author.Handle)
-		}
-		if rt.MinScore > 0 {
-			if score < rt.MinScore {
-				continue
-			}
-			why = append(why, fmt.Sprintf("score %.0f ≥ %.0f", score, rt.MinScore))
-		}
-		if len(why) == 0 {
-			why = append(why, "matches everything")
-		}
-		d.Loop, d.Route, d.Reasons = r.loops[rt.Loop], rt.Name, why
-		return d
+		d.Inform = append(d.Inform, Notice{Loop: r.loops[rt.Loop], Route: rt.Name, Reasons: why})
+	}
+	if !primary {
+		// Without a rule of its own, the default loop keeps the message;
+		// a notice to it would be redundant.
+		d.Inform = slices.DeleteFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == r.def })
 	}
 	return d
+}
+
+// match reports whether rt matches, and why.
+func (r *Router) match(rt Route, m channel.Message, score float64, topics, kw []string, found *situation.Result) ([]string, bool) {
+	var why []string
+	for _, k := range rt.Unless {
+		if found != nil && found.Has(situation.Kind(k)) {
+			return nil, false
+		}
+	}
+	if len(rt.Topics) > 0 || len(rt.Situations) > 0 {
+		hit := false
+		if i := slices.IndexFunc(topics, func(t string) bool { return slices.Contains(rt.Topics, t) }); i >= 0 {
+			why, hit = append(why, "topic "+topics[i]+" ("+strconv.Quote(kw[i])+")"), true
+		}
+		if !hit && found != nil {
+			for _, x := range found.Matches {
+				if slices.Contains(rt.Situations, string(x.Kind)) {
+					why, hit = append(why, "situation "+string(x.Kind)+" ("+strconv.Quote(x.Evidence)+")"), true
+					break
+				}
+			}
+		}
+		if !hit {
+			return nil, false
+		}
+	}
+	if len(rt.Channels) > 0 {
+		if !slices.Contains(rt.Channels, m.Channel) {
+			return nil, false
+		}
+		why = append(why, "channel "+string(m.Channel))
+	}
+	if len(rt.Authors) > 0 {
+		if !slices.ContainsFunc(rt.Authors, func(a string) bool { return normHandle(a) == normHandle(m.Author.Handle) }) {
+			return nil, false
+		}
+		why = append(why, "author @"+m.Author.Handle)
+	}
+	if rt.MinScore > 0 {
+		if score < rt.MinScore {
+			return nil, false
+		}
+		why = append(why, fmt.Sprintf("score %.0f ≥ %.0f", score, rt.MinScore))
+	}
+	if len(why) == 0 {
+		why = append(why, "matches everything")
+	}
+	return why, true
+}
+
+// routerJSON is the JSON form of RouterConfig read by ParseRouterConfig.
+type routerJSON struct {
+	Topics  []Topic     `json:"topics"`
+	Loops   []loopJSON  `json:"loops"`
+	Routes  []routeJSON `json:"routes"`
+	Default string      `json:"default"`
+}
+
+type loopJSON struct {
+	Name        string           `json:"name"`
+	Team        string           `json:"team"`
+	Answers     string           `json:"answers"`
+	Acknowledge string           `json:"acknowledge"`
+	Resolve     string           `json:"resolve"`
+	Escalation  []escalationJSON `json:"escalation"`
+}
+
+type escalationJSON struct {
+	To    string `json:"to"`
+	After string `json:"after"`
+}
+
+type routeJSON struct {
+	Name       string   `json:"name"`
+	Loop       string   `json:"loop"`
+	Topics     []string `json:"topics"`
+	Situations []string `json:"situations"`
+	Unless     []string `json:"unless"`
+	Inform     bool     `json:"inform"`
+	OwnOnly    bool     `json:"own_only"`
+	Channels   []string `json:"channels"`
+	Authors    []string `json:"authors"`
+	MinScore   float64  `json:"min_score"`
+}
+
+// ParseRouterConfig reads a RouterConfig from JSON, strictly, and
+// validates it as NewRouter does with the built-in situation detector (see
+// ParseRouterConfigWith for a detector of the host's own). The document is an object with "topics",
+// "loops", "routes" (the Route fields in snake case: "name", "loop",
+// "topics", "situations", "unless", "inform", "own_only", "channels", "authors",
+// "min_score") and "default"; an absent list takes its default, as in
+// NewRouter. Loop deadlines and escalation delays are Go durations
+// ("30m", "24h"). Unknown fields, trailing data, wrong types, bad
+// durations and invalid rules are errors matching ErrInvalid that name
+// the field:
+//
+//	{"routes": [
+//	  {"name": "legal threat", "loop": "legal", "situations": ["legal_threat", "authority"]},
+//	  {"name": "churn", "loop": "executives", "inform": true, "situations": ["churn"]}
+//	]}
+func ParseRouterConfig(data []byte) (*RouterConfig, error) {
+	return ParseRouterConfigWith(data, nil)
+}
+
+// ParseRouterConfigWith is ParseRouterConfig for a host's own situation
+// detector: routes may name the situations it knows, and the returned
+// RouterConfig has Situations set to it. A nil situations is the built-in
+// detector, as in ParseRouterConfig.
+func ParseRouterConfigWith(data []byte, situations *situation.Detector) (*RouterConfig, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var w routerJSON
+	if err := dec.Decode(&w); err != nil {
+		return nil, fmt.Errorf("%w: router config: %w", ErrInvalid, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("%w: router config: trailing data after the JSON object", ErrInvalid)
+	}
+	c := &RouterConfig{Topics: w.Topics, Default: w.Default, Situations: situations}
+	dur := func(field, s string) (time.Duration, error) {
+		if s == "" {
+			return 0, nil
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return 0, fmt.Errorf("%w: router config: %s: %w", ErrInvalid, field, err)
+		}
+		return d, nil
+	}
+	if w.Loops != nil {
+		c.Loops = []Loop{}
+	}
+	for i, l := range w.Loops {
+		f := fmt.Sprintf("loops[%d]", i)
+		ack, err := dur(f+".acknowledge", l.Acknowledge)
+		if err != nil {
+			return nil, err
+		}
+		res, err := dur(f+".resolve", l.Resolve)
+		if err != nil {
+			return nil, err
+		}
+		loop := Loop{Name: l.Name, Team: l.Team, Answers: l.Answers, Acknowledge: ack, Resolve: res}
+		for j, e := range l.Escalation {
+			after, err := dur(fmt.Sprintf("%s.escalation[%d].after", f, j), e.After)
+			if err != nil {
+				return nil, err
+			}
+			loop.Escalation = append(loop.Escalation, Escalation{To: e.To, After: after})
+		}
+		c.Loops = append(c.Loops, loop)
+	}
+	if w.Routes != nil {
+		c.Routes = []Route{}
+	}
+	for i, rt := range w.Routes {
+		if rt.MinScore < 0 || rt.MinScore != rt.MinScore {
+			return nil, fmt.Errorf("%w: router config: routes[%d].min_score: must not be negative, got %v", ErrInvalid, i, rt.MinScore)
+		}
+		route := Route{Name: rt.Name, Loop: rt.Loop, Topics: rt.Topics, Situations: rt.Situations, Unless: rt.Unless,
+			Inform: rt.Inform, OwnOnly: rt.OwnOnly, Authors: rt.Authors, MinScore: rt.MinScore}
+		for _, ch := range rt.Channels {
+			route.Channels = append(route.Channels, channel.Kind(ch))
+		}
+		c.Routes = append(c.Routes, route)
+	}
+	if _, err := NewRouter(c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// LoadRouterConfig reads all of r and parses it with ParseRouterConfig.
+func LoadRouterConfig(r io.Reader) (*RouterConfig, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("care: reading router config: %w", err)
+	}
+	return ParseRouterConfig(data)
 }

@@ -97,7 +97,7 @@ func BenchmarkScore(b *testing.B) {
 	for i, t := range tweets {
 		inputs[i] = priority.Input{Text: t, Channel: "x", ReceivedAt: now.Add(-time.Duration(i) * 7 * time.Minute), Unanswered: i % 3}
 	}
-	keywordsOnly := []string{"vip", "tier", "lifetime_value", "influencer", "verified", "sentiment", "channel", "waiting", "unanswered"}
+	keywordsOnly := []string{"situation", "vip", "tier", "lifetime_value", "influencer", "verified", "sentiment", "channel", "waiting", "unanswered"}
 	for _, n := range []int{100, 1000} {
 		kws := syntheticKeywords(n)
 		b.Run(fmt.Sprintf("keywords=%d", n), func(b *testing.B) {
@@ -135,6 +135,20 @@ func BenchmarkScore(b *testing.B) {
 	})
 	b.Run("default-govader", func(b *testing.B) {
 		r, err := priority.New(&priority.Config{Sentiment: govaderCompound{govader.NewSentimentIntensityAnalyzer()}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var s priority.Score
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			r.ScoreInto(now, &inputs[i%len(inputs)], &s)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	})
+	b.Run("default-no-situations", func(b *testing.B) {
+		// The scorer as it was before situations: the baseline of the
+		// situation signal's cost.
+		r, err := priority.New(&priority.Config{Disabled: []string{"situation"}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/socialcare/socialcare/situation"
 )
 
 // ErrInvalidConfig is matched (with errors.Is) by every error that New and
@@ -47,6 +49,7 @@ type SentimentAnalyzer interface {
 
 // Signal names, for Config.Disabled.
 const (
+	SignalSituation     = "situation"
 	SignalKeyword       = "keyword"
 	SignalVIP           = "vip"
 	SignalTier          = "tier"
@@ -60,7 +63,7 @@ const (
 )
 
 var signalNames = []string{
-	SignalKeyword, SignalVIP, SignalTier, SignalLifetimeValue, SignalInfluencer,
+	SignalSituation, SignalKeyword, SignalVIP, SignalTier, SignalLifetimeValue, SignalInfluencer,
 	SignalVerified, SignalSentiment, SignalChannel, SignalWaiting, SignalUnanswered,
 }
 
@@ -69,6 +72,18 @@ var signalNames = []string{
 // signal is switched off through Disabled rather than with a zero weight.
 // The JSON names are those ParseConfig reads.
 type Config struct {
+	// SituationPoints adds urgency per care situation found in the message
+	// (see package situation), keyed by situation kind: the same names the
+	// router's rules use, so a host tunes one vocabulary. Entries override
+	// DefaultSituationPoints() kind by kind; 0 gives a kind no points.
+	// Every key must be a kind the detector knows.
+	SituationPoints map[string]float64 `json:"situation_points"`
+	// Situations finds the situations when Input.Situations is nil; it
+	// must be safe for concurrent use. Defaults to situation.New(nil), the
+	// built-in detector. Not read from JSON: build it from the situation
+	// package's own JSON.
+	Situations *situation.Detector `json:"-"`
+
 	// Keywords are the urgent words and phrases. Defaults to
 	// DefaultKeywords(). Phrases must be non-empty and distinct after
 	// normalisation; weights finite and positive.
@@ -146,7 +161,17 @@ type Config struct {
 // not finite and positive, negative points, unknown signals) are errors
 // that name the field and match ErrInvalidConfig. Absent fields take their
 // defaults, as in New. The returned Config is validated: New accepts it.
+// situation_points may name the built-in situations only; see
+// ParseConfigWith for a detector of the host's own.
 func ParseConfig(data []byte) (*Config, error) {
+	return ParseConfigWith(data, nil)
+}
+
+// ParseConfigWith is ParseConfig for a host's own situation detector:
+// situation_points may weight the situations it knows, and the returned
+// Config has Situations set to it. A nil situations is the built-in
+// detector, as in ParseConfig.
+func ParseConfigWith(data []byte, situations *situation.Detector) (*Config, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var c Config
@@ -156,6 +181,7 @@ func ParseConfig(data []byte) (*Config, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &ConfigError{Field: "(document)", Err: errors.New("trailing data after the JSON object")}
 	}
+	c.Situations = situations
 	if _, err := c.build(); err != nil {
 		return nil, err
 	}

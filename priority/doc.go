@@ -13,6 +13,16 @@
 //
 // Rules (built by New) adds points per signal, each with its Reason:
 //
+//   - situation: the care situations found in the message by package
+//     situation (an account takeover, money taken wrongly, work or travel
+//     blocked now, a safety risk, an authority involved, ...), weighted by
+//     Config.SituationPoints (DefaultSituationPoints), with the words that
+//     showed it: `situation "account takeover (changed my password and
+//     email)" +45`. Customers rarely say "urgent"; they describe what
+//     happened, so situations carry most of the ranking. The same
+//     situations drive the feedback-loop router in package care, so a host
+//     tunes one vocabulary; Input.Situations takes them from any
+//     situation.Classifier, found once for both decisions.
 //   - keyword: urgent words and phrases with weights; the default lexicon
 //     (DefaultKeywords) covers English, Portuguese and Spanish. Text and
 //     phrases are normalised alike (Normalize): case folded, diacritics
@@ -46,7 +56,9 @@
 //
 // Rules normalises each message once and looks each word up by its hash in
 // one map, so its cost does not grow with the number of keywords. ScoreInto does
-// not allocate in steady state; Score allocates only the returned Reasons.
+// not allocate in steady state, except one string per situation found; Score
+// also allocates the returned Reasons. Situation detection costs about as
+// much again as the rest of the scorer (see care's BenchmarkDecide).
 // On a shared 2-core VM the default scorer, sentiment included, handles
 // about 350,000 tweet-sized messages per second per core, and the keyword
 // path alone about a million with 1,000 keywords, over a thousand times

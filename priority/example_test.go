@@ -24,7 +24,7 @@ func Example() {
 	}
 	// Output:
 	// 10.0 channel "x" +10
-	// 92.0 keyword "stranded" +45, keyword "cancelled" +30, channel "x" +10, sentiment "negative" +5, waiting "20m0s" +2
+	// 132.0 keyword "stranded" +45, situation "work or travel blocked now (Stranded)" +40, keyword "cancelled" +30, channel "x" +10, sentiment "negative" +5, waiting "20m0s" +2
 	// 56.0 keyword "cancelado" +30, keyword "não funciona" +20, channel "whatsapp" +6
 	// 58.0 influencer "250000 followers" +48, channel "x" +10
 }
@@ -69,11 +69,37 @@ func ExampleOverride() {
 		fmt.Printf("%g %s\n", s.Value, s.Explain())
 	}
 	// Output:
-	// 55 keyword "stranded" +45, channel "x" +10
+	// 95 keyword "stranded" +45, situation "work or travel blocked now (stranded)" +40, channel "x" +10
 	// 1000 vip-note "@DianaPrince" +1000
 }
 
 func ExampleNormalize() {
 	fmt.Println(priority.Normalize("NÃO funciona! @AirBR_Help #VooCancelado"))
 	// Output: nao funciona air br help voo cancelado
+}
+
+// Situations outrank keywords: customers describe what happened rather
+// than say "urgent". Their weights are in the same JSON as the rest.
+func ExampleConfig_situationPoints() {
+	cfg, err := priority.ParseConfig([]byte(`{
+		"situation_points": {"money_taken": 60, "churn": 25},
+		"disabled": ["sentiment", "channel"]
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	rules, err := priority.New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	for _, text := range []string{
+		"Me cobraron tres veces la misma compra y perdieron un cliente",
+		"Is this urgent? How do I change my address?",
+	} {
+		s := rules.Score(time.Time{}, &priority.Input{Text: text})
+		fmt.Println(s.Value, s.Explain())
+	}
+	// Output:
+	// 85 situation "money taken wrongly (cobraron tres veces)" +60, situation "churn or boycott (perdieron un cliente)" +25
+	// 30 keyword "urgent" +30
 }

@@ -14,6 +14,7 @@ func FuzzParseConfig(f *testing.F) {
 		`{"negations":["not","no es"],"negation_window":3}`, `{"vips":["@a"],"vip_points":1e308}`,
 		`{"channel_points":{"x":1,"email":0}}`, `{"disabled":["sentiment","nope"]}`, `{"sentiment_threshold":-1}`,
 		`{"influencer_followers":-1}`, `[]`, `null`, `{"keywords":null}`, `{"tier_points":{"gold":"x"}}`,
+		`{"situation_points":{"account_takeover":45,"churn":0}}`, `{"situation_points":{"nope":1}}`, `{"disabled":["situation"],"situation_points":{"x":1}}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -1,5 +1,7 @@
 package priority
 
+import "github.com/socialcare/socialcare/situation"
+
 // DefaultKeywords returns the built-in lexicon: urgent words and phrases in
 // English, Portuguese and Spanish (urgency, stranded travellers,
 // cancellations, refunds and double charges, outages and things not
@@ -66,4 +68,32 @@ func DefaultChannelPoints() map[string]float64 {
 // returns a new map.
 func DefaultTierPoints() map[string]float64 {
 	return map[string]float64{"platinum": 30, "gold": 20, "silver": 10}
+}
+
+// DefaultSituationPoints returns the built-in urgency of each care
+// situation: harm happening now (a takeover, money taken, safety, work or
+// travel blocked, an authority involved) outranks any keyword; a legal
+// threat, churn, public escalation or a fraud report adds less, as it can
+// wait a few hours; requests, praise and questions add nothing. Each call
+// returns a new map.
+func DefaultSituationPoints() map[string]float64 {
+	return map[string]float64{
+		string(situation.AccountTakeover):   45,
+		string(situation.MoneyTaken):        40,
+		string(situation.SafetyHealth):      40,
+		string(situation.BlockedNow):        40,
+		string(situation.Authority):         40,
+		string(situation.Vulnerable):        30,
+		string(situation.LegalThreat):       15,
+		string(situation.FraudReport):       10,
+		string(situation.RightsDispute):     5,
+		string(situation.Churn):             10,
+		string(situation.PublicEscalation):  10,
+		string(situation.DefectAfterUpdate): 5,
+		string(situation.BrandContent):      5,
+		string(situation.FeatureRequest):    0,
+		string(situation.PolicyRequest):     0,
+		string(situation.Praise):            0,
+		string(situation.Question):          0,
+	}
 }

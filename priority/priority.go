@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/socialcare/socialcare/situation"
 )
 
 // Author describes who wrote the message, as far as scoring cares. The zero
@@ -45,17 +47,22 @@ type Input struct {
 	// conversation still waiting for a reply, this one included; 0 or 1
 	// add nothing.
 	Unanswered int
+	// Situations are the care situations already found in Text by a
+	// situation.Classifier (a host's model, or a Detector run once for
+	// both the score and the router). When nil, Rules finds them with its
+	// own Detector (Config.Situations).
+	Situations *situation.Result
 }
 
 // Reason is one signal's contribution to a Score.
 type Reason struct {
-	// Signal names the signal: "keyword", "vip", "tier",
+	// Signal names the signal: "situation", "keyword", "vip", "tier",
 	// "lifetime_value", "influencer", "verified", "sentiment", "channel",
 	// "waiting" or "unanswered" for Rules; composed scorers may add their
 	// own (see VIPNote).
 	Signal string
 	// Detail says what matched, for people ("stranded", "48000
-	// followers").
+	// followers", "account takeover (changed my password and email)").
 	Detail string
 	// Points is the contribution to the score's Value.
 	Points float64

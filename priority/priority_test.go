@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialcare/socialcare/priority"
+	"github.com/socialcare/socialcare/situation"
 )
 
 var now = time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC)
@@ -191,7 +192,7 @@ func TestSentimentSignal(t *testing.T) {
 
 func TestDisabled(t *testing.T) {
 	t.Parallel()
-	r := mustNew(t, &priority.Config{Disabled: []string{"keyword", "vip", "tier", "lifetime_value", "influencer", "verified", "sentiment", "channel", "waiting", "unanswered"}})
+	r := mustNew(t, &priority.Config{Disabled: []string{"situation", "keyword", "vip", "tier", "lifetime_value", "influencer", "verified", "sentiment", "channel", "waiting", "unanswered"}})
 	s := r.Score(now, &priority.Input{Text: "URGENT stranded, terrible!", Channel: "x", ReceivedAt: now.Add(-time.Hour), Unanswered: 5,
 		Author: priority.Author{Handle: "a", VIP: true, Verified: true, Followers: 1e6, Tier: "gold", LifetimeValue: 1e6}})
 	require.Equal(t, priority.Score{Reasons: []priority.Reason{}}, s)
@@ -220,9 +221,14 @@ func TestScoreIntoDoesNotAllocate(t *testing.T) {
 	}
 	var s priority.Score
 	r.ScoreInto(now, in, &s)
-	require.Len(t, s.Reasons, 8, s.Explain())
-	if n := testing.AllocsPerRun(500, func() { r.ScoreInto(now, in, &s) }); n != 0 {
-		t.Errorf("ScoreInto allocates %v times per call", n)
+	require.Len(t, s.Reasons, 9, s.Explain())
+	// One allocation: the detail of the situation found (travel blocked).
+	if n := testing.AllocsPerRun(500, func() { r.ScoreInto(now, in, &s) }); n > 1 {
+		t.Errorf("ScoreInto allocates %v times per call, want at most 1", n)
+	}
+	plain := &priority.Input{Text: "My order #1234 is late, this is terrible!! @SkyWays", Channel: "x", Author: priority.Author{Handle: "Sam", Tier: "gold"}}
+	if n := testing.AllocsPerRun(500, func() { r.ScoreInto(now, plain, &s) }); n != 0 {
+		t.Errorf("ScoreInto allocates %v times per call without a situation", n)
 	}
 }
 
@@ -254,6 +260,8 @@ func TestConfigErrors(t *testing.T) {
 		{"wrong type", `{"keywords":[{"phrase":"a","weight":"high"}]}`, "keywords.weight"},
 		{"trailing data", `{} {}`, "(document)"},
 		{"not JSON", `keywords: []`, "(document)"},
+		{"unknown situation", `{"situation_points":{"lost_bag":10}}`, "situation_points.lost_bag"},
+		{"negative situation", `{"situation_points":{"churn":-1}}`, "situation_points.churn"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -285,7 +293,7 @@ func TestParseConfig(t *testing.T) {
 
 func TestCompose(t *testing.T) {
 	t.Parallel()
-	rules := mustNew(t, &priority.Config{Disabled: []string{"sentiment", "vip"}})
+	rules := mustNew(t, &priority.Config{Disabled: []string{"sentiment", "vip", "situation"}})
 	stranded := &priority.Input{Text: "stranded", Channel: "x"}
 	vip := &priority.Input{Text: "hi", Channel: "x", Author: priority.Author{Handle: "Diana", VIP: true}}
 
@@ -346,4 +354,56 @@ func TestErrorsAreTyped(t *testing.T) {
 	require.True(t, errors.As(err, &ce))
 	require.Equal(t, "keywords[0].phrase", ce.Field)
 	require.True(t, errors.Is(err, priority.ErrInvalidConfig))
+}
+
+// TestSituations checks that a situation described in English, Portuguese
+// or Spanish outranks a plain question, with the situation in the reasons,
+// and that situation_points tunes or silences a situation.
+func TestSituations(t *testing.T) {
+	t.Parallel()
+	r := mustNew(t, &priority.Config{Disabled: []string{"sentiment", "channel"}})
+	question := r.Score(now, &priority.Input{Text: "How do I add a second card to my account?"}).Value
+	for _, tc := range []struct{ text, detail string }{
+		{"Someone changed my password and email, I can't get in", "account takeover (Someone changed my password)"},
+		{"Alguém trocou a senha da minha conta", "account takeover (Alguém trocou a senha)"},
+		{"Alguien cambió la contraseña de mi cuenta", "account takeover (Alguien cambió la contraseña)"},
+		{"You charged my card three times for one order", "money taken wrongly (charged my card three times)"},
+		{"Fui cobrado duas vezes pela mesma assinatura", "money taken wrongly (cobrado duas vezes)"},
+		{"Me cobraron dos veces la suscripción", "money taken wrongly (cobraron dos veces)"},
+		{"My daughter's medicine was never delivered", "safety and health (medicine was never)"},
+		{"O remédio da minha mãe não chegou", "safety and health (remédio da minha mãe não)"},
+		{"La medicina de mi hijo nunca llegó", "safety and health (medicina de mi hijo nunca)"},
+		{"I'm reporting this to the attorney general", "a regulator or authority (attorney general)"},
+		{"Vou reclamar no Procon", "a regulator or authority (reclamar no Procon)"},
+		{"Voy a poner una queja en Profeco", "a regulator or authority (queja en Profeco)"},
+		{"Lost all my thesis files after the sync", "work or travel blocked now (Lost all my thesis)"},
+		{"Estou preso no aeroporto sem voo", "work or travel blocked now (preso no aeroporto)"},
+		{"Estoy varado en el aeropuerto", "work or travel blocked now (varado)"},
+	} {
+		s := r.Score(now, &priority.Input{Text: tc.text})
+		require.Greater(t, s.Value, question+25, s.Explain())
+		got, ok := reasonOf(s, priority.SignalSituation)
+		require.True(t, ok, s.Explain())
+		require.Equal(t, tc.detail, got.Detail)
+	}
+	quiet := mustNew(t, &priority.Config{SituationPoints: map[string]float64{"account_takeover": 0, "churn": 50}, Disabled: []string{"sentiment", "channel", "keyword"}})
+	require.Equal(t, "no urgency signals", quiet.Score(now, &priority.Input{Text: "someone changed my password"}).Explain())
+	require.Equal(t, `situation "churn or boycott (lost a customer)" +50`, quiet.Score(now, &priority.Input{Text: "you just lost a customer"}).Explain())
+	// Situations found elsewhere (a host's classifier) are used as given.
+	given := &situation.Result{Matches: []situation.Match{{Kind: situation.MoneyTaken, Label: "money taken wrongly", Evidence: "from the model"}}}
+	require.Equal(t, `situation "money taken wrongly (from the model)" +40`, quiet.Score(now, &priority.Input{Text: "someone changed my password", Situations: given}).Explain())
+	require.Equal(t, "no urgency signals", quiet.Score(now, &priority.Input{Text: "you just lost a customer", Situations: &situation.Result{}}).Explain())
+}
+
+func TestParseConfigWith(t *testing.T) {
+	t.Parallel()
+	d, err := situation.New(&situation.Config{Situations: []situation.Situation{{Kind: "lost_luggage", Label: "lost luggage", Patterns: map[string][]string{"en": {"lost ~2 my ~1 bag|luggage"}}}}})
+	require.NoError(t, err)
+	doc := []byte(`{"situation_points": {"lost_luggage": 35}, "disabled": ["sentiment", "channel", "keyword"]}`)
+	_, err = priority.ParseConfig(doc)
+	require.ErrorIs(t, err, priority.ErrInvalidConfig, "the built-in detector does not know lost_luggage")
+	cfg, err := priority.ParseConfigWith(doc, d)
+	require.NoError(t, err)
+	r := mustNew(t, cfg)
+	require.Equal(t, `situation "lost luggage (lost my bag)" +35`, r.Score(now, &priority.Input{Text: "you lost my bag"}).Explain())
 }

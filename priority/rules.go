@@ -3,6 +3,7 @@ package priority
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/socialcare/socialcare/priority/sentiment"
+	"github.com/socialcare/socialcare/situation"
 )
 
 // Rules is the built-in, additive Scorer: each signal adds points and a
@@ -18,12 +20,15 @@ import (
 type Rules struct {
 	cfg Config
 	off struct {
-		keyword, vip, tier, ltv, influencer, verified, channel, waiting, unanswered bool
+		situation, keyword, vip, tier, ltv, influencer, verified, channel, waiting, unanswered bool
 	}
 
 	phrases []phrase
 	negs    []phrase
 	first   map[uint64]starts // first word's hash → phrases starting with it
+
+	situations *situation.Detector
+	sitPoints  map[situation.Kind]float64
 
 	vips       map[string]string // normalised handle → "@handle"
 	sent       SentimentAnalyzer
@@ -45,6 +50,7 @@ type phrase struct {
 type starts struct{ keywords, negations []int32 }
 
 type scratch struct {
+	sit     situation.Result
 	z       tokenizer
 	matched []int32
 	handle  []byte
@@ -143,6 +149,7 @@ func (c Config) build() (*Rules, error) {
 		}
 		disabled[s] = true
 	}
+	r.off.situation = disabled[SignalSituation]
 	r.off.keyword, r.off.vip, r.off.tier = disabled[SignalKeyword], disabled[SignalVIP], disabled[SignalTier]
 	r.off.ltv, r.off.influencer, r.off.verified = disabled[SignalLifetimeValue], disabled[SignalInfluencer], disabled[SignalVerified]
 	r.off.channel, r.off.waiting, r.off.unanswered = disabled[SignalChannel], disabled[SignalWaiting], disabled[SignalUnanswered]
@@ -179,6 +186,38 @@ func (c Config) build() (*Rules, error) {
 	for _, st := range r.first {
 		slices.SortStableFunc(st.keywords, func(a, b int32) int { return len(r.phrases[b].words) - len(r.phrases[a].words) })
 		slices.SortStableFunc(st.negations, func(a, b int32) int { return len(r.negs[b].words) - len(r.negs[a].words) })
+	}
+	if !r.off.situation {
+		r.situations = c.Situations
+		if r.situations == nil {
+			d, err := situation.New(nil)
+			if err != nil {
+				return nil, fmt.Errorf("priority: New: %w", err)
+			}
+			r.situations = d
+		}
+		r.sitPoints = map[situation.Kind]float64{}
+		for k, v := range DefaultSituationPoints() {
+			if r.situations.Knows(situation.Kind(k)) {
+				r.sitPoints[situation.Kind(k)] = v
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(c.SituationPoints)) {
+			v := c.SituationPoints[k]
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+				return nil, cfgErr("situation_points."+k, "must be a finite, non-negative number, got %v", v)
+			}
+			if !r.situations.Knows(situation.Kind(k)) {
+				return nil, cfgErr("situation_points."+k, "unknown situation %q (the detector knows %v)", k, r.situations.Kinds())
+			}
+			r.sitPoints[situation.Kind(k)] = v
+		}
+	} else {
+		for k, v := range c.SituationPoints {
+			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+				return nil, cfgErr("situation_points."+k, "must be a finite, non-negative number, got %v", v)
+			}
+		}
 	}
 	for i, h := range c.VIPs {
 		n := normHandle(h)
@@ -256,6 +295,22 @@ func (r *Rules) ScoreInto(now time.Time, in *Input, dst *Score) {
 		}
 	}
 	sc := r.pool.Get().(*scratch)
+	compound, hasCompound := 0.0, false
+	if r.sent != nil && in.Text != "" {
+		compound, hasCompound = r.sent.Compound(in.Text), true
+	}
+	if !r.off.situation {
+		found := in.Situations
+		if found == nil {
+			r.situations.DetectInto(&situation.Input{Text: in.Text, Followers: in.Author.Followers, Sentiment: compound, HasSentiment: hasCompound}, &sc.sit)
+			found = &sc.sit
+		}
+		for _, m := range found.Matches {
+			if pts := r.sitPoints[m.Kind]; pts > 0 {
+				add(SignalSituation, situationDetail(m), pts)
+			}
+		}
+	}
 	if !r.off.keyword {
 		r.keywords(sc, in.Text, add)
 	}
@@ -283,14 +338,12 @@ func (r *Rules) ScoreInto(now time.Time, in *Input, dst *Score) {
 	if a.Verified && !r.off.verified {
 		add(SignalVerified, "@"+strings.TrimPrefix(a.Handle, "@"), r.cfg.VerifiedPoints)
 	}
-	if r.sent != nil && in.Text != "" {
-		if c := r.sent.Compound(in.Text); c <= r.cfg.SentimentThreshold {
-			detail := "negative"
-			if c <= -0.5 {
-				detail = "very negative"
-			}
-			add(SignalSentiment, detail, -c*r.cfg.SentimentMaxPoints)
+	if hasCompound && compound <= r.cfg.SentimentThreshold {
+		detail := "negative"
+		if compound <= -0.5 {
+			detail = "very negative"
 		}
+		add(SignalSentiment, detail, -compound*r.cfg.SentimentMaxPoints)
 	}
 	if !r.off.channel {
 		add(SignalChannel, in.Channel, r.cfg.ChannelPoints[in.Channel])
@@ -399,4 +452,17 @@ func (r *Rules) negated(toks []tok, i int) bool {
 		}
 	}
 	return false
+}
+
+// situationDetail formats a situation for a reason:
+// "account takeover (changed my password and email)".
+func situationDetail(m situation.Match) string {
+	l := m.Label
+	if l == "" {
+		l = string(m.Kind)
+	}
+	if m.Evidence == "" {
+		return l
+	}
+	return l + " (" + m.Evidence + ")"
 }

@@ -1,0 +1,134 @@
+package care_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/socialcare/socialcare/care"
+	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/priority"
+	"github.com/socialcare/socialcare/situation"
+)
+
+// benchTweets are tweet-sized customer messages in the style of real care
+// traffic, in English, Portuguese and Spanish.
+var benchTweets = []string{
+	"Stranded at O'Hare by the snowstorm, my flight to Denver was cancelled and the rebooking line is down. Please help!",
+	"How much is a one-way ticket from Chicago to L.A. next Friday?",
+	"@TeamYouTube my channel has been suspended for a year, I sent an e-mail, no answer, please open my channel back :(",
+	"@AppleSupport since the update my iPhone battery drains in 3 hours, what can I do? #iOS13",
+	"@AskeBay the seller never shipped and I was charged twice, I want my money back",
+	"@ChaseSupport someone changed my password and email and used my card in another state",
+	"Meu voo foi cancelado e NÃO FUNCIONA o app para remarcar, preciso de ajuda urgente #VooCancelado",
+	"Mi vuelo fue cancelado y la aplicación no funciona, necesito una devolución",
+	"@SouthwestAir thanks for the great flight today, the crew was lovely 😊",
+	"@eBay #pricegouging on hand sanitizer is ILLEGAL, @FTC please look at this. You just lost a customer",
+	"it would be nice to have more precise control over export sharpening @Adobe",
+	"@zoom_us Zoom keeps crashing on my Mac during classes, tried reinstalling twice, still not working",
+}
+
+// BenchmarkDecide measures what the desk does per message: the urgency
+// score and the feedback-loop decision. Its baseline, in the same run, is
+// the scorer as it was before situations (the situation signal disabled,
+// which skips detection) and the keyword router of before is not
+// measured apart (it is a fraction of the scorer). "detect-once" finds the
+// situations once and hands them to both decisions; "each-detects" lets
+// the scorer and the router each run the detector, as Route does.
+func BenchmarkDecide(b *testing.B) {
+	now := time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC)
+	msgs := make([]channel.Message, len(benchTweets))
+	for i, t := range benchTweets {
+		msgs[i] = channel.Message{Channel: channel.X, Text: t, ReceivedAt: now.Add(-time.Duration(i) * 7 * time.Minute), Author: channel.Author{Handle: "c"}}
+	}
+	det, err := situation.New(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	baseline, err := priority.New(&priority.Config{Disabled: []string{priority.SignalSituation}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	scorer, err := priority.New(&priority.Config{Situations: det})
+	if err != nil {
+		b.Fatal(err)
+	}
+	router, err := care.NewRouter(&care.RouterConfig{Situations: det})
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := func(m *channel.Message) priority.Input {
+		return priority.Input{Text: m.Text, Channel: string(m.Channel), ReceivedAt: m.ReceivedAt, Author: priority.Author{Handle: m.Author.Handle}}
+	}
+	b.Run("baseline-scorer", func(b *testing.B) {
+		var s priority.Score
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			in := input(&msgs[i%len(msgs)])
+			baseline.ScoreInto(now, &in, &s)
+		}
+	})
+	b.Run("detect-once", func(b *testing.B) {
+		var s priority.Score
+		var found situation.Result
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			m := &msgs[i%len(msgs)]
+			det.DetectInto(&situation.Input{Text: m.Text}, &found)
+			in := input(m)
+			in.Situations = &found
+			scorer.ScoreInto(now, &in, &s)
+			_ = router.RouteSituations(*m, s.Value, &found)
+		}
+	})
+	b.Run("each-detects", func(b *testing.B) {
+		var s priority.Score
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			m := &msgs[i%len(msgs)]
+			in := input(m)
+			scorer.ScoreInto(now, &in, &s)
+			_ = router.Route(*m, s.Value)
+		}
+	})
+	b.Run("detect-only", func(b *testing.B) {
+		var found situation.Result
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			det.DetectInto(&situation.Input{Text: msgs[i%len(msgs)].Text}, &found)
+		}
+	})
+	found := make([]situation.Result, len(msgs))
+	for i := range msgs {
+		found[i] = det.Detect(&situation.Input{Text: msgs[i].Text})
+	}
+	b.Run("score-only", func(b *testing.B) {
+		var s priority.Score
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			in := input(&msgs[i%len(msgs)])
+			in.Situations = &found[i%len(msgs)]
+			scorer.ScoreInto(now, &in, &s)
+		}
+	})
+	b.Run("route-only", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			_ = router.RouteSituations(msgs[i%len(msgs)], 0, &found[i%len(msgs)])
+		}
+	})
+	b.Run("detect-once-parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			var s priority.Score
+			var found situation.Result
+			for i := 0; pb.Next(); i++ {
+				m := &msgs[i%len(msgs)]
+				det.DetectInto(&situation.Input{Text: m.Text}, &found)
+				in := input(m)
+				in.Situations = &found
+				scorer.ScoreInto(now, &in, &s)
+				_ = router.RouteSituations(*m, s.Value, &found)
+			}
+		})
+	})
+}

@@ -1,0 +1,195 @@
+package situation
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// New compiles cfg into a Detector. cfg may be nil for DefaultConfig();
+// New does not keep or modify cfg. It fails with a *ConfigError (matching
+// ErrInvalid) naming the bad field.
+func New(cfg *Config) (*Detector, error) {
+	var c Config
+	if cfg != nil {
+		c = *cfg
+	}
+	if c.Situations == nil || c.Negations == nil {
+		def := DefaultConfig()
+		if c.Situations == nil {
+			c.Situations = def.Situations
+			if c.Reach == nil {
+				c.Reach = def.Reach
+			}
+		}
+		if c.Negations == nil {
+			c.Negations = def.Negations
+		}
+	}
+	d := &Detector{index: map[Kind]int{}, window: c.NegationWindow}
+	if d.window < 0 || d.window > maxGap {
+		return nil, cfgErr("negation_window", "must be 0 (default 3) to %d, got %d", maxGap, d.window)
+	}
+	if d.window == 0 {
+		d.window = 3
+	}
+	langs := map[string]bool{}
+	for i, l := range c.Languages {
+		if !validLang(l) {
+			return nil, cfgErr(fmt.Sprintf("languages[%d]", i), "invalid language code %q", l)
+		}
+		langs[l] = true
+	}
+	on := func(l string) bool { return len(langs) == 0 || langs[l] }
+	compileLang := func(field string, m map[string][]string, kind int32, into *[]pattern) error {
+		for _, l := range sortedKeys(m) {
+			if !validLang(l) {
+				return cfgErr(field, "invalid language code %q", l)
+			}
+			if !on(l) {
+				continue
+			}
+			for j, src := range m[l] {
+				p, err := compilePattern(src)
+				if err != nil {
+					return cfgErr(fmt.Sprintf("%s.%s[%d]", field, l, j), "%w", err)
+				}
+				p.kind, p.lang = kind, l
+				p.source = l + ": " + p.source
+				*into = append(*into, p)
+			}
+		}
+		return nil
+	}
+	for i, s := range c.Situations {
+		f := fmt.Sprintf("situations[%d]", i)
+		if !validKind(s.Kind) {
+			return nil, cfgErr(f+".kind", "invalid kind %q: want 1 to 64 lower-case letters, digits or '_'", s.Kind)
+		}
+		if _, dup := d.index[s.Kind]; dup {
+			return nil, cfgErr(f+".kind", "duplicate kind %q", s.Kind)
+		}
+		d.index[s.Kind] = i
+		cs := compiledSituation{kind: s.Kind, label: strings.TrimSpace(s.Label)}
+		if cs.label == "" {
+			cs.label = strings.ReplaceAll(string(s.Kind), "_", " ")
+		}
+		if err := compileLang(f+".patterns", s.Patterns, int32(i), &d.pats); err != nil {
+			return nil, err
+		}
+		if err := compileLang(f+".unless", s.Unless, int32(i), &d.unless); err != nil {
+			return nil, err
+		}
+		for j, h := range s.Handles {
+			h = strings.TrimPrefix(strings.TrimSpace(h), "@")
+			if suf, ok := strings.CutPrefix(h, "*"); ok {
+				if suf == "" || !allHandleBytes(suf) {
+					return nil, cfgErr(fmt.Sprintf("%s.handles[%d]", f, j), "invalid handle suffix %q", s.Handles[j])
+				}
+				cs.suffix = append(cs.suffix, suf)
+				continue
+			}
+			if h == "" || !allHandleBytes(h) {
+				return nil, cfgErr(fmt.Sprintf("%s.handles[%d]", f, j), "invalid handle %q: letters, digits and '_'", s.Handles[j])
+			}
+			cs.handles = append(cs.handles, h)
+		}
+		d.kinds = append(d.kinds, cs)
+	}
+	if err := compileLang("negations", c.Negations, -1, &d.negs); err != nil {
+		return nil, err
+	}
+	if r := c.Reach; r != nil {
+		if _, ok := d.index[r.Kind]; !ok {
+			return nil, cfgErr("reach.kind", "unknown situation %q", r.Kind)
+		}
+		if r.Followers <= 0 {
+			return nil, cfgErr("reach.followers", "must be positive, got %d", r.Followers)
+		}
+		if !validSentiment(r.Sentiment) {
+			return nil, cfgErr("reach.sentiment", "must be in [-1, 0), got %v", r.Sentiment)
+		}
+		rr := *r
+		d.reach = &rr
+	}
+	if b := c.BrandLinks; b != nil {
+		if _, ok := d.index[b.Kind]; !ok {
+			return nil, cfgErr("brand_links.kind", "unknown situation %q", b.Kind)
+		}
+		if len(b.Domains) == 0 {
+			return nil, cfgErr("brand_links.domains", "no domains")
+		}
+		if !validSentiment(b.Sentiment) {
+			return nil, cfgErr("brand_links.sentiment", "must be in [-1, 0), got %v", b.Sentiment)
+		}
+		bb := *b
+		bb.Domains = nil
+		for j, dm := range b.Domains {
+			dm = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(dm), "www."))
+			if dm == "" || strings.ContainsAny(dm, "/ @:") {
+				return nil, cfgErr(fmt.Sprintf("brand_links.domains[%d]", j), "invalid domain %q", b.Domains[j])
+			}
+			bb.Domains = append(bb.Domains, dm)
+		}
+		d.links = &bb
+	}
+	// Index every pattern by the first word of each alternative of its
+	// first slot: patterns, then context patterns, in one index; the
+	// negation cues in another, as they are marked in a pass of their own.
+	d.pidx = buildIndex(slices.Concat(d.pats, d.unless))
+	d.nidx = buildIndex(d.negs)
+	d.pool.New = func() any { return new(scratch) }
+	return d, nil
+}
+
+func allHandleBytes(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHandleByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// buildIndex indexes pats by the first word of each alternative of their
+// first slot.
+func buildIndex(pats []pattern) index {
+	x := index{first: map[uint64][]int32{}, prefix3: map[uint32][]int32{}}
+	for id := range pats {
+		for _, a := range pats[id].slots[0].alts {
+			w := a[0]
+			if w.prefix && len(w.text) >= 3 {
+				key := prefixKey(w.text)
+				if !slices.Contains(x.prefix3[key], int32(id)) {
+					x.prefix3[key] = append(x.prefix3[key], int32(id))
+				}
+			} else if w.prefix {
+				if !slices.Contains(x.short, int32(id)) {
+					x.short = append(x.short, int32(id))
+				}
+			} else if !slices.Contains(x.first[w.hash], int32(id)) {
+				x.first[w.hash] = append(x.first[w.hash], int32(id))
+			}
+		}
+	}
+	return x
+}
+
+// each calls f with the id of every indexed pattern whose first word may
+// match token i (a pattern may be passed more than once).
+func (x *index) each(z *tokenizer, i int, f func(id int32)) {
+	for _, id := range x.first[z.toks[i].hash] {
+		f(id)
+	}
+	if w := z.word(i); len(w) >= 3 {
+		for _, id := range x.prefix3[prefixKey(w)] {
+			f(id)
+		}
+	}
+	for _, id := range x.short {
+		f(id)
+	}
+}
+
+// prefixKey packs the first three bytes of b.
+func prefixKey(b []byte) uint32 { return uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2]) }

@@ -1,0 +1,225 @@
+package situation
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldLimit bounds the precomputed folding table: runes below it are
+// folded by table lookup, the rest by Unicode decomposition.
+const foldLimit = 0x250
+
+// foldTable maps each rune below foldLimit to its case- and
+// diacritic-folded form ("Ã" → "a", "ß" → "ss"), or "" for runes that are
+// not word characters. It is computed once and never changes.
+var foldTable = func() (t [foldLimit]string) {
+	special := map[rune]string{
+		'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ø': "o", 'Ø': "o",
+		'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ı': "i",
+	}
+	var fold func(r rune) string
+	fold = func(r rune) string {
+		if s, ok := special[r]; ok {
+			return s
+		}
+		base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r)))
+		base = unicode.ToLower(base)
+		if base != r {
+			return fold(base)
+		}
+		return string(base)
+	}
+	for r := rune(0); r < foldLimit; r++ {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			t[r] = fold(r)
+		}
+	}
+	return t
+}()
+
+// asciiWord maps ASCII letters and digits to their folded byte, and every
+// other ASCII character to 0.
+var asciiWord = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = byte(c)
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' }
+
+// breakKind classifies punctuation: 0 none, 1 a clause break (negation
+// does not reach across it), 2 a sentence break (patterns do not match
+// across it either).
+func breakKind(r rune) int {
+	switch r {
+	case ',', ';', ':', '(', ')', '"', '“', '”':
+		return 1
+	case '.', '!', '?', '¡', '¿', '\n', '…':
+		return 2
+	}
+	return 0
+}
+
+// token is one normalised word: buf[start:end] of the tokenizer's buffer,
+// from text[from:to] of the original.
+type token struct {
+	start, end int32
+	from, to   int32
+	hash       uint64
+	clause     bool // a clause or sentence break precedes it
+	sentence   bool // a sentence break precedes it
+	negEnd     bool // a negation cue ends here
+	tag        bool // part of an @handle or #hashtag
+	hashStart  bool // the first word of a #hashtag
+}
+
+// tokenizer normalises text into words, reusing its buffers. Words are
+// case folded, without diacritics or apostrophes; hashtags and handles are
+// split at camelCase humps ("#StopTheCharges" → "stop", "the", "charges").
+type tokenizer struct {
+	buf  []byte
+	toks []token
+	// words and pre hold the hashes of the words, and of their first three
+	// bytes, for slots' quick test.
+	words, pre bloom
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashBytes(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= fnvPrime
+	}
+	return h
+}
+
+func (z *tokenizer) word(i int) []byte { t := z.toks[i]; return z.buf[t.start:t.end] }
+
+func (z *tokenizer) reset() { z.buf, z.toks, z.words, z.pre = z.buf[:0], z.toks[:0], bloom{}, bloom{} }
+
+func (z *tokenizer) tokenize(s string) {
+	inWord, tag, clause, sentence := false, false, false, false
+	hash, first := false, false // in a hashtag; its first word not yet ended
+	var start, from int
+	var prev rune
+	end := func(at int) {
+		if inWord {
+			if w := z.buf[start:]; len(w) > 0 {
+				h := hashBytes(w)
+				z.words.add(h)
+				if len(w) >= 3 {
+					z.pre.add(prefixHash(w))
+				}
+				z.toks = append(z.toks, token{start: int32(start), end: int32(len(z.buf)), from: int32(from), to: int32(at),
+					hash: h, clause: clause || sentence, sentence: sentence, tag: tag, hashStart: hash && first})
+				first = false
+				clause, sentence = false, false
+			}
+			inWord = false
+		}
+	}
+	for i := 0; i < len(s); {
+		at := i
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		i += n
+		if r < utf8.RuneSelf && asciiWord[r] != 0 {
+			// Fast path for ASCII letters and digits.
+			if inWord && tag && 'A' <= r && r <= 'Z' {
+				next, _ := utf8.DecodeRuneInString(s[i:])
+				if unicode.IsLower(prev) || (unicode.IsUpper(prev) && unicode.IsLower(next)) {
+					end(at)
+				}
+			}
+			if !inWord {
+				inWord, start, from = true, len(z.buf), at
+			}
+			z.buf = append(z.buf, asciiWord[r])
+			prev = r
+			continue
+		}
+		var folded string
+		switch {
+		case r < foldLimit:
+			folded = foldTable[r]
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(unicode.ToLower(r))))
+			if base < foldLimit && foldTable[base] != "" {
+				folded = foldTable[base]
+			} else {
+				folded = string(base)
+			}
+		}
+		if folded == "" {
+			if isApostrophe(r) && inWord {
+				// A possessive or contracted "'s" ends the word: "CMA's"
+				// is "cma", "what's" is "what".
+				if i < len(s) && (s[i] == 's' || s[i] == 'S') && (i+1 == len(s) || !isWordByte(s[i+1])) {
+					i++
+				}
+				continue
+			}
+			end(at)
+			tag = r == '@' || r == '#'
+			hash, first = r == '#', r == '#'
+			switch breakKind(r) {
+			case 1:
+				clause = true
+			case 2:
+				sentence = true
+			}
+			continue
+		}
+		if inWord && tag && unicode.IsUpper(r) {
+			next, _ := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsLower(prev) || (unicode.IsUpper(prev) && unicode.IsLower(next)) {
+				end(at)
+			}
+		}
+		if !inWord {
+			inWord, start, from = true, len(z.buf), at
+		}
+		z.buf = append(z.buf, folded...)
+		prev = r
+	}
+	end(len(s))
+}
+
+// Normalize returns s as patterns see it: its normalised words joined by
+// single spaces ("NÃO cobrem #DuasVezes!" → "nao cobrem duas vezes"). It is
+// meant for writing and debugging patterns, and allocates.
+func Normalize(s string) string {
+	var z tokenizer
+	z.tokenize(s)
+	b := make([]byte, 0, len(z.buf)+len(z.toks))
+	for i := range z.toks {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, z.word(i)...)
+	}
+	return string(b)
+}
+
+// isWordByte reports ASCII letters and digits, and any non-ASCII byte (a
+// conservative guess that it starts a letter).
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80
+}
