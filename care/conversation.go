@@ -152,6 +152,9 @@ type Conversation struct {
 	Routing *Decision
 	// Team is the queue team the conversation is enqueued with.
 	Team string
+	// Informed are the loops told about this cycle without answering the
+	// customer (the routing's Decision.Inform), each once.
+	Informed []string
 	// Escalations counts the escalation steps fired in this cycle, and
 	// EscalatedTo names the last one's target.
 	Escalations int
@@ -209,10 +212,17 @@ func (c *Conversation) clone() Conversation {
 	cp.PublicPII = slices.Clone(c.PublicPII)
 	cp.SLAPauses = slices.Clone(c.SLAPauses)
 	cp.Aliases = slices.Clone(c.Aliases)
+	cp.Informed = slices.Clone(c.Informed)
 	if c.Routing != nil {
 		r := *c.Routing
 		r.Topics, r.Reasons = slices.Clone(r.Topics), slices.Clone(r.Reasons)
 		r.Loop.Escalation = slices.Clone(r.Loop.Escalation)
+		r.Situations = slices.Clone(r.Situations)
+		r.Inform = slices.Clone(r.Inform)
+		for i := range r.Inform {
+			r.Inform[i].Reasons = slices.Clone(r.Inform[i].Reasons)
+			r.Inform[i].Loop.Escalation = slices.Clone(r.Inform[i].Loop.Escalation)
+		}
 		cp.Routing = &r
 	}
 	if c.Handoff != nil {

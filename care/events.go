@@ -68,6 +68,11 @@ const (
 	// messaging window had closed and no fallback (Config.OutsideWindow)
 	// applied (Detail says which window).
 	WindowClosed
+	// Informed: a feedback loop is told about a conversation another
+	// loop answers (Decision.Inform): Loop and Team name it, Detail the
+	// rule, the reasons and by when it should act. Once per loop and
+	// cycle; the informed loop never answers the customer.
+	Informed
 	// DeliveryFailed: the platform reported that a message the desk sent
 	// was not delivered (Detail: the platform's reason); its Turn is
 	// marked Failed.
@@ -76,7 +81,7 @@ const (
 
 var kindNames = [...]string{"", "arrived", "acknowledged", "first_response", "replied", "resolved", "routed", "escalated",
 	"handoff", "mention_caught", "spike", "moved_private", "delete_requested", "flagged", "blocked", "follow_up_due",
-	"follow_up_sent", "wait_published", "sla_warning", "sla_breach", "assignment_expired", "window_closed", "delivery_failed"}
+	"follow_up_sent", "wait_published", "sla_warning", "sla_breach", "assignment_expired", "window_closed", "informed", "delivery_failed"}
 
 // String returns the kind's name in lower case, e.g. "first_response".
 func (k EventKind) String() string {

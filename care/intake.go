@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ type taken struct {
 	clock  *slaClock
 	fresh  bool // the clock starts afresh: a new cycle or a new policy
 	routed bool
+	inform []Notice // loops to tell now
 }
 
 func normHandle(h string) string { return strings.ToLower(strings.TrimPrefix(h, "@")) }
@@ -78,12 +80,14 @@ func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conve
 	if !newCycle {
 		unanswered = c.Unanswered + 1
 	}
+	// One detection of the care situations feeds both decisions.
+	found := k.router.Situations(m)
 	score := k.scorer.Score(now, &priority.Input{
-		Text: m.Text, Channel: string(m.Channel), ReceivedAt: m.ReceivedAt, Unanswered: unanswered,
+		Text: m.Text, Channel: string(m.Channel), ReceivedAt: m.ReceivedAt, Unanswered: unanswered, Situations: &found,
 		Author: priority.Author{Handle: m.Author.Handle, Followers: m.Author.Followers, Verified: m.Author.Verified,
 			VIP: facts.VIP, Tier: facts.Tier, LifetimeValue: facts.LifetimeValue},
 	})
-	dec := k.router.Route(m, score.Value)
+	dec := k.router.RouteSituations(m, score.Value, &found)
 	var pii []PII
 	if m.Visibility.IsPublic() {
 		pii = k.detector.Find(m.Text)
@@ -98,7 +102,7 @@ func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conve
 		c.Customer = facts
 		c.Score = score
 		c.Escalations, c.EscalatedTo, c.FirstResponded, c.Unanswered = 0, "", false, 0
-		c.AcknowledgedAt, c.AutoAcknowledged, c.Handoff = time.Time{}, false, nil
+		c.AcknowledgedAt, c.AutoAcknowledged, c.Handoff, c.Informed = time.Time{}, false, nil, nil
 		t.routed = true
 	} else {
 		if score.Value > c.Score.Value {
@@ -126,6 +130,12 @@ func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conve
 		}
 		c.Policy = p
 		t.fresh = t.fresh || !samePolicy(prevPolicy, p)
+	}
+	for _, n := range dec.Inform { // told once per loop and cycle; never answers the customer
+		if n.Loop.Name != c.Team && !slices.Contains(c.Informed, n.Loop.Name) {
+			c.Informed = append(c.Informed, n.Loop.Name)
+			t.inform = append(t.inform, n)
+		}
 	}
 	c.Messages = append(c.Messages, m)
 	turn := Turn{Role: Customer, ID: m.ID, Text: m.Text, Visibility: m.Visibility, Channel: m.Channel, At: m.ReceivedAt}
@@ -272,6 +282,20 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	if t.routed {
 		r := d.event(Routed, now, &t.conv, t.in.Routing.Explain())
 		evs = append(evs, r)
+	}
+	for _, n := range t.inform {
+		e := d.event(Informed, now, &t.conv, "")
+		e.Loop, e.Team = n.Loop.Name, n.Loop.Team
+		if e.Team == "" {
+			e.Team = n.Loop.Name
+		}
+		resolve := n.Loop.Resolve
+		if resolve == 0 {
+			resolve = t.conv.Policy.Resolve
+		}
+		e.Detail = fmt.Sprintf("%s informed (rule %q: %s); %s answers the customer; act by %s",
+			n.Loop.Name, n.Route, strings.Join(n.Reasons, ", "), t.conv.Team, m.ReceivedAt.Add(resolve).Format(time.RFC3339))
+		evs = append(evs, e)
 	}
 	for _, tp := range t.in.Routing.Topics {
 		if sp, ok := d.listener.Count(tp, m.ReceivedAt); ok {

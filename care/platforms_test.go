@@ -167,3 +167,22 @@ func TestLinkAcrossChannels(t *testing.T) {
 	other := d.RequireIngest(t, xmsg("x2", "dm:u8", "hello"))
 	require.ErrorIs(t, d.Link(ctx, x.Key, other.Key), care.ErrInvalid, "a conversation of its own cannot be linked")
 }
+
+// A secondary loop is told, once per cycle, with its own deadline; it never
+// answers the customer: customer service keeps the conversation.
+func TestInformedLoop(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t, &care.Config{Acknowledgement: care.AckConfig{Disabled: true}})
+	in := d.RequireIngest(t, xmsg("m1", "c1", "Since the update the app crashes. How do I go back to the old version?"))
+	require.Equal(t, "customer-service", in.Routing.Loop.Name)
+	ev := d.RequireEvent(t, care.Informed, in.Key)
+	require.Equal(t, "product", ev.Loop)
+	require.Equal(t, "product", ev.Team)
+	require.Contains(t, ev.Detail, "customer-service answers the customer")
+	require.Contains(t, ev.Detail, "act by 2026-01-12T08:00:00Z", "product's own 7-day deadline")
+	it, err := d.Queue.Get(ctx, in.Key)
+	require.NoError(t, err)
+	require.Equal(t, "customer-service", it.Team, "queued for the loop that answers")
+	d.RequireIngest(t, xmsg("m2", "c1", "Since the update the app crashes again"))
+	require.Len(t, d.EventsOf(care.Informed), 1, "told once per cycle")
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/socialcare/socialcare/care"
 	"github.com/socialcare/socialcare/channel"
 	"github.com/socialcare/socialcare/priority"
+	"github.com/socialcare/socialcare/situation"
 	"github.com/socialcare/socialcare/sla"
 )
 
@@ -88,9 +89,12 @@ func Conversation(key string) care.Conversation {
 		Routing: &care.Decision{
 			Loop: care.Loop{Name: "baggage", Team: "care", Answers: "care-tier2", Acknowledge: 10 * time.Minute,
 				Resolve: 12 * time.Hour, Escalation: []care.Escalation{{To: "lead", After: time.Hour}}},
-			Route: "lost bag", Topics: []string{"baggage"}, Reasons: []string{`topic baggage ("bag")`},
+			Route: "lost bag", Rule: "lost bag", Topics: []string{"baggage"}, Reasons: []string{`topic baggage ("bag")`},
+			Situations: []situation.Match{{Kind: "blocked-now", Label: "work or travel blocked now", Evidence: "my bag is lost", Source: "en: bag* lost"}},
+			Inform: []care.Notice{{Loop: care.Loop{Name: "product", Team: "product", Answers: "care", Acknowledge: time.Hour, Resolve: 24 * time.Hour,
+				Escalation: []care.Escalation{{To: "product-lead", After: 2 * time.Hour}}}, Route: "tell product", Reasons: []string{"feature request"}}},
 		},
-		Team: "care", Escalations: 2, EscalatedTo: "lead",
+		Team: "care", Informed: []string{"product"}, Escalations: 2, EscalatedTo: "lead",
 		PublicPII:       []care.PII{{Kind: care.PIIEmail, Text: "a@example.com"}},
 		DeleteRequested: true,
 		Handoff: &care.HandoffRecord{From: "bot-1", Team: "care", Note: "angry about a bag", At: at.Add(40 * time.Second),
