@@ -448,7 +448,7 @@ func (r *Router) Topics(text string) (names, found []string) {
 	// Each word looks up the keyword parts that start with it; a keyword
 	// is found when all its parts are.
 	var small [64]uint64
-	seen := small[:0]
+	var seen []uint64
 	if r.nkw > len(small) {
 		seen = make([]uint64, r.nkw)
 	} else {

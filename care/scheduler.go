@@ -384,6 +384,3 @@ func (t *timers) due(now time.Time) []string {
 	}
 	return out
 }
-
-// len returns the number of keys.
-func (t *timers) len() int { return t.h.Len() }

@@ -242,19 +242,6 @@ func (b *slaBook) forget(key string) {
 	b.mu.Unlock()
 }
 
-// deadline returns the running deadline of target for key, as the book's
-// clock has it.
-func (b *slaBook) due(key string, t sla.Target) (time.Time, int64, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	st := b.clocks[key]
-	if st == nil {
-		return time.Time{}, 0, false
-	}
-	at, ok := st.clock.Due(t)
-	return at, st.version, ok
-}
-
 // alert is an SLA event that came due, with the version of the
 // conversation its clock reflected.
 type alert struct {
@@ -291,13 +278,6 @@ func (b *slaBook) summarize(keep func(sla.Measurement) bool, now time.Time) []sl
 		a.Record(m.m)
 	}
 	return a.Summarize(keep)
-}
-
-// open returns how many conversations the book holds clocks for.
-func (b *slaBook) open() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.clocks)
 }
 
 // measurements are the SLA measurements that count towards Attainment:

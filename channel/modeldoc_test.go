@@ -11,6 +11,7 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -53,11 +54,25 @@ func TestModelDocs(t *testing.T) {
 
 func renderModel(dir string) ([]byte, error) {
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
 		return nil, err
 	}
-	pkg := doc.New(pkgs["channeldriver"], "github.com/socialcare/socialcare/channel/channeldriver", doc.AllDecls)
+	var files []*ast.File
+	for _, n := range names {
+		if strings.HasSuffix(n, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, n, nil, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	pkg, err := doc.NewFromFiles(fset, files, "github.com/socialcare/socialcare/channel/channeldriver", doc.AllDecls)
+	if err != nil {
+		return nil, err
+	}
 	byName := map[string]*doc.Type{}
 	for _, t := range pkg.Types {
 		byName[t.Name] = t
