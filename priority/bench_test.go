@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jonreiter/govader"
 	"github.com/socialcare/socialcare/priority"
 )
 
@@ -82,13 +81,6 @@ func (n *naiveRegexp) score(text string) float64 {
 	return v
 }
 
-// govaderCompound plugs the reference VADER port into Rules.
-type govaderCompound struct {
-	a *govader.SentimentIntensityAnalyzer
-}
-
-func (g govaderCompound) Compound(text string) float64 { return g.a.PolarityScores(text).Compound }
-
 // BenchmarkScore compares the keyword path of Rules with the naive regexp
 // over the same keywords, and measures the full default scorer.
 func BenchmarkScore(b *testing.B) {
@@ -123,18 +115,6 @@ func BenchmarkScore(b *testing.B) {
 	}
 	b.Run("default", func(b *testing.B) {
 		r, err := priority.New(nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var s priority.Score
-		b.ReportAllocs()
-		for i := 0; b.Loop(); i++ {
-			r.ScoreInto(now, &inputs[i%len(inputs)], &s)
-		}
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-	})
-	b.Run("default-govader", func(b *testing.B) {
-		r, err := priority.New(&priority.Config{Sentiment: govaderCompound{govader.NewSentimentIntensityAnalyzer()}})
 		if err != nil {
 			b.Fatal(err)
 		}
