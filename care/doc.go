@@ -17,14 +17,23 @@
 //
 // # Feedback loops
 //
-// A Router maps a conversation — topics found by keywords, channel, author,
-// priority score — to a Loop: customer service, content (a broken video on
-// the blog goes to its editor), legal, product, executives (DefaultLoops),
-// or the host's own. Each loop names its owner team (the queue team), who
-// answers the customer, its deadlines and an escalation chain; Tick
+// Each message is read once for the care situations it describes (package
+// situation: an account taken over, money taken, safety, a person
+// stranded, a regulator, a legal threat, churn, a feature request, a
+// defect after an update, broken content, praise, a question, ...), in
+// English, Portuguese and Spanish; the scorer and the Router both decide
+// from that one reading. The Router maps a conversation — situations,
+// keyword topics, channel, author, score — to a Loop: customer service,
+// content (a broken video on the blog goes to its editor), legal, product,
+// executives (DefaultLoops), or the host's own, with rules as JSON
+// (ParseRouterConfig). Each loop names its owner team (the queue team),
+// who answers the customer, its deadlines and an escalation chain; Tick
 // escalates a conversation whose loop deadline has passed, one step at a
-// time, and moves it to the step's team while it waits. Decision.Explain
-// says why a conversation went where it went.
+// time, and moves it to the step's team while it waits. A rule may also
+// inform a loop without giving it the conversation (customer service
+// answers, product is told): the desk emits an Informed event for it once
+// per cycle, with the informed loop's own deadline. Decision.Explain says
+// why a conversation went where it went.
 //
 // # Acknowledgement
 //

@@ -77,7 +77,7 @@ type Escalation struct {
 	After time.Duration
 }
 
-// DefaultLoops returns the loops of DOMAIN.md: customer service (the
+// DefaultLoops returns the built-in feedback loops: customer service (the
 // default), content (a broken video goes to its editor), legal, product and
 // executives, with their owners, deadlines and escalation chains.
 func DefaultLoops() []Loop {

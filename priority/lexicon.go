@@ -53,8 +53,8 @@ func DefaultNegations() []string {
 	}
 }
 
-// DefaultChannelPoints returns the built-in channel urgencies, after the
-// customers' expectations in DOMAIN.md: X and chat are answered fastest,
+// DefaultChannelPoints returns the built-in channel urgencies, after what
+// customers expect of each channel (docs/defaults.md): X and chat are answered fastest,
 // then the messaging apps, then Facebook (12 hours at worst), reviews and
 // e-mail. Each call returns a new map.
 func DefaultChannelPoints() map[string]float64 {
