@@ -187,6 +187,10 @@ func (d *Desk) Schedule(ctx context.Context, key, agent string, at time.Time, te
 	if !at.After(d.now()) {
 		return FollowUp{}, fmt.Errorf("%w: message scheduled at %v, which is not in the future", ErrInvalid, at)
 	}
+	key, err := d.convs.resolve(ctx, key)
+	if err != nil {
+		return FollowUp{}, err
+	}
 	if _, err := d.convs.store.Conversation(ctx, key); err != nil {
 		return FollowUp{}, err
 	}

@@ -281,7 +281,7 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 	if err != nil {
 		return nil, nil, fmt.Errorf("care: reply to %s: %w", key, err)
 	}
-	if c == nil {
+	if c == nil || len(c.Messages) == 0 { // none, or an alias record
 		return nil, nil, fmt.Errorf("%w: %s", ErrUnknownConversation, key)
 	}
 	if check != nil {

@@ -164,6 +164,9 @@ func TestLinkAcrossChannels(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, x.Key, c.Key)
 	require.Len(t, c.Messages, 2)
+	f, err := d.Schedule(ctx, caretest.Key(channel.Messenger, "psid-7"), "ana", d.Clock.Now().Add(time.Hour), "Your bag is on its way.", "")
+	require.NoError(t, err, "a linked key schedules in the conversation it joins")
+	require.Equal(t, x.Key, f.Key)
 	other := d.RequireIngest(t, xmsg("x2", "dm:u8", "hello"))
 	require.ErrorIs(t, d.Link(ctx, x.Key, other.Key), care.ErrInvalid, "a conversation of its own cannot be linked")
 }
