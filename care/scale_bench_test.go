@@ -130,7 +130,7 @@ func BenchmarkRetainedHeap(b *testing.B) {
 // bareDesk is a desk on memqueue and an in-memory X channel for the
 // "brand" account that keeps only its last 100 sends, on a virtual clock,
 // without caretest's record of every event.
-func bareDesk(b *testing.B, cfg *care.Config) *caretest.Desk {
+func bareDesk(b testing.TB, cfg *care.Config) *caretest.Desk {
 	b.Helper()
 	clk := caretest.NewClock(caretest.Start)
 	q, err := queue.New(memqueue.New(), &queue.Config{Now: clk.Now})
