@@ -11,9 +11,14 @@ import (
 	"github.com/socialcare/socialcare/situation"
 )
 
+// ErrInvalid is matched (with errors.Is) by every error about a bad
+// argument, as in the library's other packages; ErrInvalidConfig, the
+// narrower one, wraps it.
+var ErrInvalid = errors.New("priority: invalid argument")
+
 // ErrInvalidConfig is matched (with errors.Is) by every error that New and
-// ParseConfig return for a bad configuration.
-var ErrInvalidConfig = errors.New("priority: invalid config")
+// ParseConfig return for a bad configuration. It wraps ErrInvalid.
+var ErrInvalidConfig = fmt.Errorf("priority: invalid config: %w", ErrInvalid)
 
 // ConfigError reports a bad configuration field. Field is the JSON path of
 // the field ("keywords[3].weight", "channel_points.x").
@@ -33,8 +38,8 @@ func (e *ConfigError) Error() string {
 // Unwrap returns the underlying error.
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// Is reports whether target is ErrInvalidConfig.
-func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig }
+// Is reports whether target is ErrInvalidConfig or ErrInvalid.
+func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig || target == ErrInvalid }
 
 func cfgErr(field, format string, args ...any) error {
 	return &ConfigError{Field: field, Err: fmt.Errorf(format, args...)}
