@@ -39,7 +39,9 @@ func (e *ConfigError) Error() string {
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // Is reports whether target is ErrInvalidConfig or ErrInvalid.
-func (e *ConfigError) Is(target error) bool { return target == ErrInvalidConfig || target == ErrInvalid }
+func (e *ConfigError) Is(target error) bool {
+	return target == ErrInvalidConfig || target == ErrInvalid
+}
 
 func cfgErr(field, format string, args ...any) error {
 	return &ConfigError{Field: field, Err: fmt.Errorf(format, args...)}
