@@ -9,11 +9,7 @@ import (
 	"time"
 
 	"github.com/socialcare/socialcare/care"
-	"github.com/socialcare/socialcare/care/caretest"
-	"github.com/socialcare/socialcare/channel"
-	"github.com/socialcare/socialcare/channel/memchannel"
 	"github.com/socialcare/socialcare/queue"
-	"github.com/socialcare/socialcare/queue/memqueue"
 )
 
 // TestStateDoesNotGrowWithHistory serves rounds of conversations and lets
@@ -25,28 +21,10 @@ func TestStateDoesNotGrowWithHistory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures the heap over 30,000 conversations")
 	}
-	clk := caretest.NewClock(caretest.Start)
-	q, err := queue.New(memqueue.New(), &queue.Config{Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
 	store := care.NewMemStore()
-	d, err := care.New(q, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true},
-		Retention: care.RetentionConfig{Resolved: time.Hour, Dedup: 36 * time.Hour, Measurements: time.Hour, Every: time.Hour}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := memchannel.New(channel.X, &memchannel.Config{Account: "brand", Now: clk.Now, KeepSent: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	xc, err := channel.New(x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.AddChannel(xc); err != nil {
-		t.Fatal(err)
-	}
+	d := bareDesk(t, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true},
+		Retention: care.RetentionConfig{Resolved: time.Hour, Dedup: 36 * time.Hour, Measurements: time.Hour, Every: time.Hour}}, 10)
+	clk, q := d.Clock, d.Queue
 	if err := d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}); err != nil {
 		t.Fatal(err)
 	}
