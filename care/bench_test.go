@@ -77,7 +77,7 @@ func BenchmarkConversation(b *testing.B) {
 		// within the run (resolved conversations and measurements an
 		// hour, dedup keys the platforms' 36 hours).
 		d := bareDesk(b, &care.Config{DefaultSignature: " ^{initials}", Acknowledgement: care.AckConfig{Disabled: true},
-			Retention: care.RetentionConfig{Resolved: time.Hour, Measurements: time.Hour, Dedup: 36 * time.Hour, Every: time.Minute}})
+			Retention: care.RetentionConfig{Resolved: time.Hour, Measurements: time.Hour, Dedup: 36 * time.Hour, Every: time.Minute}}, 100)
 		if err := d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}); err != nil {
 			b.Fatal(err)
 		}

@@ -23,7 +23,7 @@ func TestStateDoesNotGrowWithHistory(t *testing.T) {
 	}
 	store := care.NewMemStore()
 	d := bareDesk(t, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true},
-		Retention: care.RetentionConfig{Resolved: time.Hour, Dedup: 36 * time.Hour, Measurements: time.Hour, Every: time.Hour}})
+		Retention: care.RetentionConfig{Resolved: time.Hour, Dedup: 36 * time.Hour, Measurements: time.Hour, Every: time.Hour}}, 10)
 	clk, q := d.Clock, d.Queue
 	if err := d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}); err != nil {
 		t.Fatal(err)

@@ -76,7 +76,7 @@ func BenchmarkRetainedHeap(b *testing.B) {
 		// A bare desk: caretest's desk records every event, which would
 		// be most of the heap here.
 		store := care.NewMemStore()
-		d := bareDesk(b, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true}})
+		d := bareDesk(b, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true}}, 100)
 		if err := d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}); err != nil {
 			b.Fatal(err)
 		}
@@ -128,29 +128,29 @@ func BenchmarkRetainedHeap(b *testing.B) {
 }
 
 // bareDesk is a desk on memqueue and an in-memory X channel for the
-// "brand" account that keeps only its last 100 sends, on a virtual clock,
-// without caretest's record of every event.
-func bareDesk(b testing.TB, cfg *care.Config) *caretest.Desk {
-	b.Helper()
+// "brand" account that keeps only its last keepSent sends, on a virtual
+// clock, without caretest's record of every event.
+func bareDesk(tb testing.TB, cfg *care.Config, keepSent int) *caretest.Desk {
+	tb.Helper()
 	clk := caretest.NewClock(caretest.Start)
 	q, err := queue.New(memqueue.New(), &queue.Config{Now: clk.Now})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	desk, err := care.New(q, cfg)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	x, err := memchannel.New(channel.X, &memchannel.Config{Account: "brand", Now: clk.Now, KeepSent: 100})
+	x, err := memchannel.New(channel.X, &memchannel.Config{Account: "brand", Now: clk.Now, KeepSent: keepSent})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	xc, err := channel.New(x)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if err := desk.AddChannel(xc); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return &caretest.Desk{Desk: desk, Clock: clk, Queue: q}
 }

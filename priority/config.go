@@ -1,13 +1,11 @@
 package priority
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/socialcare/socialcare/internal/strictjson"
 	"github.com/socialcare/socialcare/situation"
 )
 
@@ -179,14 +177,9 @@ func ParseConfig(data []byte) (*Config, error) {
 // Config has Situations set to it. A nil situations is the built-in
 // detector, as in ParseConfig.
 func ParseConfigWith(data []byte, situations *situation.Detector) (*Config, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var c Config
-	if err := dec.Decode(&c); err != nil {
-		return nil, jsonErr(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &ConfigError{Field: "(document)", Err: errors.New("trailing data after the JSON object")}
+	if field, err := strictjson.Decode(data, &c); err != nil {
+		return nil, &ConfigError{Field: field, Err: err}
 	}
 	c.Situations = situations
 	if _, err := c.build(); err != nil {
@@ -202,23 +195,4 @@ func LoadConfig(r io.Reader) (*Config, error) {
 		return nil, fmt.Errorf("priority: reading config: %w", err)
 	}
 	return ParseConfig(data)
-}
-
-func jsonErr(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		f := te.Field
-		if f == "" {
-			f = "(document)"
-		}
-		return &ConfigError{Field: f, Err: fmt.Errorf("want %s, got JSON %s: %w", te.Type, te.Value, err)}
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		f := strings.Trim(name, `"`)
-		if f == "" {
-			f = `""`
-		}
-		return &ConfigError{Field: f, Err: fmt.Errorf("unknown field: %w", err)}
-	}
-	return &ConfigError{Field: "(document)", Err: fmt.Errorf("malformed JSON: %w", err)}
 }

@@ -6,57 +6,31 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/socialcare/socialcare/internal/textnorm"
 )
 
-// foldTable maps each rune below foldLimit to its case- and diacritic-folded
-// form ("Ã" → "a", "ß" → "ss"), or "" for runes that are not word
-// characters. It is computed once, from Unicode's canonical decompositions,
-// and never changes.
-const foldLimit = 0x250
+// foldLimit bounds foldTable: runes below it are folded by table lookup,
+// the rest by Unicode decomposition.
+const foldLimit = textnorm.FoldLimit
 
-var foldTable = func() (t [foldLimit]string) {
-	special := map[rune]string{
-		'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ø': "o", 'Ø': "o",
-		'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ı': "i", 'ħ': "h", 'Ħ': "h", 'þ': "th", 'Þ': "th",
-		'ð': "d", 'Ð': "d", 'ŀ': "l", 'Ŀ': "l", 'ŉ': "n", 'ſ': "s",
-	}
-	var fold func(r rune) string
-	fold = func(r rune) string {
-		if s, ok := special[r]; ok {
-			return s
-		}
-		base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r)))
-		base = unicode.ToLower(base)
-		if base != r {
-			return fold(base) // "ǿ" → "ø" → "o"
-		}
-		return string(base)
-	}
-	for r := rune(0); r < foldLimit; r++ {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			t[r] = fold(r)
-		}
-	}
-	return t
-}()
+// foldTable maps each rune below foldLimit to its case- and diacritic-folded
+// form ("Ã" → "a", "ß" → "ss", "ǿ" → "ø" → "o"), or "" for runes that are
+// not word characters. It is computed once, from Unicode's canonical
+// decompositions, and never changes.
+var foldTable = textnorm.FoldTable(map[rune]string{
+	'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ø': "o", 'Ø': "o",
+	'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ı': "i", 'ħ': "h", 'Ħ': "h", 'þ': "th", 'Þ': "th",
+	'ð': "d", 'Ð': "d", 'ŀ': "l", 'Ŀ': "l", 'ŉ': "n", 'ſ': "s",
+})
 
 // asciiWord maps ASCII letters and digits to their folded byte, and every
 // other ASCII character to 0.
-var asciiWord = func() (t [utf8.RuneSelf]byte) {
-	for c := range t {
-		switch {
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-			t[c] = byte(c)
-		case 'A' <= c && c <= 'Z':
-			t[c] = byte(c) + 'a' - 'A'
-		}
-	}
-	return t
-}()
+var asciiWord = textnorm.ASCIIWord
 
 // isApostrophe reports runes that join a word without being part of it
 // ("isn't" → "isnt", "O'Hare" → "ohare").
-func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' }
+func isApostrophe(r rune) bool { return textnorm.IsApostrophe(r) }
 
 // isClauseBreak reports punctuation that ends a clause; negation does not
 // reach across it ("Not urgent, but I'm stranded").
@@ -85,19 +59,7 @@ type tokenizer struct {
 	toks []tok
 }
 
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func hashBytes(b []byte) uint64 {
-	h := uint64(fnvOffset)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= fnvPrime
-	}
-	return h
-}
+func hashBytes(b []byte) uint64 { return textnorm.Hash(b) }
 
 // word returns the bytes of token i.
 func (z *tokenizer) word(i int) []byte { t := z.toks[i]; return z.buf[t.start:t.end] }

@@ -10,7 +10,8 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strings"
+
+	"github.com/socialcare/socialcare/internal/strictjson"
 )
 
 // ErrInvalid is matched (with errors.Is) by every error that New,
@@ -214,14 +215,9 @@ func mergeLang(a, b map[string][]string) map[string][]string {
 // document that sets "situations" replaces the built-in ones; to extend
 // them, Add the parsed Config to DefaultConfig().
 func ParseConfig(data []byte) (*Config, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var c Config
-	if err := dec.Decode(&c); err != nil {
-		return nil, jsonErr(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, &ConfigError{Field: "(document)", Err: errors.New("trailing data after the JSON object")}
+	if field, err := strictjson.Decode(data, &c); err != nil {
+		return nil, &ConfigError{Field: field, Err: err}
 	}
 	if _, err := New(&c); err != nil {
 		return nil, err
@@ -236,25 +232,6 @@ func LoadConfig(r io.Reader) (*Config, error) {
 		return nil, fmt.Errorf("situation: reading config: %w", err)
 	}
 	return ParseConfig(data)
-}
-
-func jsonErr(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		f := te.Field
-		if f == "" {
-			f = "(document)"
-		}
-		return &ConfigError{Field: f, Err: fmt.Errorf("want %s, got JSON %s: %w", te.Type, te.Value, err)}
-	}
-	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		f := strings.Trim(name, `"`)
-		if f == "" {
-			f = `""`
-		}
-		return &ConfigError{Field: f, Err: fmt.Errorf("unknown field: %w", err)}
-	}
-	return &ConfigError{Field: "(document)", Err: fmt.Errorf("malformed JSON: %w", err)}
 }
 
 func validKind(k Kind) bool {

@@ -5,55 +5,27 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/socialcare/socialcare/internal/textnorm"
 )
 
-// foldLimit bounds the precomputed folding table: runes below it are
-// folded by table lookup, the rest by Unicode decomposition.
-const foldLimit = 0x250
+// foldLimit bounds foldTable: runes below it are folded by table lookup,
+// the rest by Unicode decomposition.
+const foldLimit = textnorm.FoldLimit
 
 // foldTable maps each rune below foldLimit to its case- and
 // diacritic-folded form ("Ã" → "a", "ß" → "ss"), or "" for runes that are
 // not word characters. It is computed once and never changes.
-var foldTable = func() (t [foldLimit]string) {
-	special := map[rune]string{
-		'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ø': "o", 'Ø': "o",
-		'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ı': "i",
-	}
-	var fold func(r rune) string
-	fold = func(r rune) string {
-		if s, ok := special[r]; ok {
-			return s
-		}
-		base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r)))
-		base = unicode.ToLower(base)
-		if base != r {
-			return fold(base)
-		}
-		return string(base)
-	}
-	for r := rune(0); r < foldLimit; r++ {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			t[r] = fold(r)
-		}
-	}
-	return t
-}()
+var foldTable = textnorm.FoldTable(map[rune]string{
+	'ß': "ss", 'æ': "ae", 'Æ': "ae", 'œ': "oe", 'Œ': "oe", 'ø': "o", 'Ø': "o",
+	'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l", 'ı': "i",
+})
 
 // asciiWord maps ASCII letters and digits to their folded byte, and every
 // other ASCII character to 0.
-var asciiWord = func() (t [utf8.RuneSelf]byte) {
-	for c := range t {
-		switch {
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-			t[c] = byte(c)
-		case 'A' <= c && c <= 'Z':
-			t[c] = byte(c) + 'a' - 'A'
-		}
-	}
-	return t
-}()
+var asciiWord = textnorm.ASCIIWord
 
-func isApostrophe(r rune) bool { return r == '\'' || r == '’' || r == 'ʼ' || r == '‘' }
+func isApostrophe(r rune) bool { return textnorm.IsApostrophe(r) }
 
 // breakKind classifies punctuation: 0 none, 1 a clause break (negation
 // does not reach across it), 2 a sentence break (patterns do not match
@@ -92,19 +64,7 @@ type tokenizer struct {
 	words, pre bloom
 }
 
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func hashBytes(b []byte) uint64 {
-	h := uint64(fnvOffset)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= fnvPrime
-	}
-	return h
-}
+func hashBytes(b []byte) uint64 { return textnorm.Hash(b) }
 
 func (z *tokenizer) word(i int) []byte { t := z.toks[i]; return z.buf[t.start:t.end] }
 

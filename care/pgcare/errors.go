@@ -1,14 +1,9 @@
 package pgcare
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"io"
-	"net"
-	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/socialcare/socialcare/internal/pgerr"
 )
 
 // ErrInvalid means a Config, an argument or a conversation the store cannot
@@ -32,53 +27,4 @@ func Retryable(err error) bool { return errors.Is(err, ErrUnavailable) }
 // mapErr wraps err for op. pgx.ErrNoRows is not mapped here: its meaning
 // depends on the operation, so callers map it first (to
 // care.ErrUnknownConversation, care.ErrConflict...).
-func mapErr(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("pgcare: %s: %w", op, err)
-	}
-	if unavailable(err) {
-		return fmt.Errorf("pgcare: %s: %w: %w", op, ErrUnavailable, err)
-	}
-	return fmt.Errorf("pgcare: %s: %w", op, err)
-}
-
-// unavailable reports whether err is a connection-level or retry-me error.
-func unavailable(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch {
-		case strings.HasPrefix(pgErr.Code, "08"): // connection exception
-			return true
-		case pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03": // shutdown, crash, cannot connect now
-			return true
-		case pgErr.Code == "40001", pgErr.Code == "40P01": // serialization failure, deadlock
-			return true
-		case pgErr.Code == "53300": // too many connections
-			return true
-		}
-		return false
-	}
-	var connectErr *pgconn.ConnectError
-	var netErr net.Error
-	switch {
-	case errors.As(err, &connectErr), errors.As(err, &netErr):
-		return true
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed), errors.Is(err, pgconn.ErrConnClosed):
-		return true
-	case pgconn.SafeToRetry(err), pgconn.Timeout(err):
-		return true
-	}
-	// pgx reports a connection that died mid-exchange with messages such
-	// as "conn closed" or "failed to receive message" without a typed
-	// error.
-	msg := err.Error()
-	for _, s := range []string{"conn closed", "failed to receive message", "failed to write", "connection reset", "broken pipe", "unexpected EOF", "closed pool"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
-}
+func mapErr(op string, err error) error { return pgerr.Wrap("pgcare", op, err, ErrUnavailable) }

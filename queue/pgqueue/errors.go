@@ -1,16 +1,13 @@
 package pgqueue
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/socialcare/socialcare/internal/pgerr"
 	"github.com/socialcare/socialcare/queue/queuedriver"
 )
 
@@ -51,55 +48,8 @@ func (e *LeaseLostError) Is(target error) bool { return target == queuedriver.Er
 // the boundary. pgx.ErrNoRows is not mapped here: its meaning depends on the
 // operation, so callers map it first.
 func mapErr(op string, err error) error {
-	if err == nil {
-		return nil
-	}
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("pgqueue: %s: %w", op, queuedriver.ErrNotFound)
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("pgqueue: %s: %w", op, err)
-	}
-	if unavailable(err) {
-		return fmt.Errorf("pgqueue: %s: %w: %w", op, ErrUnavailable, err)
-	}
-	return fmt.Errorf("pgqueue: %s: %w", op, err)
-}
-
-// unavailable reports whether err is a connection-level or retry-me error.
-func unavailable(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch {
-		case strings.HasPrefix(pgErr.Code, "08"): // connection exception
-			return true
-		case pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03": // shutdown, crash, cannot connect now
-			return true
-		case pgErr.Code == "40001", pgErr.Code == "40P01": // serialization failure, deadlock
-			return true
-		case pgErr.Code == "53300": // too many connections
-			return true
-		}
-		return false
-	}
-	var connectErr *pgconn.ConnectError
-	var netErr net.Error
-	switch {
-	case errors.As(err, &connectErr), errors.As(err, &netErr):
-		return true
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed), errors.Is(err, pgconn.ErrConnClosed):
-		return true
-	case pgconn.SafeToRetry(err), pgconn.Timeout(err):
-		return true
-	}
-	// pgx reports a connection that died mid-exchange with messages such
-	// as "conn closed" or "failed to receive message" without a typed
-	// error.
-	msg := err.Error()
-	for _, s := range []string{"conn closed", "failed to receive message", "failed to write", "connection reset", "broken pipe", "unexpected EOF", "closed pool"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
+	return pgerr.Wrap("pgqueue", op, err, ErrUnavailable)
 }
