@@ -33,6 +33,29 @@ func (cs *conversations) lock(key string) func() {
 	return m.Unlock
 }
 
+// convLock is one operation's hold on a conversation: it orders the
+// operation with this desk's other changes to the conversation, and keeps
+// the events the operation emits until it lets go, so that they reach
+// Config.OnEvent outside the desk's locks and a handler may call the desk.
+type convLock struct {
+	d      *Desk
+	unlock func()
+	evs    []Event
+}
+
+// lockConv locks the conversation key for one operation; release lets go
+// and emits what the operation emitted.
+func (d *Desk) lockConv(key string) *convLock {
+	return &convLock{d: d, unlock: d.convs.lock(key)}
+}
+
+func (l *convLock) emit(evs ...Event) { l.evs = append(l.evs, evs...) }
+
+func (l *convLock) release() {
+	l.unlock()
+	l.d.emit(l.evs...)
+}
+
 // get returns the stored conversation with key, or nil if there is none.
 func (cs *conversations) get(ctx context.Context, key string) (*Conversation, error) {
 	c, err := cs.store.Conversation(ctx, key)

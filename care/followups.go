@@ -26,8 +26,8 @@ func (d *Desk) Handoff(ctx context.Context, a *Assignment, team, note string) (*
 		return nil, fmt.Errorf("%w: handoff of %s to team %q, which no feedback loop, escalation or Config.Teams has; add it to Config.Teams", ErrInvalid, a.Conversation.Key, team)
 	}
 	key := a.Conversation.Key
-	unlock := d.convs.lock(key)
-	defer unlock()
+	lk := d.lockConv(key)
+	defer lk.release()
 	now := d.now()
 	var h *HandoffRecord
 	// Lock the bot out before the lease moves, so that it cannot slip a
@@ -51,7 +51,7 @@ func (d *Desk) Handoff(ctx context.Context, a *Assignment, team, note string) (*
 	}
 	e := d.event(Handoff, now, saved, note)
 	e.Agent = a.Agent.ID
-	d.emit(e)
+	lk.emit(e)
 	return h, nil
 }
 

@@ -221,15 +221,15 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	}
 	dk := channel.DedupKey(&m)
 	key := ck + ":" + m.ConversationID
-	unlock := d.convs.lock(key)
+	lk := d.lockConv(key)
+	defer lk.release()
 	loaded, err := d.convs.get(ctx, key)
 	if err == nil && loaded != nil && loaded.LinkedTo != "" { // an alias: the message joins another conversation
-		unlock()
+		lk.unlock()
 		key = loaded.LinkedTo
-		unlock = d.convs.lock(key)
+		lk.unlock = d.convs.lock(key)
 		loaded, err = d.convs.get(ctx, key)
 	}
-	defer unlock()
 	if err != nil {
 		return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
 	}
@@ -302,7 +302,7 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 			evs = append(evs, Event{Kind: Spike, At: now, Detail: fmt.Sprintf("%s: %d messages in %v (baseline %.1f)", sp.Topic, sp.Count, sp.Window, sp.Baseline), Spike: &sp})
 		}
 	}
-	d.emit(evs...)
+	lk.emit(evs...)
 	if clockErr != nil {
 		return &t.in, fmt.Errorf("care: ingest %s: taken, but %w", m.ID, clockErr)
 	}

@@ -275,8 +275,8 @@ func (o *outbound) plan(c *Conversation, caps channel.Capabilities, agent Agent,
 // acknowledgement and the SLA clock's measurements. It returns the
 // conversation as saved.
 func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, intent string, check func(*Conversation) error) (*Sent, *Conversation, error) {
-	unlock := d.convs.lock(key)
-	defer unlock()
+	lk := d.lockConv(key)
+	defer lk.release()
 	c, err := d.convs.get(ctx, key)
 	if err != nil {
 		return nil, nil, fmt.Errorf("care: reply to %s: %w", key, err)
@@ -311,7 +311,7 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 				if errors.As(err, &we) {
 					e := d.event(WindowClosed, now, c, we.Error())
 					e.Agent = agent.ID
-					d.emit(e)
+					lk.emit(e)
 				}
 				return nil, nil, fmt.Errorf("care: reply to %s: %w", key, err)
 			}
@@ -406,7 +406,7 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 			evs[len(evs)-1].Measurements = ms
 		}
 	}
-	d.emit(evs...)
+	lk.emit(evs...)
 	if err != nil {
 		return s, saved, fmt.Errorf("care: reply to %s: sent, but %w", key, err)
 	}
@@ -528,8 +528,8 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 		return fmt.Errorf("care: resolve: %w", err)
 	}
 	key := a.Conversation.Key
-	unlock := d.convs.lock(key)
-	defer unlock()
+	lk := d.lockConv(key)
+	defer lk.release()
 	d.unassign(a)
 	if err := a.lease.Complete(ctx); err != nil {
 		return fmt.Errorf("care: resolve %s: %w", key, err)
@@ -551,7 +551,7 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 	}
 	a.Conversation = *saved
 	ev.Measurements = ms
-	d.emit(ev)
+	lk.emit(ev)
 	if err != nil {
 		return fmt.Errorf("care: resolve %s: %w", key, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -388,4 +389,25 @@ func TestBadInputRefused(t *testing.T) {
 	_, err = d.TryNext(ctx, "nobody", queue.Filter{})
 	require.ErrorIs(t, err, care.ErrUnknownAgent)
 	require.ErrorIs(t, err, queue.ErrUnknownAgent, "one unknown-agent error")
+}
+
+// Events reach OnEvent outside the desk's locks: a handler may act on the
+// same conversation (here: a second message ingested from the Arrived of
+// the first, and a reply from the FirstResponse's handler would do alike).
+func TestOnEventMayCallTheDesk(t *testing.T) {
+	t.Parallel()
+	var d *caretest.Desk
+	var first atomic.Bool
+	done := make(chan error, 1)
+	d = newDesk(t, &care.Config{Acknowledgement: care.AckConfig{Disabled: true}, OnEvent: func(e care.Event) {
+		if e.Kind == care.Arrived && first.CompareAndSwap(false, true) {
+			_, err := d.Ingest(ctx, acct(xmsg("m2", "c1", "and my bag too"), "brand"))
+			done <- err
+		}
+	}})
+	in := d.RequireIngest(t, xmsg("m1", "c1", "my flight was cancelled"))
+	require.NoError(t, <-done)
+	c, err := d.Conversation(ctx, in.Key)
+	require.NoError(t, err)
+	require.Len(t, c.Messages, 2)
 }

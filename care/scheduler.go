@@ -255,8 +255,8 @@ func (d *Desk) escalate(ctx context.Context) error {
 
 // escalateOne fires the next escalation step of key if it is due.
 func (d *Desk) escalateOne(ctx context.Context, key string, now time.Time) error {
-	unlock := d.convs.lock(key)
-	defer unlock()
+	lk := d.lockConv(key)
+	defer lk.release()
 	var ev Event
 	_, _, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
 		d.book.mu.Lock()
@@ -297,7 +297,7 @@ func (d *Desk) escalateOne(ctx context.Context, key string, now time.Time) error
 	if err != nil {
 		return err
 	}
-	d.emit(ev)
+	lk.emit(ev)
 	return nil
 }
 

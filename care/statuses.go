@@ -41,8 +41,8 @@ func (d *Desk) Statuses() channel.StatusSink {
 		if err != nil {
 			return err
 		}
-		unlock := d.convs.lock(key)
-		defer unlock()
+		lk := d.lockConv(key)
+		defer lk.release()
 		found := false
 		saved, _, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
 			for i := range c.Transcript {
@@ -66,7 +66,7 @@ func (d *Desk) Statuses() channel.StatusSink {
 			return fmt.Errorf("care: status of %s: %w", st.MessageID, err)
 		}
 		e := d.event(DeliveryFailed, d.now(), saved, fmt.Sprintf("message %s was not delivered: %s", st.MessageID, reason))
-		d.emit(e)
+		lk.emit(e)
 		return nil
 	}
 }
