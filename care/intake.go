@@ -36,6 +36,7 @@ type taken struct {
 	fresh  bool // the clock starts afresh: a new cycle or a new policy
 	routed bool
 	inform []Notice // loops to tell now
+	topics []string // the message's own topics, for spikes
 }
 
 func normHandle(h string) string { return strings.ToLower(strings.TrimPrefix(h, "@")) }
@@ -154,9 +155,7 @@ func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conve
 	t.entry = queue.Entry{Key: key, Channel: string(m.Channel), Team: c.Team, Language: m.Language,
 		Score: c.Score.Value, Deadline: t.clock.nearest(), Unanswered: c.Unanswered}
 	t.in = Intake{Key: key, Score: score, Deadlines: t.clock.deadlines(), Routing: *c.Routing, PII: pii}
-	if t.routed {
-		t.in.Routing = dec
-	}
+	t.topics = dec.Topics
 	return t
 }
 
@@ -297,7 +296,7 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 			n.Loop.Name, n.Route, strings.Join(n.Reasons, ", "), t.conv.Team, m.ReceivedAt.Add(resolve).Format(time.RFC3339))
 		evs = append(evs, e)
 	}
-	for _, tp := range t.in.Routing.Topics {
+	for _, tp := range t.topics {
 		if sp, ok := d.listener.Count(tp, m.ReceivedAt); ok {
 			evs = append(evs, Event{Kind: Spike, At: now, Detail: fmt.Sprintf("%s: %d messages in %v (baseline %.1f)", sp.Topic, sp.Count, sp.Window, sp.Baseline), Spike: &sp})
 		}
