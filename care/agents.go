@@ -265,9 +265,11 @@ func (d *Desk) Release(ctx context.Context, a *Assignment) error {
 }
 
 // Next waits for the most urgent conversation agent may take and assigns
-// it. f restricts channels, teams, languages and skills; a channel the
-// desk has not added is refused with ErrInvalid (it would wait forever). A
-// Boomerang due for the agent comes back first.
+// it. f restricts channels, teams and languages. A filter the desk could
+// never satisfy is refused with ErrInvalid rather than left to wait
+// forever: a channel it has not added, a team no feedback loop, escalation
+// or Config.Teams names, a malformed language tag, or skills (the desk
+// routes nothing by skill). A Boomerang due for the agent comes back first.
 func (d *Desk) Next(ctx context.Context, agent string, f queue.Filter) (*Assignment, error) {
 	return d.next(ctx, agent, f, d.q.Claim)
 }
@@ -295,6 +297,9 @@ func (d *Desk) next(ctx context.Context, agent string, f queue.Filter, claim fun
 		if !d.teams[t] {
 			return nil, fmt.Errorf("%w: filter names team %q, which no feedback loop, escalation or Config.Teams has; no conversation would reach it", ErrInvalid, t)
 		}
+	}
+	if len(f.Skills) > 0 {
+		return nil, fmt.Errorf("%w: filter names skills %q, but the desk routes no conversation by skill (its queue entries require none); filter by channel, team or language", ErrInvalid, f.Skills)
 	}
 	for _, l := range f.Languages {
 		if _, err := language.Parse(l); err != nil {

@@ -382,6 +382,8 @@ func TestBadInputRefused(t *testing.T) {
 	require.ErrorIs(t, err, care.ErrInvalid, "a filter naming a channel the desk lacks would wait forever")
 	_, err = d.TryNext(ctx, "ana", queue.Filter{Teams: []string{"support"}})
 	require.ErrorIs(t, err, care.ErrInvalid, "no loop has a team \"support\"")
+	_, err = d.TryNext(ctx, "ana", queue.Filter{Skills: []string{"billing"}})
+	require.ErrorIs(t, err, care.ErrInvalid, "the desk routes nothing by skill")
 	_, err = d.TryNext(ctx, "ana", queue.Filter{Languages: []string{"english!"}})
 	require.ErrorIs(t, err, care.ErrInvalid)
 	_, err = d.TryNext(ctx, "ana", queue.Filter{Teams: []string{"legal"}, Languages: []string{"pt-BR"}})
