@@ -43,6 +43,9 @@ func (d *Desk) Handoff(ctx context.Context, a *Assignment, team, note string) (*
 	prevTeam := a.Conversation.Team
 	d.unassign(a)
 	if err := a.lease.TransferToTeam(ctx, team); err != nil {
+		if a.lease.Context().Err() == nil {
+			d.assign(a) // still the agent's: keep it alive again
+		}
 		_, _, uerr := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
 			c.Handoff, c.Team = nil, prevTeam
 			return nil, nil
@@ -76,6 +79,9 @@ func (d *Desk) Boomerang(ctx context.Context, a *Assignment, at time.Time, note 
 	}
 	d.unassign(a)
 	if err := a.lease.Snooze(ctx, at.Add(d.hold)); err != nil {
+		if a.lease.Context().Err() == nil {
+			d.assign(a) // still the agent's: keep it alive again
+		}
 		_, _ = d.convs.store.TakeFollowUp(ctx, f.ID)
 		return FollowUp{}, fmt.Errorf("care: boomerang %s: %w", f.Key, err)
 	}

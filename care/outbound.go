@@ -532,6 +532,9 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 	defer lk.release()
 	d.unassign(a)
 	if err := a.lease.Complete(ctx); err != nil {
+		if a.lease.Context().Err() == nil {
+			d.assign(a) // still the agent's: keep it alive again
+		}
 		return fmt.Errorf("care: resolve %s: %w", key, err)
 	}
 	now := d.now()
