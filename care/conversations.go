@@ -178,7 +178,7 @@ func (d *Desk) Restore(ctx context.Context) error {
 	var errs []error
 	for i := range cs {
 		c := &cs[i]
-		if err := d.book.reset(c); err != nil {
+		if err := d.book.reset(c, nil); err != nil {
 			errs = append(errs, err)
 		}
 		d.book.mu.Lock()

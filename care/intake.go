@@ -272,7 +272,7 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	}
 	var clockErr error
 	if t.fresh {
-		clockErr = d.book.reset(&t.conv)
+		clockErr = d.book.reset(&t.conv, t.clock)
 	} else {
 		clockErr = d.book.saved(&t.conv, t.clock, nil, now)
 	}

@@ -223,7 +223,7 @@ func (d *Desk) slaAlerts(ctx context.Context) error {
 			continue
 		}
 		if c.Version != a.version {
-			errs = append(errs, d.book.reset(c))
+			errs = append(errs, d.book.reset(c, nil))
 			continue
 		}
 		al := a.a

@@ -224,14 +224,17 @@ func (b *slaBook) saved(c *Conversation, st *slaClock, ms []sla.Measurement, now
 	return nil
 }
 
-// reset rebuilds the clock of c from scratch and tracks it afresh (a new
-// cycle, a changed policy, a conversation another desk changed): the
-// tracker forgets what it fired for the old one.
-func (b *slaBook) reset(c *Conversation) error {
+// reset tracks st, c's clock built from scratch (nil builds it), afresh
+// (a new cycle, a changed policy, a conversation another desk changed):
+// the tracker forgets what it fired for the old one.
+func (b *slaBook) reset(c *Conversation, st *slaClock) error {
+	if st == nil {
+		st = newSLAClock(c)
+	}
 	b.mu.Lock()
 	b.tracker.Untrack(c.Key)
 	b.mu.Unlock()
-	return b.saved(c, newSLAClock(c), nil, time.Time{})
+	return b.saved(c, st, nil, time.Time{})
 }
 
 // forget drops the clock of key (a save failed: the next use rebuilds it
