@@ -200,7 +200,7 @@ func (d *Detector) Find(text string) []PII {
 			}
 		}
 	}
-	for _, m := range urlMatches(hasURL, text) {
+	for _, m := range matchesIf(hasURL, urlRe, text) {
 		if strings.Contains(text[m[0]:m[1]], "@") {
 			continue // "www.x.com/a@b.com" is rare; keep e-mail detection
 		}
@@ -333,8 +333,6 @@ func matchesIf(ok bool, re *regexp.Regexp, text string) [][]int {
 	}
 	return re.FindAllStringIndex(text, -1)
 }
-
-func urlMatches(ok bool, text string) [][]int { return matchesIf(ok, urlRe, text) }
 
 func (d *Detector) brandAddress(email string) bool {
 	at := strings.LastIndexByte(email, '@')
