@@ -27,6 +27,7 @@ type MemStore struct {
 	fus      map[string]FollowUp
 	fuOrder  []FollowUp                     // by (At, ID)
 	fuKeys   map[string]map[string]struct{} // conversation key → follow-up ids
+	feed     memFeed                        // Changes, Lead (memstore_shared.go)
 }
 
 type resolvedRef struct {
@@ -85,6 +86,7 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 	c.Version++
 	cp := c.clone()
 	s.convs[c.Key] = &cp
+	s.feed.saved(c.Key)
 	if !cp.ResolvedAt.IsZero() && !cp.Open() && (!ok || !old.ResolvedAt.Equal(cp.ResolvedAt)) {
 		s.resolved = insertSorted(s.resolved, resolvedRef{key: cp.Key, at: cp.ResolvedAt}, func(a, b resolvedRef) bool { return a.at.Before(b.at) })
 	}
@@ -207,6 +209,7 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 			continue // reopened (or resolved again later: a newer ref follows)
 		}
 		delete(s.convs, r.key)
+		s.feed.deleted(r.key)
 		delete(s.acked, r.key)
 		for id := range s.fuKeys[r.key] {
 			s.dropFollowUp(id)

@@ -111,4 +111,50 @@ type Store interface {
 	// Purge deletes what retention allows (see PurgeParams). Its cost is
 	// in proportion to what it deletes, not to what it keeps.
 	Purge(ctx context.Context, p PurgeParams) (Purged, error)
+
+	// Mark marks k.Key until k.Expires, unless it is marked and unexpired
+	// at now, and reports whether this call marked it: of several desks
+	// marking one key, one gets true. The desk marks each SLA alert and
+	// each wait-time publication with it, so that each happens once across
+	// desks. Marks are dedup keys: Seen reads them and Purge deletes them
+	// once expired.
+	Mark(ctx context.Context, k SeenKey, now time.Time) (bool, error)
+	// Cursor returns a position in the feed of saves: Changes(ctx, cursor,
+	// …) reports every save that commits after Cursor returned.
+	Cursor(ctx context.Context) (int64, error)
+	// Changes reports the conversations saved from position after on, at
+	// most limit, each with its version at the time of the call, and the
+	// position to read from next. A save may be reported more than once
+	// (readers act on the version, so a repeat is harmless) but none that
+	// commits after Cursor or a previous Changes returned the position is
+	// missed. The desk that runs the scheduler follows it to learn of the
+	// conversations other desks changed.
+	Changes(ctx context.Context, after int64, limit int) ([]Change, int64, error)
+	// Lead takes or renews the lease name for holder until now+ttl, if no
+	// other holder's lease on it runs at now, and reports whether holder
+	// holds it. Desks sharing a Store elect with it the one that runs the
+	// timed work (Desk.Tick), so that it is done once.
+	Lead(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
+}
+
+// Change is one save of a conversation, as Store.Changes reports it.
+type Change struct {
+	// Key is the conversation's key.
+	Key string
+	// Version is its version when Changes read it.
+	Version int64
+	// Open reports whether it had an open cycle then.
+	Open bool
+}
+
+// Durable is implemented by a Store whose state outlives the process (a
+// database, as care/pgcare). The desk then records each send on the
+// conversation before it goes out (Conversation.Sending), so that a desk
+// killed between the platform's accept and the record of the send leaves a
+// trace that another desk turns into a "may have been sent" turn
+// (Turn.MaybeSent, a MaybeSent event) instead of sending again.
+type Durable interface {
+	Store
+	// Durable reports whether the store outlives the process.
+	Durable() bool
 }

@@ -13,7 +13,8 @@
 // ErrConflict, dedup keys saved atomically with a conversation and
 // ErrDuplicate (nothing written either way), expiry of dedup keys, Seen,
 // OpenConversations, MarkAcknowledged, follow-ups, Purge with its Limit and
-// counts, ErrUnknownConversation, and concurrent writers (exactly one
+// counts, ErrUnknownConversation, Mark, the feed of saves (Cursor and
+// Changes, with concurrent writers), Lead, and concurrent writers (exactly one
 // winner from one version, no lost update when the losers retry; run it
 // with -race).
 //
@@ -80,6 +81,10 @@ var suite = []struct {
 	{"NoLostUpdate", testNoLostUpdate},
 	{"ConcurrentDedup", testConcurrentDedup},
 	{"ConcurrentOnce", testConcurrentOnce},
+	{"Mark", testMark},
+	{"Changes", testChanges},
+	{"ConcurrentChanges", testConcurrentChanges},
+	{"Lead", testLead},
 }
 
 // --- helpers ------------------------------------------------------------

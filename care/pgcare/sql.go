@@ -20,6 +20,11 @@ type statements struct {
 	followUps          string
 	purgeConversations string
 	purgeSeen          string
+	mark               string
+	cursor             string
+	changes            string
+	lead               string
+	oneTransaction     string
 }
 
 func newStatements(schema string) statements {
@@ -38,7 +43,8 @@ func newStatements(schema string) statements {
 		// same version commits first, and this one, re-checking the row
 		// it waited for, updates nothing.
 		updateConversation: f(`UPDATE {{schema}}.care_conversation
-			SET version = version + 1, open = $3, resolved_at = $4, policy_calendar = $5, value = $6, updated_at = now()
+			SET version = version + 1, open = $3, resolved_at = $4, policy_calendar = $5, value = $6, updated_at = now(),
+				txid = pg_current_xact_id()
 			WHERE key = $1 AND version = $2`),
 
 		// A key is (re)marked only if absent or expired before $3; the
@@ -88,6 +94,36 @@ func newStatements(schema string) statements {
 				DELETE FROM {{schema}}.care_follow_up WHERE key IN (SELECT key FROM deleted)
 			)
 			SELECT count(*) FROM deleted`),
+
+		// One key, marked only if absent or expired at $3.
+		mark: f(`INSERT INTO {{schema}}.care_seen AS s (key, expires_at) VALUES ($1, $2)
+			ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
+			WHERE s.expires_at < $3`),
+
+		// Every transaction below the snapshot's xmin has ended, so the rows
+		// they wrote are all visible now and no later one will write below it.
+		cursor: `SELECT pg_snapshot_xmin(pg_current_snapshot())::text`,
+
+		// Rows written from $1 (inclusive) to the snapshot's xmin (exclusive),
+		// in transaction order, through care_conversation_txid_idx.
+		// The horizon comes first, so that a call that finds no row still
+		// returns the xmin of the snapshot it read.
+		changes: f(`WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+			SELECT h.xmin::text, c.key, c.version, c.open, c.txid::text
+			FROM h LEFT JOIN LATERAL (
+				SELECT key, version, open, txid FROM {{schema}}.care_conversation
+				WHERE txid >= $1::text::xid8 AND txid < h.xmin
+				ORDER BY txid LIMIT $2
+			) c ON true
+			ORDER BY c.txid`),
+
+		oneTransaction: f(`SELECT key, version, open FROM {{schema}}.care_conversation
+			WHERE txid = $1::text::xid8`),
+
+		// Taken when free, expired at $4, or renewed by its holder.
+		lead: f(`INSERT INTO {{schema}}.care_lease AS l (name, holder, expires_at) VALUES ($1, $2, $3)
+			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+			WHERE l.holder = excluded.holder OR l.expires_at <= $4`),
 
 		purgeSeen: f(`WITH doomed AS (
 				SELECT key FROM {{schema}}.care_seen

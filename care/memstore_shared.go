@@ -1,0 +1,121 @@
+package care
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// memFeed is MemStore's feed of saves (Store.Changes): a position per
+// save, the latest position of each key, and a log of (position, key) in
+// position order that compaction keeps near the number of keys.
+type memFeed struct {
+	pos    int64
+	latest map[string]int64
+	log    []feedEntry
+	leases map[string]memLease
+}
+
+type feedEntry struct {
+	pos int64
+	key string
+}
+
+type memLease struct {
+	holder  string
+	expires time.Time
+}
+
+// saved records a save of key; called with the store's lock held.
+func (f *memFeed) saved(key string) {
+	if f.latest == nil {
+		f.latest = map[string]int64{}
+	}
+	f.pos++
+	f.latest[key] = f.pos
+	f.log = append(f.log, feedEntry{f.pos, key})
+	if len(f.log) > 2*len(f.latest)+64 { // most entries are superseded: keep the latest of each key
+		n := 0
+		for _, e := range f.log {
+			if f.latest[e.key] == e.pos {
+				f.log[n] = e
+				n++
+			}
+		}
+		clear(f.log[n:])
+		f.log = f.log[:n]
+	}
+}
+
+// deleted forgets key (purged); called with the store's lock held.
+func (f *memFeed) deleted(key string) { delete(f.latest, key) }
+
+// Mark implements Store.
+func (s *MemStore) Mark(_ context.Context, k SeenKey, now time.Time) (bool, error) {
+	if k.Key == "" {
+		return false, fmt.Errorf("%w: Mark: empty key", ErrInvalid)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.init()
+	if exp, ok := s.seen[k.Key]; ok && !exp.Before(now) {
+		return false, nil
+	}
+	s.seen[k.Key] = k.Expires
+	s.seenFIFO = insertSorted(s.seenFIFO, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
+	return true, nil
+}
+
+// Cursor implements Store.
+func (s *MemStore) Cursor(context.Context) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.feed.pos, nil
+}
+
+// Changes implements Store. It costs O(log n) plus what it reports.
+func (s *MemStore) Changes(_ context.Context, after int64, limit int) ([]Change, int64, error) {
+	if limit <= 0 {
+		return nil, after, fmt.Errorf("%w: Changes: limit %d must be positive", ErrInvalid, limit)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	log := s.feed.log
+	i := sort.Search(len(log), func(i int) bool { return log[i].pos > after })
+	var out []Change
+	next := after
+	for ; i < len(log) && len(out) < limit; i++ {
+		e := log[i]
+		next = e.pos
+		if s.feed.latest[e.key] != e.pos {
+			continue // saved again later: reported there
+		}
+		c := s.convs[e.key]
+		if c == nil {
+			continue
+		}
+		out = append(out, Change{Key: e.key, Version: c.Version, Open: c.Open()})
+	}
+	if i == len(log) {
+		next = max(next, s.feed.pos)
+	}
+	return out, next, nil
+}
+
+// Lead implements Store.
+func (s *MemStore) Lead(_ context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	if name == "" || holder == "" || ttl <= 0 {
+		return false, fmt.Errorf("%w: Lead needs a name, a holder and a positive ttl (got %q, %q, %v)", ErrInvalid, name, holder, ttl)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.feed.leases == nil {
+		s.feed.leases = map[string]memLease{}
+	}
+	if l, ok := s.feed.leases[name]; ok && l.holder != holder && l.expires.After(now) {
+		return false, nil
+	}
+	s.feed.leases[name] = memLease{holder: holder, expires: now.Add(ttl)}
+	return true, nil
+}
