@@ -23,6 +23,11 @@ var (
 	// ErrAgentExists means AddAgent was called for an agent the desk
 	// already has; use UpdateAgent to change one.
 	ErrAgentExists = errors.New("care: agent already added")
+	// ErrInFlight means a reply waits: a desk recorded a send to the
+	// conversation and has not yet recorded it as sent or not (see
+	// Conversation.Sending). Try again shortly; if that desk was killed,
+	// the send becomes a MaybeSent turn within twice Config.SendTimeout.
+	ErrInFlight = errors.New("care: a send to the conversation is in flight")
 	// ErrUnknownConversation means no conversation has the given key.
 	ErrUnknownConversation = errors.New("care: unknown conversation")
 	// ErrInvalid means an argument or a configuration field was
@@ -148,6 +153,15 @@ type Config struct {
 	// Store keeps conversations, dedup keys, acknowledgements and
 	// follow-ups. Defaults to NewMemStore().
 	Store Store
+	// Instance names this desk among the desks that share its Store, for
+	// the lease of the one that runs the timed work (Tick) and for the
+	// sends it records. Defaults to a random name; give each process a
+	// stable one to read logs by.
+	Instance string
+	// SendTimeout bounds each send to a platform. On a Durable store a
+	// send the desk recorded and did not settle within twice SendTimeout
+	// (its desk was killed) becomes a MaybeSent turn. Defaults to 1 minute.
+	SendTimeout time.Duration
 	// OnEvent receives every desk event, synchronously and outside the
 	// desk's locks, so it may call the desk. Defaults to discarding them.
 	OnEvent func(Event)

@@ -60,6 +60,30 @@ type Turn struct {
 	// Failed is the platform's reason when it reported that a sent turn
 	// was not delivered (a WhatsApp failed status); "" otherwise.
 	Failed string
+	// MaybeSent reports a send whose outcome is unknown: a desk recorded
+	// it (Conversation.Sending) and stopped before recording that the
+	// platform took it (killed, or its Store failed). It may have reached
+	// the customer, so no desk sends it again: an agent checks first. The
+	// SLA clock does not count it.
+	MaybeSent bool
+}
+
+// Sending is a send a desk recorded on the conversation before it went
+// out (on a Durable store), until the desk records it as sent (a Turn) or
+// not sent. One left past Config.SendTimeout becomes a MaybeSent turn.
+type Sending struct {
+	// ID identifies the send.
+	ID string
+	// Desk is the instance that sends it (Config.Instance).
+	Desk string
+	// Role, Agent, Text, Visibility and Channel are the turn it would be.
+	Role       Role
+	Agent      string
+	Text       string
+	Visibility channel.Visibility
+	Channel    channel.Kind
+	// At is when the desk recorded it.
+	At time.Time
 }
 
 // HandoffRecord is a bot's handoff of a conversation to a human team.
@@ -180,6 +204,9 @@ type Conversation struct {
 	// SLA clock was paused (a Boomerang), oldest first; the last one's To
 	// is zero while the clock is paused.
 	SLAPauses []SLAPause
+	// Sending are the sends a desk has recorded and not yet settled (see
+	// Sending); a reply waits while one is in flight.
+	Sending []Sending
 }
 
 // SLAPause is an interval during which a conversation's SLA clock was
@@ -213,6 +240,7 @@ func (c *Conversation) clone() Conversation {
 	cp.SLAPauses = slices.Clone(c.SLAPauses)
 	cp.Aliases = slices.Clone(c.Aliases)
 	cp.Informed = slices.Clone(c.Informed)
+	cp.Sending = slices.Clone(c.Sending)
 	if c.Routing != nil {
 		r := *c.Routing
 		r.Topics, r.Reasons = slices.Clone(r.Topics), slices.Clone(r.Reasons)

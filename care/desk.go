@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/socialcare/socialcare/channel"
 	"github.com/socialcare/socialcare/priority"
 	"github.com/socialcare/socialcare/queue"
@@ -20,25 +22,28 @@ import (
 // agents and their assignments (agents.go), follow-ups (followups.go) and
 // wait times (waits.go).
 type Desk struct {
-	q         *queue.Queue
-	now       func() time.Time
-	convs     *conversations
-	intake    *intaker
-	out       *outbound
-	book      *slaBook
-	sched     *scheduler
-	agents    *agentBook
-	listener  *Listener
-	macros    *ConsistencyChecker
-	customers func(context.Context, channel.Message) (CustomerFacts, error)
-	teams     map[string]bool
-	retention RetentionConfig
-	maxText   int
-	hold      time.Duration
-	holdSLA   bool
-	tickEvery time.Duration
-	onEvent   func(Event)
-	onError   func(error)
+	q           *queue.Queue
+	now         func() time.Time
+	convs       *conversations
+	intake      *intaker
+	out         *outbound
+	book        *slaBook
+	sched       *scheduler
+	agents      *agentBook
+	listener    *Listener
+	macros      *ConsistencyChecker
+	customers   func(context.Context, channel.Message) (CustomerFacts, error)
+	teams       map[string]bool
+	retention   RetentionConfig
+	maxText     int
+	hold        time.Duration
+	holdSLA     bool
+	tickEvery   time.Duration
+	instance    string // Config.Instance
+	durable     bool   // the Store is Durable: sends are recorded first
+	sendTimeout time.Duration
+	onEvent     func(Event)
+	onError     func(error)
 
 	chmu     sync.RWMutex
 	channels map[string]*channel.Channel
@@ -139,6 +144,15 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 	if c.MaxMessageBytes == 0 {
 		c.MaxMessageBytes = 64 << 10
 	}
+	if c.SendTimeout < 0 {
+		return nil, fmt.Errorf("%w: SendTimeout must not be negative, got %v", ErrInvalid, c.SendTimeout)
+	}
+	if c.SendTimeout == 0 {
+		c.SendTimeout = time.Minute
+	}
+	if c.Instance == "" {
+		c.Instance = "desk-" + uuid.NewString()[:8]
+	}
 	if c.Store == nil {
 		c.Store = NewMemStore()
 	}
@@ -162,8 +176,14 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 		out:    out, book: book, agents: newAgentBook(), listener: lis, macros: macros, customers: c.Customers,
 		retention: c.Retention, maxText: c.MaxMessageBytes, hold: c.BoomerangHold, holdSLA: c.SLADuringBoomerang,
 		tickEvery: c.TickInterval, onEvent: c.OnEvent, onError: c.OnError, channels: map[string]*channel.Channel{},
+		instance: c.Instance, sendTimeout: c.SendTimeout,
+	}
+	if ds, ok := c.Store.(Durable); ok && ds.Durable() {
+		d.durable = true
 	}
 	d.sched = newScheduler(c.Acknowledgement, c.WaitTime, c.MaxHold)
+	d.sched.settleAfter = 2 * c.SendTimeout
+	book.leading = &d.sched.leading
 	d.teams = map[string]bool{}
 	loops := DefaultLoops()
 	if c.Routing != nil && c.Routing.Loops != nil {

@@ -77,11 +77,18 @@ const (
 	// was not delivered (Detail: the platform's reason); its Turn is
 	// marked Failed.
 	DeliveryFailed
+	// MaybeSent: a send a desk recorded was never recorded as sent or
+	// failed within Config.SendTimeout (the desk was killed, or its Store
+	// failed after the platform took it). Its turn is marked MaybeSent and
+	// Detail quotes it; no desk sends it again: an agent checks the
+	// platform, then replies (ReplyOptions.Confirmed) or resolves.
+	MaybeSent
 )
 
 var kindNames = [...]string{"", "arrived", "acknowledged", "first_response", "replied", "resolved", "routed", "escalated",
 	"handoff", "mention_caught", "spike", "moved_private", "delete_requested", "flagged", "blocked", "follow_up_due",
-	"follow_up_sent", "wait_published", "sla_warning", "sla_breach", "assignment_expired", "window_closed", "informed", "delivery_failed"}
+	"follow_up_sent", "wait_published", "sla_warning", "sla_breach", "assignment_expired", "window_closed", "informed", "delivery_failed",
+	"maybe_sent"}
 
 // String returns the kind's name in lower case, e.g. "first_response".
 func (k EventKind) String() string {

@@ -229,6 +229,7 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 		}
 	}
 	s.seenFIFO = compact(s.seenFIFO, j)
+	out.SeenKeys += s.feed.purgeMarks(p.Now, p.Limit)
 	return out, nil
 }
 

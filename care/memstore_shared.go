@@ -15,6 +15,10 @@ type memFeed struct {
 	latest map[string]int64
 	log    []feedEntry
 	leases map[string]memLease
+	// marks (Store.Mark), apart from the dedup keys so that Len counts
+	// messages; by expiry in markFIFO.
+	marks    map[string]time.Time
+	markFIFO []SeenKey
 }
 
 type feedEntry struct {
@@ -58,13 +62,34 @@ func (s *MemStore) Mark(_ context.Context, k SeenKey, now time.Time) (bool, erro
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.init()
-	if exp, ok := s.seen[k.Key]; ok && !exp.Before(now) {
+	f := &s.feed
+	if f.marks == nil {
+		f.marks = map[string]time.Time{}
+	}
+	if exp, ok := f.marks[k.Key]; ok && !exp.Before(now) {
 		return false, nil
 	}
-	s.seen[k.Key] = k.Expires
-	s.seenFIFO = insertSorted(s.seenFIFO, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
+	f.marks[k.Key] = k.Expires
+	f.markFIFO = insertSorted(f.markFIFO, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
 	return true, nil
+}
+
+// purgeMarks deletes the marks expired before now, at most limit (0: no
+// limit); called with the store's lock held.
+func (f *memFeed) purgeMarks(now time.Time, limit int) int {
+	n, j := 0, 0
+	for ; j < len(f.markFIFO) && (limit <= 0 || n < limit); j++ {
+		k := f.markFIFO[j]
+		if !k.Expires.Before(now) {
+			break
+		}
+		if exp, ok := f.marks[k.Key]; ok && exp.Equal(k.Expires) {
+			delete(f.marks, k.Key)
+			n++
+		}
+	}
+	f.markFIFO = compact(f.markFIFO, j)
+	return n
 }
 
 // Cursor implements Store.

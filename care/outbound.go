@@ -299,14 +299,25 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 		return nil, nil, err
 	}
 	now := d.now()
+	if err := inFlight(c); err != nil {
+		return nil, nil, err
+	}
+	sendIDs, c, err := d.record(ctx, key, c, plan, agent, ch.Kind(), check, now)
+	if err != nil {
+		return nil, nil, fmt.Errorf("care: reply to %s: record the send: %w", key, err)
+	}
 	var turns []Turn
+	var turnSends []string // the recorded send of each turn
 	var evs []Event
 	askedDelete, deleteWhat := false, ""
 	var aliases []string
-	for _, p := range plan {
-		r, err := d.send(ctx, ch, &p.out)
+	for i, p := range plan {
+		sctx, cancel := context.WithTimeout(ctx, d.sendTimeout)
+		r, err := d.send(sctx, ch, &p.out)
+		cancel()
 		if err != nil {
 			if p.kind == 0 {
+				d.unrecord(ctx, key, sendIDs)
 				var we *channel.WindowError
 				if errors.As(err, &we) {
 					e := d.event(WindowClosed, now, c, we.Error())
@@ -339,6 +350,9 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 			a = ""
 		}
 		turns = append(turns, Turn{Role: p.role, Agent: a, ID: r.ID, Text: p.out.Text, Visibility: p.out.Visibility, Channel: ch.Kind(), At: now})
+		if sendIDs != nil {
+			turnSends = append(turnSends, sendIDs[i])
+		}
 		if r.PrivateConversationID != "" { // the customer's answer will come there: one timeline
 			aliases = append(aliases, channelKey(r.PrivateChannel, last.Account)+":"+r.PrivateConversationID)
 		}
@@ -351,6 +365,12 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 	role := plan[0].role
 	wasAcked, wasFirst := !c.AcknowledgedAt.IsZero(), c.FirstResponded
 	saved, ms, err := d.commitFrom(ctx, key, c, func(c *Conversation) (clockOp, error) {
+		if sendIDs != nil {
+			c.Sending = slices.DeleteFunc(c.Sending, func(p Sending) bool { return slices.Contains(sendIDs, p.ID) })
+			if settledMaybeSent(c, turns, turnSends) { // another desk gave up on them first
+				return nil, nil
+			}
+		}
 		c.Transcript = append(c.Transcript, turns...)
 		c.Unanswered = 0
 		for _, al := range aliases {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/socialcare/socialcare/channel"
@@ -26,12 +27,21 @@ type scheduler struct {
 
 	mu          sync.Mutex
 	acks, escs  timers
+	sends       timers // conversations with a recorded send to settle
 	lastPublish time.Time
 	lastPurge   time.Time
+
+	// leading reports that this desk holds the lease to run the timed work
+	// (Store.Lead): only then does it keep timers.
+	leading atomic.Bool
+	cursor  int64 // the position in the Store's feed of saves it has read to
+	// settleAfter is how long after a recorded send its desk has to
+	// record it as sent or not before it becomes MaybeSent.
+	settleAfter time.Duration
 }
 
 func newScheduler(ack AckConfig, wait WaitConfig, maxHold time.Duration) *scheduler {
-	return &scheduler{ack: ack, wait: wait, maxHold: maxHold, acks: newTimers(), escs: newTimers()}
+	return &scheduler{ack: ack, wait: wait, maxHold: maxHold, acks: newTimers(), escs: newTimers(), sends: newTimers()}
 }
 
 func (s *scheduler) ackDelay(c *Conversation) time.Duration {
@@ -41,10 +51,25 @@ func (s *scheduler) ackDelay(c *Conversation) time.Duration {
 	return min(c.Policy.Acknowledge/2, 15*time.Minute)
 }
 
-// arm sets c's timers from the conversation as saved and its clock st.
+// arm sets c's timers from the conversation as saved and its clock st. A
+// desk that does not run the timed work keeps none.
 func (s *scheduler) arm(c *Conversation, st *slaClock) {
+	if !s.leading.Load() {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(c.Sending) > 0 {
+		first := c.Sending[0].At
+		for _, p := range c.Sending[1:] {
+			if p.At.Before(first) {
+				first = p.At
+			}
+		}
+		s.sends.set(c.Key, first.Add(s.settleAfter))
+	} else {
+		s.sends.remove(c.Key)
+	}
 	if !s.ack.Disabled && c.Open() && c.AcknowledgedAt.IsZero() && len(c.Messages) > 0 &&
 		(c.Last().Visibility != channel.AdComment || s.ack.AdComments) {
 		s.acks.set(c.Key, c.Since.Add(s.ackDelay(c)))
@@ -92,12 +117,25 @@ func escalationDue(c *Conversation, st *slaClock) (time.Time, bool) {
 //   - publishes the expected wait times every WaitConfig.Every;
 //   - purges what retention allows every Retention.Every.
 //
-// Its cost is in proportion to the work that is due and the open
-// assignments, not to the conversations the desk has seen. Call it from a
+// Desks that share a Store elect one to do all but the first step (a lease
+// in the Store, renewed by each Tick and taken over three TickIntervals
+// after its holder stops); the Store's marks keep a change of runner from
+// doing any step twice. The runner learns what other desks changed from
+// the Store's feed of saves. Before all of that, it settles the sends
+// recorded and left unsettled past twice Config.SendTimeout (a desk was
+// killed mid-send) as MaybeSent turns.
+//
+// Its cost is in proportion to the work that is due, the open assignments
+// and the saves since the last Tick, not to the conversations the desk
+// has seen. Call it from a
 // timer (Run does) or from a test with a virtual clock.
 func (d *Desk) Tick(ctx context.Context) error {
-	errs := []error{d.keepAlive(ctx), d.acknowledge(ctx)}
-	errs = append(errs, d.slaAlerts(ctx), d.escalate(ctx), d.followUps(ctx), d.publishWaits(ctx), d.purge(ctx))
+	errs := []error{d.keepAlive(ctx)}
+	lead, err := d.lead(ctx)
+	errs = append(errs, err)
+	if lead {
+		errs = append(errs, d.settle(ctx), d.acknowledge(ctx), d.slaAlerts(ctx), d.escalate(ctx), d.followUps(ctx), d.publishWaits(ctx), d.purge(ctx))
+	}
 	return errors.Join(errs...)
 }
 
@@ -196,7 +234,7 @@ func (d *Desk) acknowledge(ctx context.Context) error {
 			}
 			return nil
 		})
-		if err != nil && !errors.Is(err, errSkip) {
+		if err != nil && !errors.Is(err, errSkip) && !errors.Is(err, ErrInFlight) {
 			errs = append(errs, fmt.Errorf("care: acknowledge %s: %w", key, err))
 			d.emit(Event{Kind: Blocked, At: now, Key: key, Channel: string(c.Channel), Auto: true, Detail: "acknowledgement not sent: " + err.Error()})
 		}
@@ -205,7 +243,9 @@ func (d *Desk) acknowledge(ctx context.Context) error {
 }
 
 // slaAlerts emits an SLAWarning or SLABreach event for each warning and
-// breach that came due by now, in time order, once per target cycle. An
+// breach that came due by now, in time order, once per target cycle (the
+// Store marks each first, so that a rebuilt clock or another runner does
+// not emit it again). An
 // alert whose clock another desk has moved on is checked against the
 // stored conversation first: its rebuilt clock fires again if still due.
 func (d *Desk) slaAlerts(ctx context.Context) error {
@@ -227,6 +267,14 @@ func (d *Desk) slaAlerts(ctx context.Context) error {
 			continue
 		}
 		al := a.a
+		first, err := d.once(ctx, fmt.Sprintf("sla/%s/%d/%s/%d/%g", c.Key, c.Cycle, al.Target, al.Cycle, al.Fraction), now)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("care: SLA alert %s: %w", a.ev.Key, err))
+			continue
+		}
+		if !first {
+			continue // emitted already, by this runner before a rebuild or by another
+		}
 		ev := d.event(SLAWarning, now, c, fmt.Sprintf("%s: %.0f%% of %v passed, due %s", al.Target, 100*al.Fraction, al.Allowed, al.Due.Format(time.RFC3339)))
 		if a.ev.Kind == sla.Breach {
 			ev.Kind = SLABreach
@@ -383,4 +431,21 @@ func (t *timers) due(now time.Time) []string {
 		out = append(out, heap.Pop(&t.h).(timer).key)
 	}
 	return out
+}
+
+// clear drops every timer (the lease was lost, or is about to be rebuilt).
+func (s *scheduler) clear() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.acks, s.escs, s.sends = newTimers(), newTimers(), newTimers()
+}
+
+// armed reports whether key has a timer.
+func (s *scheduler) armed(key string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, a := s.acks.h.pos[key]
+	_, e := s.escs.h.pos[key]
+	_, p := s.sends.h.pos[key]
+	return a || e || p
 }

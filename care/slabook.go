@@ -3,6 +3,7 @@ package care
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/socialcare/socialcare/sla"
@@ -44,6 +45,9 @@ type slaBook struct {
 	clocks  map[string]*slaClock
 	tracker *sla.Tracker[string]
 	ms      measurements
+	// leading is the scheduler's: only the desk that runs the timed work
+	// tracks timers and keeps clocks between operations.
+	leading *atomic.Bool
 }
 
 // slaClock is the SLA clock of a conversation's open cycle.
@@ -161,7 +165,9 @@ func newSLAClock(c *Conversation) *slaClock {
 	if c.CycleStart >= 0 && c.CycleStart < len(c.Transcript) {
 		for j := c.CycleStart + 1; j < len(c.Transcript); j++ {
 			upTo(j)
-			s.feed(c.Transcript[j])
+			if !c.Transcript[j].MaybeSent {
+				s.feed(c.Transcript[j])
+			}
 		}
 	}
 	upTo(len(c.Transcript))
@@ -217,6 +223,10 @@ func (b *slaBook) saved(c *Conversation, st *slaClock, ms []sla.Measurement, now
 		return nil
 	}
 	st.version = c.Version
+	if b.leading != nil && !b.leading.Load() {
+		delete(b.clocks, c.Key) // not the runner: nothing to track
+		return nil
+	}
 	b.clocks[c.Key] = st
 	if err := b.tracker.Track(c.Key, st.clock.Timers()); err != nil {
 		return fmt.Errorf("the SLA tracker refused %s: %w", c.Key, err)
@@ -344,4 +354,26 @@ func closePause(c *Conversation, at time.Time, turn int) {
 	if n := len(c.SLAPauses); n > 0 && c.SLAPauses[n-1].To.IsZero() {
 		c.SLAPauses[n-1].To, c.SLAPauses[n-1].ToTurn = at, turn
 	}
+}
+
+// clear drops every clock and timer: the desk no longer runs the timed
+// work (it lost the lease), or is about to rebuild them (it won it).
+func (b *slaBook) clear() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for k := range b.clocks {
+		b.tracker.Untrack(k)
+	}
+	clear(b.clocks)
+}
+
+// known returns the version of key's conversation that the book's clock
+// reflects, or 0 if it has none.
+func (b *slaBook) known(key string) int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if st := b.clocks[key]; st != nil {
+		return st.version
+	}
+	return 0
 }

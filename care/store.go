@@ -116,8 +116,8 @@ type Store interface {
 	// at now, and reports whether this call marked it: of several desks
 	// marking one key, one gets true. The desk marks each SLA alert and
 	// each wait-time publication with it, so that each happens once across
-	// desks. Marks are dedup keys: Seen reads them and Purge deletes them
-	// once expired.
+	// desks. Purge deletes marks once expired, as dedup keys (it may keep
+	// them with the dedup keys, whose names never start with "care/").
 	Mark(ctx context.Context, k SeenKey, now time.Time) (bool, error)
 	// Cursor returns a position in the feed of saves: Changes(ctx, cursor,
 	// …) reports every save that commits after Cursor returned.

@@ -105,13 +105,18 @@ func (d *Desk) publishWaits(ctx context.Context) error {
 	if !due {
 		return nil
 	}
+	d.sched.mu.Lock()
+	d.sched.lastPublish = now
+	d.sched.mu.Unlock()
+	slot := now.Truncate(d.sched.wait.Every)
+	if first, err := d.convs.store.Mark(ctx, SeenKey{Key: "care/once/waits/" + slot.UTC().Format(time.RFC3339Nano),
+		Expires: slot.Add(2 * d.sched.wait.Every)}, now); err != nil || !first {
+		return err // published for this period already (another runner)
+	}
 	ws, err := d.WaitTimes(ctx)
 	if err != nil {
 		return err
 	}
-	d.sched.mu.Lock()
-	d.sched.lastPublish = now
-	d.sched.mu.Unlock()
 	if d.sched.wait.Publish != nil {
 		d.sched.wait.Publish(slices.Clone(ws))
 	}

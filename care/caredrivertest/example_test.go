@@ -35,6 +35,10 @@ func ExampleNames() {
 	// NoLostUpdate
 	// ConcurrentDedup
 	// ConcurrentOnce
+	// Mark
+	// Changes
+	// ConcurrentChanges
+	// Lead
 }
 
 // Populated and Diff serve a store's own tests: the fixture sets every

@@ -68,9 +68,9 @@ func Conversation(key string) care.Conversation {
 		}
 	}
 	turns := []care.Turn{
-		{Role: care.Customer, Agent: "-", ID: "m1", Text: "my bag is lost", Visibility: channel.AdComment, Channel: channel.X, At: at, Failed: "-"},
+		{Role: care.Customer, Agent: "-", ID: "m1", Text: "my bag is lost", Visibility: channel.AdComment, Channel: channel.X, At: at, Failed: "-", MaybeSent: true},
 		{Role: care.Human, Agent: "ana", ID: "r1", Text: "Sorry! DM us. ^ana", Visibility: channel.Private, Channel: channel.Messenger,
-			At: at.Add(time.Minute), Failed: "131026 Message undeliverable"},
+			At: at.Add(time.Minute), Failed: "131026 Message undeliverable", MaybeSent: true},
 	}
 	return care.Conversation{
 		Key: key, Channel: channel.X, Account: "brand-1",
@@ -101,6 +101,8 @@ func Conversation(key string) care.Conversation {
 			Transcript: turns[:1]},
 		FirstResponded: true, Unanswered: 4, CycleStart: 1,
 		SLAPauses: []care.SLAPause{{From: at.Add(time.Minute), To: at.Add(time.Hour), FromTurn: 1, ToTurn: 2}},
+		Sending: []care.Sending{{ID: "s1", Desk: "desk-a", Role: care.Human, Agent: "ana", Text: "On it ^AS",
+			Visibility: channel.Private, Channel: channel.Messenger, At: at.Add(2 * time.Minute)}},
 	}
 }
 
