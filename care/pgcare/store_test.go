@@ -61,7 +61,7 @@ func TestMigrate(t *testing.T) {
 	require.ErrorContains(t, err, "run pgcare.Migrate", "New refuses a schema that is not migrated")
 
 	// Up from empty, then again: nothing changes.
-	all := []string{"care_acknowledgement", "care_conversation", "care_follow_up", "care_migration", "care_seen"}
+	all := []string{"care_acknowledgement", "care_conversation", "care_follow_up", "care_lease", "care_migration", "care_seen"}
 	for range 2 {
 		require.NoError(t, pgcare.Migrate(ctx, pool, schema))
 		v, err = pgcare.SchemaVersion(ctx, pool, schema)
@@ -71,6 +71,12 @@ func TestMigrate(t *testing.T) {
 	}
 	_, err = pgcare.New(ctx, pool, &pgcare.Config{Schema: schema})
 	require.NoError(t, err)
+
+	// Down to 1 removes what version 2 added; up again.
+	require.NoError(t, pgcare.MigrateTo(ctx, pool, schema, 1))
+	require.Equal(t, []string{"care_acknowledgement", "care_conversation", "care_follow_up", "care_migration", "care_seen"}, tables(t, pool, schema))
+	require.NoError(t, pgcare.Migrate(ctx, pool, schema))
+	require.Equal(t, all, tables(t, pool, schema))
 
 	// Down to 0 removes the tables, not the migration table; up again.
 	require.NoError(t, pgcare.MigrateTo(ctx, pool, schema, 0))
