@@ -254,12 +254,11 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 			}
 		}
 		t = d.intake.take(now, m, key, prev, facts)
-		if _, err := d.q.Enqueue(ctx, t.entry); err != nil {
-			return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
-		}
-		err = d.convs.store.SaveConversation(ctx, &t.conv, []SeenKey{{Key: dk, Expires: now.Add(d.retention.Dedup)}}, now)
-		if err == nil {
+		if err = d.commitIntake(ctx, &t, dk, now); err == nil {
 			break
+		}
+		if errors.Is(err, errQueue) {
+			return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
 		}
 		switch {
 		case errors.Is(err, ErrDuplicate): // another desk took it meanwhile
@@ -321,4 +320,29 @@ func (d *Desk) duplicate(ctx context.Context, key string) (*Intake, error) {
 	}
 	in.Deadlines = d.deadlines(c)
 	return in, nil
+}
+
+// errQueue marks a failure of the queue in commitIntake.
+var errQueue = errors.New("the queue failed")
+
+// commitIntake enqueues t's entry and saves its conversation with the dedup
+// key dk: in one transaction when the Store can (QueueCommitter), else
+// enqueue first, then save. A queue failure wraps errQueue.
+func (d *Desk) commitIntake(ctx context.Context, t *taken, dk string, now time.Time) error {
+	seen := []SeenKey{{Key: dk, Expires: now.Add(d.retention.Dedup)}}
+	if qc, ok := d.convs.store.(QueueCommitter); ok && qc.CommitsQueue() {
+		p, err := d.q.UpsertParams(t.entry)
+		if err != nil {
+			return fmt.Errorf("%w: %w", errQueue, err)
+		}
+		if err := qc.SaveConversationQueued(ctx, &t.conv, seen, now, p); err != nil {
+			return err
+		}
+		d.q.Wake()
+		return nil
+	}
+	if _, err := d.q.Enqueue(ctx, t.entry); err != nil {
+		return fmt.Errorf("%w: %w", errQueue, err)
+	}
+	return d.convs.store.SaveConversation(ctx, &t.conv, seen, now)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/socialcare/socialcare/queue/queuedriver"
 )
 
 // Store errors. Stores return them (wrapped or not); test with errors.Is.
@@ -127,8 +129,9 @@ type Store interface {
 	// position to read from next. A save may be reported more than once
 	// (readers act on the version, so a repeat is harmless) but none that
 	// commits after Cursor or a previous Changes returned the position is
-	// missed. The desk that runs the scheduler follows it to learn of the
-	// conversations other desks changed.
+	// missed, though a store may report a save only once the transactions
+	// older than it have ended. The desk that runs the timed work follows it
+	// to learn of the conversations other desks changed.
 	Changes(ctx context.Context, after int64, limit int) ([]Change, int64, error)
 	// Lead takes or renews the lease name for holder until now+ttl, if no
 	// other holder's lease on it runs at now, and reports whether holder
@@ -157,4 +160,18 @@ type Durable interface {
 	Store
 	// Durable reports whether the store outlives the process.
 	Durable() bool
+}
+
+// QueueCommitter is implemented by a Store that can enqueue a conversation
+// in the transaction that saves it (care/pgcare with its Config.Queue set
+// to the desk's queue store). The desk then takes a message in one
+// transaction: the dedup key, the conversation and the queue item commit
+// together or not at all. Without it, the desk enqueues first (an absolute
+// state, so a retry records the same) and then saves.
+type QueueCommitter interface {
+	// CommitsQueue reports whether SaveConversationQueued may be used.
+	CommitsQueue() bool
+	// SaveConversationQueued is SaveConversation and the queue's upsert of
+	// item (queue.Queue.UpsertParams), in one transaction.
+	SaveConversationQueued(ctx context.Context, c *Conversation, seen []SeenKey, now time.Time, item queuedriver.UpsertParams) error
 }

@@ -2,6 +2,7 @@ package pgcare
 
 import (
 	"context"
+	"errors"
 
 	"fmt"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/socialcare/socialcare/care"
+	"github.com/socialcare/socialcare/queue/queuedriver"
 )
 
 // Durable implements care.Durable: the store outlives any desk process, so
@@ -140,4 +142,46 @@ func parseXid(x string) (int64, error) {
 		return 0, fmt.Errorf("pgcare: transaction id %q: %w", x, err)
 	}
 	return v, nil
+}
+
+// CommitsQueue implements care.QueueCommitter: true when Config.Queue is
+// set.
+func (s *Store) CommitsQueue() bool { return s.queue != nil }
+
+// SaveConversationQueued implements care.QueueCommitter: one transaction
+// saves the conversation with its dedup keys (the version check first) and
+// upserts the queue item through Config.Queue (pgqueue.Store.UpsertTx,
+// whose wake-up of other processes' claimers is sent at commit). Either
+// all of it commits or none of it.
+func (s *Store) SaveConversationQueued(ctx context.Context, c *care.Conversation, seen []care.SeenKey, now time.Time, item queuedriver.UpsertParams) error {
+	if s.queue == nil {
+		return fmt.Errorf("%w: %w: save %s with its queue item: Config.Queue is not set", ErrInvalid, care.ErrInvalid, c.Key)
+	}
+	r, err := s.encode(c)
+	if err != nil {
+		return err
+	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := s.save(ctx, tx, c, r, seen, now); err != nil {
+			return err
+		}
+		if _, err := s.queue.UpsertTx(ctx, tx, item); err != nil {
+			return fmt.Errorf("pgcare: save %s: enqueue: %w", c.Key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return mapTxErr(err)
+	}
+	c.Version++
+	return nil
+}
+
+// mapTxErr keeps the store's own errors and maps the rest (a commit that
+// failed) at the boundary.
+func mapTxErr(err error) error {
+	if errors.Is(err, care.ErrConflict) || errors.Is(err, care.ErrDuplicate) || errors.Is(err, ErrUnavailable) || errors.Is(err, ErrInvalid) {
+		return err
+	}
+	return mapErr("save with queue item", err)
 }

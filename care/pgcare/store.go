@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/socialcare/socialcare/care"
+	"github.com/socialcare/socialcare/queue/pgqueue"
 	"github.com/socialcare/socialcare/sla"
 )
 
@@ -34,6 +35,12 @@ type Config struct {
 	// Defaults to none: then only 24/7 policies (a nil Calendar) can be
 	// saved.
 	Policies []sla.Policy
+	// Queue is the pgqueue store of the desk's queue, in the same
+	// database. With it, the desk takes each message in one transaction:
+	// the dedup key, the conversation and the queue item commit together
+	// or not at all (care.QueueCommitter). Defaults to nil: the desk
+	// enqueues, then saves.
+	Queue *pgqueue.Store
 }
 
 // Store is the care.Store kept in PostgreSQL, shared by every desk process
@@ -45,6 +52,7 @@ type Store struct {
 	schema    string
 	calendars map[string]*sla.Calendar // policy name → the host's calendar
 	sql       statements
+	queue     *pgqueue.Store
 }
 
 var _ care.Store = (*Store)(nil)
@@ -86,7 +94,7 @@ func New(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (*Store, error) {
 	if v != LatestVersion {
 		return nil, fmt.Errorf("pgcare: New: schema %q is at version %d, want %d: run pgcare.Migrate", c.Schema, v, LatestVersion)
 	}
-	return &Store{pool: pool, schema: c.Schema, calendars: cals, sql: newStatements(c.Schema)}, nil
+	return &Store{pool: pool, schema: c.Schema, calendars: cals, sql: newStatements(c.Schema), queue: c.Queue}, nil
 }
 
 // Schema returns the schema the store works in.
