@@ -232,10 +232,16 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	if err != nil {
 		return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
 	}
-	if seen, err := d.convs.store.Seen(ctx, dk, now); err != nil {
-		return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
-	} else if seen {
-		return d.duplicate(ctx, key)
+	// A store that commits the queue item with the conversation checks the
+	// dedup key in that transaction: a duplicate rolls all of it back.
+	// Otherwise the queue is written first, so a duplicate must be caught
+	// before.
+	if qc, ok := d.convs.store.(QueueCommitter); !ok || !qc.CommitsQueue() {
+		if seen, err := d.convs.store.Seen(ctx, dk, now); err != nil {
+			return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
+		} else if seen {
+			return d.duplicate(ctx, key)
+		}
 	}
 	var facts CustomerFacts
 	if d.customers != nil {
@@ -248,7 +254,7 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	var t taken
 	for attempt := 0; ; attempt++ {
 		prev := loaded
-		if attempt > 0 || prev == nil {
+		if attempt > 0 {
 			if prev, err = d.convs.get(ctx, key); err != nil {
 				return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/queue/queuedriver"
 	"github.com/socialcare/socialcare/sla"
 )
 
@@ -142,8 +143,12 @@ func (d *Desk) ReplyWith(ctx context.Context, a *Assignment, text string, opts R
 		return nil, fmt.Errorf("%w: empty reply", ErrInvalid)
 	}
 	d.touch(a)
-	if err := a.lease.Extend(ctx); err != nil {
-		return nil, fmt.Errorf("care: reply to %s: %w", a.Conversation.Key, err)
+	// The lease must outlast the send: extend it unless it has more than
+	// half of its time left.
+	if left := a.lease.Item().LeaseExpiresAt.Sub(d.now()); left < d.q.LeaseTTL()/2 || left < 2*d.sendTimeout {
+		if err := a.lease.Extend(ctx); err != nil {
+			return nil, fmt.Errorf("care: reply to %s: %w", a.Conversation.Key, err)
+		}
 	}
 	guard := func(c *Conversation) error {
 		if a.Agent.Bot && c.Handoff != nil {
@@ -474,6 +479,16 @@ func (d *Desk) commit(ctx context.Context, key string, fn func(c *Conversation) 
 // commitFrom is commit starting from loaded, the conversation as just read
 // from the Store (nil reads it); a conflict reads it again.
 func (d *Desk) commitFrom(ctx context.Context, key string, loaded *Conversation, fn func(c *Conversation) (clockOp, error), agent string) (*Conversation, []sla.Measurement, error) {
+	return d.commitWith(ctx, key, loaded, fn, agent, nil)
+}
+
+// commitWith is commitFrom with save in place of the Store's
+// SaveConversation (nil: that); save must fail with ErrConflict, writing
+// nothing, when the stored version is not c.Version.
+func (d *Desk) commitWith(ctx context.Context, key string, loaded *Conversation, fn func(c *Conversation) (clockOp, error), agent string, save func(c *Conversation) error) (*Conversation, []sla.Measurement, error) {
+	if save == nil {
+		save = func(c *Conversation) error { return d.convs.store.SaveConversation(ctx, c, nil, d.now()) }
+	}
 	now := d.now()
 	for attempt := 0; ; attempt++ {
 		c, err := loaded, error(nil)
@@ -498,7 +513,7 @@ func (d *Desk) commitFrom(ctx context.Context, key string, loaded *Conversation,
 		case st != nil:
 			ms = d.book.apply(st, op)
 		}
-		if err := d.convs.store.SaveConversation(ctx, c, nil, now); err != nil {
+		if err := save(c); err != nil {
 			d.book.forget(key)
 			if errors.Is(err, ErrConflict) && attempt < 8 {
 				continue
@@ -551,15 +566,9 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 	lk := d.lockConv(key)
 	defer lk.release()
 	d.unassign(a)
-	if err := a.lease.Complete(ctx); err != nil {
-		if a.lease.Context().Err() == nil {
-			d.assign(a) // still the agent's: keep it alive again
-		}
-		return fmt.Errorf("care: resolve %s: %w", key, err)
-	}
 	now := d.now()
 	var ev Event
-	saved, ms, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
+	resolve := func(c *Conversation) (clockOp, error) {
 		ev = d.event(Resolved, now, c, "")
 		ev.Agent = a.Agent.ID
 		c.Since, c.ResolvedAt, c.AcknowledgedAt, c.AutoAcknowledged, c.Handoff = time.Time{}, now, time.Time{}, false, nil
@@ -568,7 +577,40 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 			ms, _ := st.clock.Resolve(st.instant(now)) // an open cycle's clock is never resolved
 			return ms
 		}, nil
-	}, a.Agent.ID)
+	}
+	var (
+		saved *Conversation
+		ms    []sla.Measurement
+		err   error
+	)
+	snap := a.Conversation.clone() // the version the agent holds: no read unless it moved on
+	if qc, ok := d.convs.store.(QueueCommitter); ok && qc.CommitsQueue() {
+		// One transaction: the resolution and the item's completion.
+		err = a.lease.CompleteWith(ctx, func(ctx context.Context, ref queuedriver.LeaseRef) (queuedriver.Item, error) {
+			var it queuedriver.Item
+			var serr error
+			saved, ms, serr = d.commitWith(ctx, key, &snap, resolve, a.Agent.ID, func(c *Conversation) error {
+				var err error
+				it, err = qc.SaveConversationCompleted(ctx, c, now, ref)
+				return err
+			})
+			return it, serr
+		})
+		if err != nil {
+			if a.lease.Context().Err() == nil {
+				d.assign(a) // still the agent's: keep it alive again
+			}
+			return fmt.Errorf("care: resolve %s: %w", key, err)
+		}
+	} else {
+		if err := a.lease.Complete(ctx); err != nil {
+			if a.lease.Context().Err() == nil {
+				d.assign(a) // still the agent's: keep it alive again
+			}
+			return fmt.Errorf("care: resolve %s: %w", key, err)
+		}
+		saved, ms, err = d.commitFrom(ctx, key, &snap, resolve, a.Agent.ID)
+	}
 	if saved == nil {
 		return fmt.Errorf("care: resolve %s: %w", key, err)
 	}

@@ -166,12 +166,19 @@ type Durable interface {
 // in the transaction that saves it (care/pgcare with its Config.Queue set
 // to the desk's queue store). The desk then takes a message in one
 // transaction: the dedup key, the conversation and the queue item commit
-// together or not at all. Without it, the desk enqueues first (an absolute
-// state, so a retry records the same) and then saves.
+// together or not at all; and it resolves a conversation and completes its
+// queue item in one. Without it, the desk enqueues first (an absolute
+// state, so a retry records the same) and then saves, and completes, then
+// saves.
 type QueueCommitter interface {
 	// CommitsQueue reports whether SaveConversationQueued may be used.
 	CommitsQueue() bool
 	// SaveConversationQueued is SaveConversation and the queue's upsert of
 	// item (queue.Queue.UpsertParams), in one transaction.
 	SaveConversationQueued(ctx context.Context, c *Conversation, seen []SeenKey, now time.Time, item queuedriver.UpsertParams) error
+	// SaveConversationCompleted is SaveConversation and the queue's
+	// completion of lease, in one transaction: a resolution. It returns the
+	// item as completed; it fails with queuedriver.ErrLeaseLost (and writes
+	// nothing) when lease is no longer the item's.
+	SaveConversationCompleted(ctx context.Context, c *Conversation, now time.Time, lease queuedriver.LeaseRef) (queuedriver.Item, error)
 }

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/socialcare/socialcare/queue/queuedriver"
@@ -29,3 +30,30 @@ func (q *Queue) UpsertParams(e Entry) (queuedriver.UpsertParams, error) {
 // enqueued outside Enqueue (UpsertParams). A store that notifies other
 // processes (pgqueue) does so itself when the transaction commits.
 func (q *Queue) Wake() { q.signal() }
+
+// CompleteWith completes the lease as Complete does, through complete
+// instead of the store's own Complete: a caller that completes the item
+// inside a transaction of its own (pgqueue.Store.CompleteTx) beside its
+// own writes passes that call here, so that the Lease ends as if it had
+// completed it. complete receives the lease's reference and returns the
+// item as completed; its error fails CompleteWith as the store's would
+// fail Complete.
+func (l *Lease) CompleteWith(ctx context.Context, complete func(ctx context.Context, ref queuedriver.LeaseRef) (queuedriver.Item, error)) error {
+	if complete == nil {
+		return fmt.Errorf("%w: CompleteWith: complete is nil", ErrInvalid)
+	}
+	l.op.Lock()
+	r := l.ref()
+	holder := l.Item().Holder
+	it, err := complete(ctx, r)
+	if err != nil {
+		l.op.Unlock()
+		l.failed(err, r.Now)
+		return fmt.Errorf("queue: complete %q: %w", r.Key, err)
+	}
+	l.set(it)
+	l.q.lose(l, ErrLeaseEnded)
+	l.op.Unlock() // before the event: its handler may use the lease
+	l.q.emit(Event{Kind: EventComplete, Key: r.Key, Agent: holder, At: r.Now})
+	return nil
+}

@@ -185,3 +185,36 @@ func mapTxErr(err error) error {
 	}
 	return mapErr("save with queue item", err)
 }
+
+// SaveConversationCompleted implements care.QueueCommitter: one
+// transaction saves the conversation (the version check first) and
+// completes its queue item's lease through Config.Queue
+// (pgqueue.Store.CompleteTx). Either both commit or neither.
+func (s *Store) SaveConversationCompleted(ctx context.Context, c *care.Conversation, now time.Time, lease queuedriver.LeaseRef) (queuedriver.Item, error) {
+	if s.queue == nil {
+		return queuedriver.Item{}, fmt.Errorf("%w: %w: save %s and complete its item: Config.Queue is not set", ErrInvalid, care.ErrInvalid, c.Key)
+	}
+	r, err := s.encode(c)
+	if err != nil {
+		return queuedriver.Item{}, err
+	}
+	var it queuedriver.Item
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := s.save(ctx, tx, c, r, nil, now); err != nil {
+			return err
+		}
+		var err error
+		if it, err = s.queue.CompleteTx(ctx, tx, lease); err != nil {
+			return fmt.Errorf("pgcare: save %s: complete: %w", c.Key, err)
+		}
+		return nil
+	})
+	if err != nil {
+		if errors.Is(err, queuedriver.ErrLeaseLost) {
+			return queuedriver.Item{}, err
+		}
+		return queuedriver.Item{}, mapTxErr(err)
+	}
+	c.Version++
+	return it, nil
+}

@@ -1,0 +1,131 @@
+package pgcare_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/socialcare/socialcare/care"
+	"github.com/socialcare/socialcare/care/caretest"
+	"github.com/socialcare/socialcare/queue"
+	"github.com/socialcare/socialcare/queue/pgqueue"
+)
+
+// BenchmarkDeskPostgres measures whole conversations per second through
+// desks on one PostgreSQL — ingest (one transaction: dedup key,
+// conversation, queue item), claim, a guarded reply recorded before it
+// goes to a fake channel and after, resolve — with 1, 2 and 4 desks in
+// this process, each with its own pool and one agent, beside pgqueue's
+// claim+complete alone (items enqueued before the timer) with as many
+// workers, in the same run. Compare conv/s with benchstat.
+func BenchmarkDeskPostgres(b *testing.B) {
+	for _, n := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("desks=%d", n), func(b *testing.B) { benchDesks(b, n) })
+		b.Run(fmt.Sprintf("baseline=pgqueue/workers=%d", n), func(b *testing.B) { benchBareQueue(b, n) })
+	}
+}
+
+func benchDesks(b *testing.B, n int) {
+	schema := sharedSchema(b)
+	clk := caretest.NewClock(time.Now())
+	rec := &recorder{}
+	cfg := care.Config{DefaultSignature: " ^{initials}", Acknowledgement: care.AckConfig{Disabled: true}}
+	desks := make([]*pgDesk, n)
+	for i := range desks {
+		desks[i] = newPGDesk(b, schema, fmt.Sprint("desk-", i), clk, rec, cfg, nil)
+		if err := desks[i].AddAgent(ctx, care.Agent{ID: fmt.Sprint("agent-", i), Name: "Ana Souza"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for w, d := range desks {
+		agent := fmt.Sprint("agent-", w)
+		wg.Go(func() {
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				if _, err := d.Ingest(ctx, tweet(int(i))); err != nil {
+					b.Error(err)
+					return
+				}
+				for {
+					a, err := d.TryNext(ctx, agent, queue.Filter{})
+					if errors.Is(err, queue.ErrNoItem) {
+						break // another desk took it
+					}
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					if _, err := d.Reply(ctx, a, "So sorry! Rebooked you on the 14:05."); err != nil {
+						b.Error(err)
+						return
+					}
+					if err := d.Resolve(ctx, a); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "conv/s")
+}
+
+func benchBareQueue(b *testing.B, n int) {
+	schema := sharedSchema(b)
+	clk := caretest.NewClock(time.Now())
+	qs := make([]*queue.Queue, n)
+	for i := range qs {
+		s, err := pgqueue.New(testPool(b), &pgqueue.Config{Schema: schema})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if qs[i], err = queue.New(s, &queue.Config{Now: clk.Now}); err != nil {
+			b.Fatal(err)
+		}
+		if err := qs[i].SetAgent(ctx, queue.Agent{ID: fmt.Sprint("agent-", i), Online: true, Capacity: 1 << 20}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range b.N {
+		if _, err := qs[0].Enqueue(ctx, queue.Entry{Key: fmt.Sprint("x:brand:c", i), Channel: "x", Score: 10}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for w, q := range qs {
+		agent := fmt.Sprint("agent-", w)
+		wg.Go(func() {
+			for done.Load() < int64(b.N) {
+				l, err := q.TryClaim(ctx, agent, queue.Filter{})
+				if errors.Is(err, queue.ErrNoItem) {
+					continue
+				}
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if err := l.Complete(ctx); err != nil {
+					b.Error(err)
+					return
+				}
+				done.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "conv/s")
+}
