@@ -138,13 +138,43 @@
 // records the same) and saves the conversation together with the message's
 // dedup key (channel.DedupKey: channel, account and id) in one Store call.
 // Until both succeed nothing is marked taken, and the sender's redelivery
-// is taken afresh. Desk.Dedup gives a channel.Receiver the same record, so
-// the receiver and the desk share one dedup.
+// is taken afresh. On a Store that commits the queue item in the same
+// transaction (QueueCommitter: care/pgcare with its Queue set), the dedup
+// key, the conversation and the queue item commit together or not at all,
+// and so do a resolution and its item's completion. Desk.Dedup gives a
+// channel.Receiver the same record, so the receiver and the desk share one
+// dedup.
+//
+// # Several desks
+//
+// Desk processes that share a Store and a queue store (care/pgcare and
+// queue/pgqueue) act as one desk: any desk serves any conversation (Next,
+// Reply, Resolve, Boomerang, Handoff work whichever desk took the message),
+// and two desks updating one conversation never lose either update (its
+// version). The timed work is done once: Tick elects, with a lease in the
+// Store (Store.Lead, renewed by every Tick, taken over three TickIntervals
+// after its holder stops), one desk that acknowledges, alerts, escalates,
+// sends follow-ups, publishes wait times and purges; it learns what the
+// other desks changed from the Store's feed of saves (Store.Changes). Each
+// step is also marked in the Store (MarkAcknowledged, Mark, TakeFollowUp,
+// the conversation's version), so a change of runner does none of them
+// twice. A lease per job would spread the work; one runner keeps each
+// step's order (acknowledgements before the alerts they stop) and costs
+// one renewal per Tick.
+//
+// Replies are never sent twice. On a Durable store each send is recorded
+// on the conversation (Conversation.Sending) before it goes out and
+// replaced by its turn once the platform took it. A desk killed between
+// the two leaves the record; a reply to that conversation waits
+// (ErrInFlight) until the runner, twice Config.SendTimeout later, turns it
+// into a MaybeSent turn and emits a MaybeSent event. The collision guard
+// then shows that turn to the agent, who checks the platform before
+// writing again (ReplyOptions.Confirm).
 //
 // What the desk keeps in memory is derived and bounded: the SLA clocks and
-// timers of open conversations (rebuilt from the Store by Restore, or
-// whenever another desk changed a conversation), the scheduler's due
-// times, the open assignments, and the SLA measurements of the last
+// timers of open conversations (only on the desk that runs the timed work,
+// rebuilt from the Store when it takes the lease, and whenever another
+// desk changed a conversation), the scheduler's due times, the open assignments, and the SLA measurements of the last
 // Retention.Measurements (7 days, at most a million). Tick works from
 // timers, so it costs what is due, not the desk's history; every
 // Retention.Every it purges resolved conversations after

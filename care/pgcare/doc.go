@@ -11,11 +11,18 @@
 //
 //	pool, err := pgxpool.New(ctx, "postgres://...")
 //	err = pgcare.Migrate(ctx, pool, "socialcare") // at every start-up; idempotent, serialized
+//	err = pgqueue.Migrate(ctx, pool, "socialcare") // the queue's tables, same schema
+//	qstore, err := pgqueue.New(pool, &pgqueue.Config{Schema: "socialcare"})
 //	store, err := pgcare.New(ctx, pool, &pgcare.Config{
 //		Schema:   "socialcare",
 //		Policies: deskConfig.Policies, // see Config.Policies
+//		Queue:    qstore,              // intake and resolution in one transaction
 //	})
 //	deskConfig.Store = store
+//	deskConfig.Instance = "desk-" + hostname // names this process among the desks
+//
+// Every desk process does the same against the same schema; together they
+// act as one desk (see "Several desks" below).
 //
 // The caller owns the pool and closes it after the last use of the Store.
 // New checks the configuration (errors wrap ErrInvalid) and that the schema
@@ -45,6 +52,10 @@
 //   - care_follow_up (id, kind, key, agent, due_at, text, intent, note,
 //     notified): the follow-ups, with care_follow_up_due_idx on (due_at, id)
 //     for FollowUps and care_follow_up_key_idx on (key) for Purge.
+//
+// Version 2 adds what several desks need: care_conversation.txid (xid8, the
+// transaction that last wrote the row, indexed) for the feed of saves, and
+// care_lease (name, holder, expires_at) for Lead.
 //
 // A conversation round-trips exactly: every field, times to the nanosecond
 // (compare them with Equal: they come back in a fixed zone of the same
@@ -76,9 +87,27 @@
 // transaction usable. The conversation's row and its keys stay locked until
 // the transaction ends.
 //
-// MarkAcknowledged and TakeFollowUp are single statements whose row count
-// says whether this call was the one, so that exactly one desk acknowledges
-// a cycle or acts on a follow-up.
+// With Config.Queue, the store is a care.QueueCommitter: the desk's intake
+// (dedup key, conversation, pgqueue.Store.UpsertTx) and its resolution
+// (conversation, pgqueue.Store.CompleteTx) are each one transaction.
+//
+// MarkAcknowledged, Mark and TakeFollowUp are single statements whose row
+// count says whether this call was the one, so that exactly one desk
+// acknowledges a cycle, emits an SLA alert or acts on a follow-up.
+//
+// # Several desks
+//
+// Desk processes that share the schema elect, with Lead (one INSERT … ON
+// CONFLICT DO UPDATE … WHERE the holder renews or the lease expired), the
+// one that runs the timed work; the others serve agents and take webhooks.
+// The runner learns what the others changed from Changes: each row carries
+// the transaction that last wrote it, and Changes reads, in transaction
+// order, the rows written below the snapshot's xmin (the oldest transaction
+// still running in the cluster), reading the horizon in the same
+// statement. A save is never passed over because a later one committed
+// first; a long-running transaction delays the feed until it ends. The
+// store is care.Durable, so a desk records each send before it goes out
+// and one killed mid-send leaves a trace (see care.Sending).
 //
 // # Retention
 //
