@@ -345,3 +345,56 @@ func TestReplyNeverSentTwice(t *testing.T) {
 	require.Len(t, a.x.Sent(), 1, "the reply went out once")
 	require.Empty(t, b.x.Sent())
 }
+
+// A Boomerang set on one desk comes back to its agent there after the
+// runner (the other desk) noticed it due; a handoff made on one desk is
+// taken by the target team's agent on the other.
+func TestBoomerangAndHandoffAcrossDesks(t *testing.T) {
+	t.Parallel()
+	schema := sharedSchema(t)
+	clk := caretest.NewClock(caretest.Start)
+	rec := &recorder{}
+	cfg := care.Config{Acknowledgement: care.AckConfig{Disabled: true}, TickInterval: time.Minute, Teams: []string{"specialists"}}
+	a := newPGDesk(t, schema, "desk-a", clk, rec, cfg, nil)
+	b := newPGDesk(t, schema, "desk-b", clk, rec, cfg, nil)
+	require.NoError(t, a.Tick(ctx)) // a runs the timed work
+	require.NoError(t, a.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}))
+	require.NoError(t, b.AddAgent(ctx, care.Agent{ID: "bo", Name: "Bo Lind"}))
+	require.NoError(t, b.AddAgent(ctx, care.Agent{ID: "sam", Name: "Sam Reyes"}))
+
+	in1, err := a.Ingest(ctx, tweet(1))
+	require.NoError(t, err)
+	asg, err := b.TryNext(ctx, "bo", queue.Filter{})
+	require.NoError(t, err)
+	require.Equal(t, in1.Key, asg.Conversation.Key)
+	_, err = b.Boomerang(ctx, asg, clk.Now().Add(time.Hour), "check the refund")
+	require.NoError(t, err)
+
+	in2, err := b.Ingest(ctx, tweet(2))
+	require.NoError(t, err)
+	asg2, err := a.TryNext(ctx, "ana", queue.Filter{})
+	require.NoError(t, err)
+	require.Equal(t, in2.Key, asg2.Conversation.Key)
+	_, err = a.Handoff(ctx, asg2, "specialists", "needs a refund specialist")
+	require.NoError(t, err)
+	asg3, err := b.TryNext(ctx, "sam", queue.Filter{Teams: []string{"specialists"}})
+	require.NoError(t, err, "the handoff made on desk a reaches the team's agent on desk b")
+	require.Equal(t, in2.Key, asg3.Conversation.Key)
+	_, err = b.Reply(ctx, asg3, "Refunded in full.")
+	require.NoError(t, err)
+	require.NoError(t, b.Resolve(ctx, asg3))
+
+	for range 61 {
+		clk.Advance(time.Minute)
+		require.NoError(t, a.Tick(ctx))
+		require.NoError(t, b.Tick(ctx))
+	}
+	require.Len(t, rec.of(care.FollowUpDue), 1, "the runner tells once that the Boomerang came due")
+	back, err := b.TryNext(ctx, "bo", queue.Filter{})
+	require.NoError(t, err)
+	require.Equal(t, in1.Key, back.Conversation.Key, "the Boomerang returns to bo on desk b")
+	require.NotNil(t, back.FollowUp)
+	_, err = b.Reply(ctx, back, "Your refund went through.")
+	require.NoError(t, err)
+	require.NoError(t, b.Resolve(ctx, back))
+}
