@@ -241,7 +241,7 @@ func (d *Desk) record(ctx context.Context, key string, c *Conversation, plan []s
 				return nil, err
 			}
 		}
-		c.Sending = append(c.Sending, rec...)
+		c.Sending = append(slices.Clip(c.Sending), rec...) // never into a shared array
 		return nil, nil
 	}, agent.ID)
 	if err != nil {
@@ -257,7 +257,7 @@ func (d *Desk) unrecord(ctx context.Context, key string, ids []string) {
 		return
 	}
 	if _, _, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
-		c.Sending = slices.DeleteFunc(c.Sending, func(p Sending) bool { return slices.Contains(ids, p.ID) })
+		c.Sending = withoutSends(c.Sending, ids)
 		return nil, nil
 	}, ""); err != nil {
 		d.onError(fmt.Errorf("care: reply to %s: the send failed, and so did removing its record: %w", key, err))
@@ -269,10 +269,13 @@ func (d *Desk) unrecord(ctx context.Context, key string, ids []string) {
 // and reports whether it found all of them: then the conversation already
 // has its turns and nothing more is appended.
 func settledMaybeSent(c *Conversation, turns []Turn, turnSends []string) bool {
-	found := 0
+	found, copied := 0, false
 	for i, id := range turnSends {
 		for j := range c.Transcript {
 			if c.Transcript[j].MaybeSent && c.Transcript[j].ID == maybeSentID(id) {
+				if !copied { // the loaded transcript may be shared with the stored one
+					c.Transcript, copied = slices.Clone(c.Transcript), true
+				}
 				c.Transcript[j] = turns[i]
 				found++
 				break
@@ -280,4 +283,17 @@ func settledMaybeSent(c *Conversation, turns []Turn, turnSends []string) bool {
 		}
 	}
 	return found > 0 && found == len(turnSends)
+}
+
+// withoutSends returns a new slice of the sends in s whose ids are not in
+// ids; s itself (which may be shared with the stored conversation) is not
+// changed.
+func withoutSends(s []Sending, ids []string) []Sending {
+	var out []Sending
+	for _, p := range s {
+		if !slices.Contains(ids, p.ID) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

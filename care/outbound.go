@@ -371,7 +371,7 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 	wasAcked, wasFirst := !c.AcknowledgedAt.IsZero(), c.FirstResponded
 	saved, ms, err := d.commitFrom(ctx, key, c, func(c *Conversation) (clockOp, error) {
 		if sendIDs != nil {
-			c.Sending = slices.DeleteFunc(c.Sending, func(p Sending) bool { return slices.Contains(sendIDs, p.ID) })
+			c.Sending = withoutSends(c.Sending, sendIDs)
 			if settledMaybeSent(c, turns, turnSends) { // another desk gave up on them first
 				return nil, nil
 			}
