@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/socialcare/socialcare/channel"
-	"github.com/socialcare/socialcare/queue/queuedriver"
 	"github.com/socialcare/socialcare/sla"
 )
 
@@ -82,6 +80,12 @@ type ReplyOptions struct {
 	// Confirm sends although the conversation changed since the agent
 	// loaded it (the collision guard).
 	Confirm bool
+	// Resolve resolves the conversation with the reply, as Resolve would,
+	// in the save that records the reply (on a Store that commits the queue
+	// with it, one transaction with the queue item's completion): "send and
+	// resolve". If the resolution fails, the reply is still recorded and
+	// the error says so; the assignment stays open.
+	Resolve bool
 	// Intent names the approved answer the reply is checked against; empty
 	// detects it from the customer's newest message with the macros'
 	// keywords.
@@ -167,7 +171,11 @@ func (d *Desk) ReplyWith(ctx context.Context, a *Assignment, text string, opts R
 		}
 		return nil
 	}
-	s, c, err := d.deliver(ctx, a.Conversation.Key, a.Agent, text, opts.Intent, guard)
+	var then *Assignment
+	if opts.Resolve {
+		then = a
+	}
+	s, c, err := d.deliverThen(ctx, a.Conversation.Key, a.Agent, text, opts.Intent, guard, then)
 	if c != nil {
 		a.Conversation, a.seen = *c, len(c.Transcript)
 	}
@@ -280,6 +288,14 @@ func (o *outbound) plan(c *Conversation, caps channel.Capabilities, agent Agent,
 // acknowledgement and the SLA clock's measurements. It returns the
 // conversation as saved.
 func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, intent string, check func(*Conversation) error) (*Sent, *Conversation, error) {
+	return d.deliverThen(ctx, key, agent, text, intent, check, nil)
+}
+
+// deliverThen is deliver; with resolve, it also resolves the conversation
+// and completes resolve's lease in the save that records the reply (one
+// transaction on a QueueCommitter), or, if that fails, records the reply
+// alone and reports the resolution's failure.
+func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, intent string, check func(*Conversation) error, resolve *Assignment) (*Sent, *Conversation, error) {
 	lk := d.lockConv(key)
 	defer lk.release()
 	c, err := d.convs.get(ctx, key)
@@ -369,7 +385,10 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 	}
 	role := plan[0].role
 	wasAcked, wasFirst := !c.AcknowledgedAt.IsZero(), c.FirstResponded
-	saved, ms, err := d.commitFrom(ctx, key, c, func(c *Conversation) (clockOp, error) {
+	acked := false
+	var resolved *Event
+	record := func(c *Conversation) (clockOp, error) {
+		acked, resolved = false, nil
 		if sendIDs != nil {
 			c.Sending = withoutSends(c.Sending, sendIDs)
 			if settledMaybeSent(c, turns, turnSends) { // another desk gave up on them first
@@ -387,7 +406,7 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 			c.DeleteRequested = true
 		}
 		if c.Open() && c.AcknowledgedAt.IsZero() {
-			c.AcknowledgedAt, c.AutoAcknowledged = now, role == DeskRole
+			c.AcknowledgedAt, c.AutoAcknowledged, acked = now, role == DeskRole, true
 		}
 		if role != DeskRole {
 			c.FirstResponded = true
@@ -399,7 +418,24 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 			}
 			return ms
 		}, nil
-	}, agent.ID)
+	}
+	var (
+		saved *Conversation
+		ms    []sla.Measurement
+	)
+	if resolve != nil {
+		saved, ms, err = d.recordResolved(ctx, key, c, record, resolve, &resolved, now)
+		if err != nil && saved == nil { // the reply went out: record it alone
+			rerr := err
+			saved, ms, err = d.commitFrom(ctx, key, nil, record, agent.ID)
+			if err == nil {
+				err = fmt.Errorf("replied, but the resolution failed: %w", rerr)
+			}
+			resolved = nil
+		}
+	} else {
+		saved, ms, err = d.commitFrom(ctx, key, c, record, agent.ID)
+	}
 	if saved != nil {
 		ev := func(k EventKind, detail string) {
 			e := d.event(k, now, saved, detail)
@@ -417,7 +453,7 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 			e.Agent, e.Flags = agent.ID, slices.Clone(s.Flags)
 			evs = append(evs, e)
 		}
-		if saved.AcknowledgedAt.Equal(now) && !wasAcked && saved.Open() {
+		if acked && !wasAcked {
 			ev(Acknowledged, "")
 		}
 		if role != DeskRole {
@@ -426,6 +462,9 @@ func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, inten
 			} else {
 				ev(Replied, "")
 			}
+		}
+		if resolved != nil {
+			evs = append(evs, *resolved)
 		}
 		if len(ms) > 0 && len(evs) > 0 { // the measurements ride on the step that completed them
 			evs[len(evs)-1].Measurements = ms
@@ -462,73 +501,6 @@ func (d *Desk) send(ctx context.Context, ch *channel.Channel, out *channel.Outbo
 	return r, nil
 }
 
-// clockOp is what a change does to the conversation's SLA clock, with the
-// measurements it completes; nil means the change does not feed the clock
-// (it is rebuilt from the conversation).
-type clockOp func(st *slaClock) []sla.Measurement
-
-// commit applies fn to the stored conversation key and saves it, retrying
-// from the new version when another writer changed it meanwhile; then it
-// brings the SLA book and the scheduler up to date and records the
-// measurements (for agent). Call it with the conversation's lock held.
-// It returns the conversation as saved (nil if it never was).
-func (d *Desk) commit(ctx context.Context, key string, fn func(c *Conversation) (clockOp, error), agent string) (*Conversation, []sla.Measurement, error) {
-	return d.commitFrom(ctx, key, nil, fn, agent)
-}
-
-// commitFrom is commit starting from loaded, the conversation as just read
-// from the Store (nil reads it); a conflict reads it again.
-func (d *Desk) commitFrom(ctx context.Context, key string, loaded *Conversation, fn func(c *Conversation) (clockOp, error), agent string) (*Conversation, []sla.Measurement, error) {
-	return d.commitWith(ctx, key, loaded, fn, agent, nil)
-}
-
-// commitWith is commitFrom with save in place of the Store's
-// SaveConversation (nil: that); save must fail with ErrConflict, writing
-// nothing, when the stored version is not c.Version.
-func (d *Desk) commitWith(ctx context.Context, key string, loaded *Conversation, fn func(c *Conversation) (clockOp, error), agent string, save func(c *Conversation) error) (*Conversation, []sla.Measurement, error) {
-	if save == nil {
-		save = func(c *Conversation) error { return d.convs.store.SaveConversation(ctx, c, nil, d.now()) }
-	}
-	now := d.now()
-	for attempt := 0; ; attempt++ {
-		c, err := loaded, error(nil)
-		if c == nil || attempt > 0 {
-			c, err = d.convs.get(ctx, key)
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if c == nil {
-			return nil, nil, fmt.Errorf("%w: %s", ErrUnknownConversation, key)
-		}
-		st := d.book.prepare(c) // the clock before the change
-		op, err := fn(c)
-		if err != nil {
-			return nil, nil, err
-		}
-		var ms []sla.Measurement
-		switch {
-		case op == nil:
-			st = newSLAClock(c)
-		case st != nil:
-			ms = d.book.apply(st, op)
-		}
-		if err := save(c); err != nil {
-			d.book.forget(key)
-			if errors.Is(err, ErrConflict) && attempt < 8 {
-				continue
-			}
-			return nil, nil, fmt.Errorf("the store failed: %w", err)
-		}
-		for i := range ms {
-			ms[i].Channel, ms[i].Agent = string(c.Channel), agent
-		}
-		err = d.book.saved(c, st, ms, now)
-		d.sched.arm(c, st)
-		return c, ms, err
-	}
-}
-
 func (o *outbound) sign(kind channel.Kind, a Agent, text string) string {
 	if _, signed := ParseSignature(text); signed {
 		return text
@@ -550,75 +522,4 @@ func (o *outbound) sign(kind channel.Kind, a Agent, text string) string {
 		f = strings.ReplaceAll(f, "{first}", first)
 	}
 	return text + f
-}
-
-// Resolve closes the conversation: the queue item is completed, the
-// resolution recorded (in the policy's business time, with every target
-// still running past its time) and the conversation's SLA timers stop, so
-// that Tick emits no SLA event for it. A new customer message starts a new
-// cycle, routed afresh. A resolved assignment has ended: a later Reply or
-// Resolve on it fails with ErrAssignmentEnded.
-func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
-	if err := a.live(); err != nil {
-		return fmt.Errorf("care: resolve: %w", err)
-	}
-	key := a.Conversation.Key
-	lk := d.lockConv(key)
-	defer lk.release()
-	d.unassign(a)
-	now := d.now()
-	var ev Event
-	resolve := func(c *Conversation) (clockOp, error) {
-		ev = d.event(Resolved, now, c, "")
-		ev.Agent = a.Agent.ID
-		c.Since, c.ResolvedAt, c.AcknowledgedAt, c.AutoAcknowledged, c.Handoff = time.Time{}, now, time.Time{}, false, nil
-		c.Routing, c.Team, c.Escalations, c.EscalatedTo, c.FirstResponded, c.Unanswered = nil, "", 0, "", false, 0
-		return func(st *slaClock) []sla.Measurement {
-			ms, _ := st.clock.Resolve(st.instant(now)) // an open cycle's clock is never resolved
-			return ms
-		}, nil
-	}
-	var (
-		saved *Conversation
-		ms    []sla.Measurement
-		err   error
-	)
-	snap := a.Conversation.clone() // the version the agent holds: no read unless it moved on
-	if qc, ok := d.convs.store.(QueueCommitter); ok && qc.CommitsQueue() {
-		// One transaction: the resolution and the item's completion.
-		err = a.lease.CompleteWith(ctx, func(ctx context.Context, ref queuedriver.LeaseRef) (queuedriver.Item, error) {
-			var it queuedriver.Item
-			var serr error
-			saved, ms, serr = d.commitWith(ctx, key, &snap, resolve, a.Agent.ID, func(c *Conversation) error {
-				var err error
-				it, err = qc.SaveConversationCompleted(ctx, c, now, ref)
-				return err
-			})
-			return it, serr
-		})
-		if err != nil {
-			if a.lease.Context().Err() == nil {
-				d.assign(a) // still the agent's: keep it alive again
-			}
-			return fmt.Errorf("care: resolve %s: %w", key, err)
-		}
-	} else {
-		if err := a.lease.Complete(ctx); err != nil {
-			if a.lease.Context().Err() == nil {
-				d.assign(a) // still the agent's: keep it alive again
-			}
-			return fmt.Errorf("care: resolve %s: %w", key, err)
-		}
-		saved, ms, err = d.commitFrom(ctx, key, &snap, resolve, a.Agent.ID)
-	}
-	if saved == nil {
-		return fmt.Errorf("care: resolve %s: %w", key, err)
-	}
-	a.Conversation = *saved
-	ev.Measurements = ms
-	lk.emit(ev)
-	if err != nil {
-		return fmt.Errorf("care: resolve %s: %w", key, err)
-	}
-	return nil
 }

@@ -17,7 +17,9 @@ import (
 // BenchmarkDeskPostgres measures whole conversations per second through
 // desks on one PostgreSQL — ingest (one transaction: dedup key,
 // conversation, queue item), claim, a guarded reply recorded before it
-// goes to a fake channel and after, resolve — with 1, 2 and 4 desks in
+// goes to a fake channel, then recorded as sent with the resolution and
+// the item's completion (ReplyOptions.Resolve, one transaction) — with 1,
+// 2 and 4 desks in
 // this process, each with its own pool and one agent, beside pgqueue's
 // claim+complete alone (items enqueued before the timer) with as many
 // workers, in the same run. Compare conv/s with benchstat.
@@ -65,11 +67,9 @@ func benchDesks(b *testing.B, n int) {
 						b.Error(err)
 						return
 					}
-					if _, err := d.Reply(ctx, a, "So sorry! Rebooked you on the 14:05."); err != nil {
-						b.Error(err)
-						return
-					}
-					if err := d.Resolve(ctx, a); err != nil {
+					// Send and resolve: the reply's record and the resolution
+					// are one transaction with the item's completion.
+					if _, err := d.ReplyWith(ctx, a, "So sorry! Rebooked you on the 14:05.", care.ReplyOptions{Resolve: true}); err != nil {
 						b.Error(err)
 						return
 					}

@@ -203,9 +203,14 @@ func TestDesksShareOnePostgres(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err)
-		_, err = d.Reply(ctx, asg, "Rebooked you on the 14:05.")
-		require.NoError(t, err)
-		require.NoError(t, d.Resolve(ctx, asg))
+		if turn%4 < 2 { // half send and resolve in one transaction
+			_, err = d.ReplyWith(ctx, asg, "Rebooked you on the 14:05.", care.ReplyOptions{Resolve: true})
+			require.NoError(t, err)
+		} else {
+			_, err = d.Reply(ctx, asg, "Rebooked you on the 14:05.")
+			require.NoError(t, err)
+			require.NoError(t, d.Resolve(ctx, asg))
+		}
 		require.NotContains(t, answered, asg.Conversation.Key, "answered twice")
 		answered[asg.Conversation.Key] = agent
 	}
