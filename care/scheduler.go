@@ -437,7 +437,9 @@ func (t *timers) due(now time.Time) []string {
 func (s *scheduler) clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.acks, s.escs, s.sends = newTimers(), newTimers(), newTimers()
+	if s.acks.h.Len()+s.escs.h.Len()+s.sends.h.Len() > 0 {
+		s.acks, s.escs, s.sends = newTimers(), newTimers(), newTimers()
+	}
 }
 
 // armed reports whether key has a timer.
