@@ -74,6 +74,7 @@ type Store struct {
 	gmu         sync.Mutex
 	gpending    []*completeReq
 	grunning    bool
+	noYield     bool // rounds' runners do not yield (tests compare)
 	groupClaims bool // coalesce concurrent Claims
 	cmu         sync.Mutex
 	cqueues     map[string]*claimQueue // pending Claims by filterKey
