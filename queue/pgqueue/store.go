@@ -230,8 +230,9 @@ func (s *Store) Claim(ctx context.Context, p queuedriver.ClaimParams) (queuedriv
 // what Complete followed by Claim do, in one round trip and one commit
 // instead of two of each, for an agent that finishes an item and takes
 // the next. The claim runs after the completion, in the same transaction,
-// so it sees it; for an agent with a Capacity it then runs again under the
-// agent's row lock, as Claim does, in a transaction of its own. The claim
+// so it sees it; for an agent with a Capacity the claim itself runs
+// afterwards, under the agent's row lock and in a transaction of its own,
+// as Claim does (two commits, then). The claim
 // is made whether or not the completion took effect: an agent whose lease
 // was lost is free to take the next item all the same. Unless
 // Config.DisableGroupClaim is set, the pair joins the round of concurrent
