@@ -115,10 +115,11 @@ func measure(b *testing.B, count func(context.Context) (int, error), run func(ct
 		lastN, items, lastT.Sub(start).Round(time.Second), rate, warmup, lastT.Sub(start).Round(time.Second), window, windows)
 }
 
-// BenchmarkPgqueue: workers goroutines each Claim and Complete one item at
-// a time (two statements per item), or, with batch > 1, ClaimBatch and
-// CompleteBatch batch items at a time.
-func benchPgqueue(b *testing.B, workers, batch int) {
+// benchPgqueue: workers goroutines each Claim and Complete one item at a
+// time (two calls per item), or, when fused, CompleteAndClaim each item
+// and take the next in one call (after a first Claim), or, with batch > 1,
+// ClaimBatch and CompleteBatch batch items at a time.
+func benchPgqueue(b *testing.B, workers, batch int, fused bool) {
 	pool, schema := setup(b, workers)
 	ctx := context.Background()
 	require.NoError(b, pgqueue.Migrate(ctx, pool, schema))
@@ -144,9 +145,28 @@ func benchPgqueue(b *testing.B, workers, batch int) {
 			agent := fmt.Sprint("w", w)
 			wg.Go(func() {
 				ids := make([]string, batch)
+				var held *queuedriver.Item // fused: the item to complete next
 				for ctx.Err() == nil {
 					now := time.Now()
 					p := queuedriver.ClaimParams{Agent: agent, LeaseID: uuid.NewString(), ExpiresAt: now.Add(time.Minute), Now: now}
+					if fused && held != nil {
+						_, next, err := s.CompleteAndClaim(ctx, queuedriver.LeaseRef{Key: held.Key, LeaseID: held.LeaseID, Now: now}, p)
+						if errors.Is(err, queuedriver.ErrNoItem) || ctx.Err() != nil {
+							return
+						}
+						require.NoError(b, err)
+						held = &next
+						continue
+					}
+					if fused {
+						it, err := s.Claim(ctx, p)
+						if errors.Is(err, queuedriver.ErrNoItem) || ctx.Err() != nil {
+							return
+						}
+						require.NoError(b, err)
+						held = &it
+						continue
+					}
 					if batch <= 1 {
 						it, err := s.Claim(ctx, p)
 						if errors.Is(err, queuedriver.ErrNoItem) || ctx.Err() != nil {
@@ -241,12 +261,15 @@ func benchRiver(b *testing.B, workers int) {
 }
 
 // BenchmarkClaimComplete runs, for 1, 4 and 16 workers, River and pgqueue
-// (one item at a time, and batches of 10) side by side on the same
-// database, each over BENCH_ITEMS items (300,000) for BENCH_DURATION (30s).
+// side by side on the same database, each over BENCH_ITEMS items (300,000)
+// for BENCH_DURATION (30s). pgqueue works one item at a time with Claim
+// and Complete (pgqueue), one item at a time with CompleteAndClaim
+// (pgqueue-fused), and in batches of 10 (pgqueue-batch10).
 func BenchmarkClaimComplete(b *testing.B) {
 	for _, workers := range []int{1, 4, 16} {
-		b.Run(fmt.Sprintf("workers=%d/river", workers), func(b *testing.B) { benchRiver(b, workers) })
-		b.Run(fmt.Sprintf("workers=%d/pgqueue", workers), func(b *testing.B) { benchPgqueue(b, workers, 1) })
-		b.Run(fmt.Sprintf("workers=%d/pgqueue-batch10", workers), func(b *testing.B) { benchPgqueue(b, workers, 10) })
+		b.Run(fmt.Sprintf("workers=%d/impl=river", workers), func(b *testing.B) { benchRiver(b, workers) })
+		b.Run(fmt.Sprintf("workers=%d/impl=pgqueue", workers), func(b *testing.B) { benchPgqueue(b, workers, 1, false) })
+		b.Run(fmt.Sprintf("workers=%d/impl=pgqueue-fused", workers), func(b *testing.B) { benchPgqueue(b, workers, 1, true) })
+		b.Run(fmt.Sprintf("workers=%d/impl=pgqueue-batch10", workers), func(b *testing.B) { benchPgqueue(b, workers, 10, false) })
 	}
 }

@@ -60,3 +60,35 @@ func ExampleStore_UpsertTx() {
 		fmt.Println("not found")
 	}
 }
+
+// An agent works one conversation at a time: each completion and the claim
+// of the next one share a round trip and a commit.
+func ExampleStore_CompleteAndClaim() {
+	ctx := context.Background()
+	pool, _ := pgxpool.New(ctx, "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
+	defer pool.Close()
+	store, _ := pgqueue.New(pool, &pgqueue.Config{Schema: "socialcare"})
+	defer store.Close()
+	claim := func(lease string) queuedriver.ClaimParams {
+		now := time.Now()
+		return queuedriver.ClaimParams{Agent: "ana", LeaseID: lease, ExpiresAt: now.Add(5 * time.Minute), Now: now}
+	}
+	held, err := store.Claim(ctx, claim("lease-1"))
+	for n := 2; held.Key != ""; n++ {
+		// ... answer the conversation held.Key ...
+		var done queuedriver.Item
+		done, held, err = store.CompleteAndClaim(ctx, queuedriver.LeaseRef{Key: held.Key, LeaseID: held.LeaseID, Now: time.Now()},
+			claim(fmt.Sprint("lease-", n)))
+		if errors.Is(err, queuedriver.ErrLeaseLost) {
+			fmt.Println("taken over before it was answered; on to the next one") // held is the next one
+		} else if done.Key != "" {
+			fmt.Println("answered", done.Key)
+		}
+	}
+	switch {
+	case errors.Is(err, queuedriver.ErrNoItem):
+		fmt.Println("nothing waiting")
+	case pgqueue.Retryable(err):
+		fmt.Println("database unavailable; try again later")
+	}
+}
