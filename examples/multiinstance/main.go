@@ -61,7 +61,7 @@ func main() {
 	flag.StringVar(&o.listen, "listen", "127.0.0.1:8081", "address of this desk's webhook receiver (POST /webhooks/x)")
 	flag.StringVar(&o.api, "api", "http://127.0.0.1:8090", "base URL of the X API the desk posts to (a fake one: see -fake-x and -demo)")
 	flag.StringVar(&o.secret, "secret", "demo-app-secret", "the X app's secret that signs webhooks")
-	flag.IntVar(&o.agents, "agents", 4, "agents on this desk")
+	flag.IntVar(&o.agents, "agents", 8, "agents on this desk")
 	flag.DurationVar(&o.work, "work", 2*time.Millisecond, "time an agent spends reading a conversation before answering")
 	flag.DurationVar(&o.lease, "lease", 3*time.Second, "the queue's LeaseTTL: how soon a killed desk's conversations go back to the queue")
 	flag.DurationVar(&o.tick, "tick", time.Second, "care.Config.TickInterval (at most a third of -lease); the timed work moves to another desk 3 ticks after its runner stops")

@@ -24,7 +24,8 @@ var (
 	buildErr  error
 )
 
-// demoBinary builds the command once per test run.
+// demoBinary builds the command once per test run, with the race detector
+// when the tests have it.
 func demoBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -34,7 +35,11 @@ func demoBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "multiinstance")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		args := []string{"build", "-o", binPath}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
