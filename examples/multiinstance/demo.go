@@ -80,10 +80,11 @@ type demo struct {
 	rng   *rand.Rand
 	tally *tally
 
-	mu     sync.Mutex
-	desks  []*child
-	killed string // the desk killed, and when
-	pgNote string // the PostgreSQL restart, and how long it took
+	mu       sync.Mutex
+	desks    []*child
+	failures []string // desks that failed: a restart, or an exit other than on our signal
+	killed   string   // the desk killed, and when
+	pgNote   string   // the PostgreSQL restart, and how long it took
 }
 
 // runDemo resets the schema, starts the fake X API and o.desks desk
@@ -257,7 +258,19 @@ func (d *demo) stopAll() {
 			_ = c.cmd.Process.Kill()
 			<-c.done
 		}
+		if c.err != nil {
+			d.fail(fmt.Sprintf("desk %s exited with %v:\n  %s", c.name, c.err, strings.Join(c.lastLines(), "\n  ")))
+		}
 	}
+	d.mu.Lock()
+	d.desks = nil // stopped; a second call does nothing
+	d.mu.Unlock()
+}
+
+func (d *demo) fail(what string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.failures = append(d.failures, what)
 }
 
 func (d *demo) url(i int) string {
@@ -385,6 +398,7 @@ func (d *demo) killAndRestart(ctx context.Context, i, posted int) {
 	note := fmt.Sprintf("%s SIGKILLed after %d conversations were taken%s, restarted %v later", c.name, posted, moment, time.Since(t0).Round(time.Millisecond))
 	if err != nil {
 		note += " (restart failed: " + err.Error() + ")"
+		d.fail("restart of " + c.name + ": " + err.Error())
 	}
 	d.mu.Lock()
 	d.killed = note
@@ -481,11 +495,18 @@ func (d *demo) check(ctx context.Context, store *pgcare.Store, load []loadConv, 
 			fail("%s: %d customer messages in the store, want 1", c.key, len(conv.Messages))
 		}
 	}
+	d.mu.Lock()
+	for _, f := range d.failures {
+		fail("%s", f)
+	}
+	d.mu.Unlock()
 	t := d.tally
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for what, n := range t.twice {
-		fail("%s emitted %d times", what, n)
+	for what, n := range t.seen {
+		if n > 1 {
+			fail("%s emitted %d times", what, n)
+		}
 	}
 	dups := 0
 	for msg := range redelivered {
@@ -527,8 +548,7 @@ func (d *demo) check(ctx context.Context, store *pgcare.Store, load []loadConv, 
 type tally struct {
 	mu         sync.Mutex
 	kinds      map[string]int
-	seen       map[string]bool // once-only events seen: kind|key|id
-	twice      map[string]int  // those seen more than once
+	seen       map[string]int // how often each once-only event was seen, by kind, key and id
 	arrived    map[string]bool
 	duplicates map[string]bool // messages reported duplicate
 	byDesk     map[string]*deskTally
@@ -549,7 +569,7 @@ func (t *deskTally) String() string {
 }
 
 func newTally() *tally {
-	return &tally{kinds: map[string]int{}, seen: map[string]bool{}, twice: map[string]int{}, arrived: map[string]bool{},
+	return &tally{kinds: map[string]int{}, seen: map[string]int{}, arrived: map[string]bool{},
 		duplicates: map[string]bool{}, byDesk: map[string]*deskTally{}}
 }
 
@@ -594,13 +614,7 @@ func (t *tally) add(l line) {
 	}
 	if once != "" {
 		k := kind + " " + once
-		if t.seen[k] {
-			t.twice[k]++
-			if t.twice[k] == 1 {
-				t.twice[k] = 2
-			}
-		}
-		t.seen[k] = true
+		t.seen[k]++
 	}
 }
 

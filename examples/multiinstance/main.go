@@ -66,7 +66,7 @@ func main() {
 	flag.DurationVar(&o.lease, "lease", 3*time.Second, "the queue's LeaseTTL: how soon a killed desk's conversations go back to the queue")
 	flag.DurationVar(&o.tick, "tick", time.Second, "care.Config.TickInterval (at most a third of -lease); the timed work moves to another desk 3 ticks after its runner stops")
 	flag.DurationVar(&o.sendTimeout, "send-timeout", 2*time.Second, "care.Config.SendTimeout: a send left unsettled twice this long becomes \"may have been sent\"")
-	flag.DurationVar(&o.sla, "sla", 3*time.Second, "the demo's SLA: acknowledge within it, answer within twice, resolve within 6 times")
+	flag.DurationVar(&o.sla, "sla", time.Second, "the demo's SLA: acknowledge within it, answer within twice, resolve within 6 times")
 
 	flag.BoolVar(&demo.verbose, "v", false, "with -demo: echo every desk event and log line")
 	isDemo := flag.Bool("demo", false, "run the self-checking demo: a fake X API, -desks desk processes, -conversations webhooks")
