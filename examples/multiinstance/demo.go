@@ -83,8 +83,6 @@ type demo struct {
 	mu       sync.Mutex
 	desks    []*child
 	failures []string // desks that failed: a restart, or an exit other than on our signal
-	killed   string   // the desk killed, and when
-	pgNote   string   // the PostgreSQL restart, and how long it took
 }
 
 // runDemo resets the schema, starts the fake X API and o.desks desk
@@ -400,9 +398,6 @@ func (d *demo) killAndRestart(ctx context.Context, i, posted int) {
 		note += " (restart failed: " + err.Error() + ")"
 		d.fail("restart of " + c.name + ": " + err.Error())
 	}
-	d.mu.Lock()
-	d.killed = note
-	d.mu.Unlock()
 	fmt.Fprintln(d.out, "demo: "+note)
 }
 
@@ -414,10 +409,8 @@ func (d *demo) restartPostgres(ctx context.Context, posted int) {
 	note := fmt.Sprintf("PostgreSQL restarted after %d conversations were taken (%v)", posted, time.Since(t0).Round(time.Millisecond))
 	if err != nil {
 		note = fmt.Sprintf("PostgreSQL restart command failed after %d conversations: %v: %s", posted, err, outb)
+		d.fail(note)
 	}
-	d.mu.Lock()
-	d.pgNote = note
-	d.mu.Unlock()
 	fmt.Fprintln(d.out, "demo: "+note)
 }
 
@@ -517,12 +510,6 @@ func (d *demo) check(ctx context.Context, store *pgcare.Store, load []loadConv, 
 		}
 	}
 	fmt.Fprintf(d.out, "demo: all %d webhooks taken in %v, every conversation resolved after %v\n", len(load), posted.Round(time.Millisecond), resolved.Round(time.Millisecond))
-	if d.killed != "" {
-		fmt.Fprintf(d.out, "demo: %s\n", d.killed)
-	}
-	if d.pgNote != "" {
-		fmt.Fprintf(d.out, "demo: %s\n", d.pgNote)
-	}
 	fmt.Fprintf(d.out, "demo: platform: %d/%d conversations answered exactly once, %d acknowledgements (none twice)\n", answered, len(load), acked)
 	fmt.Fprintf(d.out, "demo: redeliveries: %d posted to another desk, %d reported duplicate\n", len(redelivered), dups)
 	fmt.Fprintf(d.out, "demo: events: %s\n", t.summary())
