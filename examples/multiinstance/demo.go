@@ -346,10 +346,11 @@ func (d *demo) post(ctx context.Context, load []loadConv) (map[string]bool, erro
 					redelivered[c.msg] = true
 					mu.Unlock()
 				}
-				switch k := int(done.Add(1)); k {
-				case killAt:
+				k := int(done.Add(1))
+				if k == killAt {
 					side.Go(func() { d.killAndRestart(ctx, victim, k) })
-				case pgAt:
+				}
+				if k == pgAt {
 					side.Go(func() { d.restartPostgres(ctx, k) })
 				}
 			}

@@ -134,7 +134,8 @@ func runDesk(ctx context.Context, o deskOptions, out io.Writer, logw io.Writer) 
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer pool.Close()
-	if err := migrate(ctx, pool, o.schema); err != nil {
+	// A desk restarted while PostgreSQL restarts waits for it.
+	if err := retry(ctx, 30*time.Second, func() error { return migrate(ctx, pool, o.schema) }); err != nil {
 		return err
 	}
 	qs, err := pgqueue.New(pool, &pgqueue.Config{Schema: o.schema, Logger: log})
@@ -150,8 +151,11 @@ func runDesk(ctx context.Context, o deskOptions, out io.Writer, logw io.Writer) 
 	if err != nil {
 		return err
 	}
-	store, err := pgcare.New(ctx, pool, &pgcare.Config{Schema: o.schema, Policies: policies.List(), Queue: qs})
-	if err != nil {
+	var store *pgcare.Store
+	if err := retry(ctx, 30*time.Second, func() (err error) {
+		store, err = pgcare.New(ctx, pool, &pgcare.Config{Schema: o.schema, Policies: policies.List(), Queue: qs})
+		return err
+	}); err != nil {
 		return err
 	}
 	desk, err := care.New(q, &care.Config{
@@ -272,6 +276,19 @@ func (r reportingDedup) Claim(ctx context.Context, key string, now, expires time
 		r.pr.print(line{Kind: "duplicate", Msg: key})
 	}
 	return isNew, err
+}
+
+// retry calls f until it succeeds, ctx ends or within has passed, and
+// returns its last error.
+func retry(ctx context.Context, within time.Duration, f func() error) error {
+	deadline := time.Now().Add(within)
+	for {
+		err := f()
+		if err == nil || ctx.Err() != nil || time.Now().After(deadline) {
+			return err
+		}
+		sleep(ctx, 500*time.Millisecond)
+	}
 }
 
 func sleep(ctx context.Context, d time.Duration) {
