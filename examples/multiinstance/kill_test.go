@@ -63,10 +63,6 @@ func requireKilled(t *testing.T, out string, n int) {
 	require.NotNil(t, m, out)
 	require.Equal(t, m[1], m[2], "every redelivery reported duplicate")
 	require.Contains(t, out, "replied 0,", "no second reply to any conversation")
-	// The killed desk's conversations waited past their lease: some were
-	// acknowledged and warned about, so "never twice" was put to the test.
-	require.Regexp(t, `acknowledged \(auto\) [1-9]`, out)
-	require.Regexp(t, `sla_warning [1-9]`, out)
 	require.Contains(t, out, "demo: PASS")
 	require.NotContains(t, out, "FAIL")
 }
