@@ -1,237 +1,109 @@
-// Command multiinstance runs two desk processes that share one PostgreSQL
-// queue: each registers its agents, and every agent claims the most urgent
-// conversation, handles it and completes it. A conversation is handled by
-// exactly one agent of one desk; a desk that dies loses nothing, since its
-// leases expire and the other desk takes the conversations.
+// Command multiinstance runs care desks as separate processes that share one
+// PostgreSQL and act as one desk. Each desk process is a whole desk: the
+// queue (pgqueue) and the desk's state (pgcare) in one schema, an X channel
+// (xchannel) posting to X's API, a webhook receiver of its own for X's
+// signed deliveries, the desk's timed work (Desk.Run: one desk, elected by
+// a lease in the store, sends the acknowledgements and SLA alerts), the
+// queue's maintenance, and scripted agents who take the most urgent
+// conversation, answer it and resolve it. Any desk takes any webhook and
+// any agent serves any conversation; a message redelivered to another desk
+// is a duplicate; a desk killed mid-send leaves a record that another desk
+// turns into a "may have been sent" turn, which an agent checks on the
+// platform before answering, so no reply goes out twice.
 //
-// Against a local PostgreSQL (see README), either run the self-checking
-// demo, which starts desks A and B as child processes:
+// Each desk prints its events on standard output as JSON lines (kind, key,
+// desk, agent, detail).
 //
-//	go run ./examples/multiinstance -db postgres://postgres@127.0.0.1:5432/test?sslmode=disable -demo
+// The self-checking demo (-demo) resets the schema, runs a fake X API in
+// its own process, starts -desks desk processes (this program again),
+// posts -conversations signed webhooks spread over all of them (and
+// redelivers some to another desk), waits until every conversation is
+// resolved and checks: every conversation answered exactly once at the
+// platform, at most one acknowledgement each, no acknowledgement, SLA
+// warning or breach, or reply emitted twice across all desks, none lost.
+// -kill SIGKILLs one desk at a random moment and restarts it (with
+// -kill-mid-send, right after the platform took one of its replies, before
+// the desk could record it); -restart-pg restarts PostgreSQL mid-load:
 //
-// or start the desks yourself in two terminals:
+//	export SOCIALCARE_TEST_DATABASE_URL='postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+//	go run ./examples/multiinstance -demo -kill
 //
-//	go run ./examples/multiinstance -db $URL -desk A -enqueue 200
-//	go run ./examples/multiinstance -db $URL -desk B
+// By hand, in two terminals, the first desk also plays X (-fake-x: the fake
+// X API, and the load it posts to both desks once they listen):
+//
+//	go run ./examples/multiinstance -name desk-a -listen 127.0.0.1:8081 -fake-x 127.0.0.1:8090 -post 200 -to http://127.0.0.1:8081/webhooks/x,http://127.0.0.1:8082/webhooks/x
+//	go run ./examples/multiinstance -name desk-b -listen 127.0.0.1:8082 -api http://127.0.0.1:8090
+//
+// With no database configured (-db or SOCIALCARE_TEST_DATABASE_URL) it says
+// what it needs and exits 0.
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strings"
-	"sync"
+	"syscall"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/socialcare/socialcare/queue"
-	"github.com/socialcare/socialcare/queue/pgqueue"
 )
 
-type options struct {
-	db, schema, desk string
-	agents, enqueue  int
-	work, idle, ttl  time.Duration
-}
-
 func main() {
-	var o options
-	demo := flag.Bool("demo", false, "reset the schema, enqueue -enqueue conversations, run desks A and B as child processes and check that each conversation was handled exactly once")
+	var (
+		o    deskOptions
+		demo demoOptions
+		hand handOptions
+	)
 	flag.StringVar(&o.db, "db", os.Getenv("SOCIALCARE_TEST_DATABASE_URL"), "PostgreSQL URL (defaults to $SOCIALCARE_TEST_DATABASE_URL)")
-	flag.StringVar(&o.schema, "schema", "multiinstance", "schema that holds the shared queue")
-	flag.StringVar(&o.desk, "desk", "A", "name of this desk")
-	flag.IntVar(&o.agents, "agents", 3, "agents on this desk")
-	flag.IntVar(&o.enqueue, "enqueue", 0, "conversations to enqueue before working (with -demo: defaults to 200)")
-	flag.DurationVar(&o.work, "work", 20*time.Millisecond, "time an agent spends on a conversation")
-	flag.DurationVar(&o.idle, "idle", 2*time.Second, "stop after the queue has been empty this long (0: run until interrupted)")
-	flag.DurationVar(&o.ttl, "ttl", 10*time.Second, "lease TTL")
+	flag.StringVar(&o.schema, "schema", "multiinstance", "schema of the queue's and the desks' tables (-demo drops and recreates it)")
+	flag.StringVar(&o.name, "name", "desk-a", "this desk's name (care.Config.Instance)")
+	flag.StringVar(&o.listen, "listen", "127.0.0.1:8081", "address of this desk's webhook receiver (POST /webhooks/x)")
+	flag.StringVar(&o.api, "api", "http://127.0.0.1:8090", "base URL of the X API the desk posts to (a fake one: see -fake-x and -demo)")
+	flag.StringVar(&o.secret, "secret", "demo-app-secret", "the X app's secret that signs webhooks")
+	flag.IntVar(&o.agents, "agents", 8, "agents on this desk")
+	flag.DurationVar(&o.work, "work", 2*time.Millisecond, "time an agent spends reading a conversation before answering")
+	flag.DurationVar(&o.lease, "lease", 3*time.Second, "the queue's LeaseTTL: how soon a killed desk's conversations go back to the queue")
+	flag.DurationVar(&o.tick, "tick", time.Second, "care.Config.TickInterval (at most a third of -lease); the timed work moves to another desk 3 ticks after its runner stops")
+	flag.DurationVar(&o.sendTimeout, "send-timeout", 2*time.Second, "care.Config.SendTimeout: a send left unsettled twice this long becomes \"may have been sent\"")
+	flag.DurationVar(&o.sla, "sla", time.Second, "the demo's SLA: acknowledge within it, answer within twice, resolve within 6 times")
+
+	flag.BoolVar(&demo.verbose, "v", false, "with -demo: echo every desk event and log line")
+	isDemo := flag.Bool("demo", false, "run the self-checking demo: a fake X API, -desks desk processes, -conversations webhooks")
+	flag.IntVar(&demo.desks, "desks", 3, "with -demo: desk processes")
+	flag.IntVar(&demo.conversations, "conversations", 300, "with -demo: conversations (one signed webhook each)")
+	flag.IntVar(&demo.redeliver, "redeliver", 20, "with -demo: every n-th webhook is delivered again, to another desk (0: none)")
+	flag.Float64Var(&demo.rate, "rate", 500, "with -demo: webhooks per second (0: as fast as the desks take them)")
+	flag.BoolVar(&demo.kill, "kill", false, "with -demo: SIGKILL one random desk at a random moment and restart it")
+	flag.BoolVar(&demo.killMidSend, "kill-mid-send", false, "with -kill: kill the desk right after the platform took one of its agents' replies, before the desk records it (the reply becomes \"may have been sent\")")
+	flag.StringVar(&demo.restartPG, "restart-pg", "", "with -demo: shell command that restarts PostgreSQL, run at a random moment mid-load")
+	flag.Uint64Var(&demo.seed, "seed", 0, "with -demo: random seed (0: from the clock)")
+	flag.DurationVar(&demo.timeout, "timeout", 2*time.Minute, "with -demo: give up if the conversations are not all resolved by then")
+
+	flag.StringVar(&hand.fakeX, "fake-x", "", "by hand: also serve the fake X API on this address (the other desks' -api)")
+	flag.IntVar(&hand.post, "post", 0, "by hand, with -fake-x: post this many signed webhooks over the -to desks once they listen, and check the platform")
+	flag.StringVar(&hand.to, "to", "", "by hand, with -post: comma-separated webhook URLs of the desks")
 	flag.Parse()
-	if o.db == "" {
-		fmt.Fprintln(os.Stderr, "multiinstance: -db or SOCIALCARE_TEST_DATABASE_URL is required")
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+
+	exitIfNoDatabase(o.db)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
-	if *demo {
-		if o.enqueue == 0 {
-			o.enqueue = 200
+	switch {
+	case *isDemo:
+		demo.desk = o
+		err = runDemo(ctx, demo, os.Stdout)
+	default:
+		if hand.fakeX != "" {
+			hand.secret, hand.to = o.secret, strings.TrimSpace(hand.to)
+			o.api = "http://" + hand.fakeX
+			err = runHand(ctx, o, hand)
+			break
 		}
-		err = runDemo(ctx, o, os.Stdout)
-	} else {
-		_, err = runDesk(ctx, o, os.Stdout)
+		err = runDesk(ctx, o, os.Stdout, os.Stderr)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "multiinstance:", err)
 		os.Exit(1)
 	}
-}
-
-// runDesk runs one desk until the queue stays empty for o.idle; it prints
-// one "HANDLED <desk> <agent> <key>" line per conversation.
-func runDesk(ctx context.Context, o options, out io.Writer) (int, error) {
-	pool, err := pgxpool.New(ctx, o.db)
-	if err != nil {
-		return 0, err
-	}
-	defer pool.Close()
-	if err := pgqueue.Migrate(ctx, pool, o.schema); err != nil {
-		return 0, err
-	}
-	store, err := pgqueue.New(pool, &pgqueue.Config{Schema: o.schema})
-	if err != nil {
-		return 0, err
-	}
-	defer store.Close()
-	q, err := queue.New(store, &queue.Config{LeaseTTL: o.ttl, PollInterval: time.Second})
-	if err != nil {
-		return 0, err
-	}
-	for i := range o.enqueue {
-		if _, err := q.Enqueue(ctx, queue.Entry{
-			Key: fmt.Sprintf("conv-%03d", i), Channel: []string{"x", "facebook", "whatsapp"}[i%3],
-			Score: float64(i % 10), Payload: []byte(fmt.Sprintf("message %d", i)),
-		}); err != nil {
-			return 0, err
-		}
-	}
-
-	var mu sync.Mutex
-	handled := 0
-	var wg sync.WaitGroup
-	errs := make(chan error, o.agents)
-	for i := range o.agents {
-		agent := fmt.Sprintf("%s%d", o.desk, i+1)
-		if err := q.SetAgent(ctx, queue.Agent{ID: agent, Online: true}); err != nil {
-			return 0, err
-		}
-		wg.Go(func() {
-			// Notify wakes this agent as soon as any desk enqueues or
-			// releases a conversation; the timer is the polling fallback.
-			wctx, cancel := context.WithCancel(ctx)
-			defer cancel()
-			wake := store.Notify(wctx)
-			idleSince := time.Now()
-			for ctx.Err() == nil {
-				l, err := q.TryClaim(ctx, agent, queue.Filter{})
-				switch {
-				case errors.Is(err, queue.ErrNoItem):
-					if o.idle > 0 && time.Since(idleSince) >= o.idle {
-						return
-					}
-					select {
-					case <-wake:
-					case <-time.After(250 * time.Millisecond):
-					case <-ctx.Done():
-					}
-					continue
-				case pgqueue.Retryable(err):
-					time.Sleep(500 * time.Millisecond) // the database is restarting
-					continue
-				case err != nil:
-					errs <- err
-					return
-				}
-				time.Sleep(o.work) // read, reply
-				if err := l.Complete(ctx); err != nil {
-					if errors.Is(err, queue.ErrLeaseLost) {
-						continue // took too long; someone else has it now
-					}
-					errs <- err
-					return
-				}
-				mu.Lock()
-				handled++
-				fmt.Fprintf(out, "HANDLED %s %s %s\n", o.desk, agent, l.Key())
-				mu.Unlock()
-				idleSince = time.Now()
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return handled, err
-	}
-	fmt.Fprintf(out, "desk %s: %d conversations handled by %d agents\n", o.desk, handled, o.agents)
-	return handled, ctx.Err()
-}
-
-// runDemo resets the schema, enqueues the conversations, runs desks A and
-// B as child processes and checks that each conversation was handled
-// exactly once.
-func runDemo(ctx context.Context, o options, out io.Writer) error {
-	pool, err := pgxpool.New(ctx, o.db)
-	if err != nil {
-		return err
-	}
-	_, err = pool.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{o.schema}.Sanitize()+" CASCADE")
-	pool.Close()
-	if err != nil {
-		return err
-	}
-	seed := o
-	seed.agents, seed.idle = 0, 0
-	if _, err := runDesk(ctx, seed, io.Discard); err != nil {
-		return err
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	count := map[string]int{}
-	perDesk := map[string]int{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	var cmds []*exec.Cmd
-	for _, desk := range []string{"A", "B"} {
-		cmd := exec.CommandContext(ctx, exe, "-db", o.db, "-schema", o.schema, "-desk", desk,
-			"-agents", fmt.Sprint(o.agents), "-work", o.work.String(), "-idle", o.idle.String(), "-ttl", o.ttl.String())
-		cmd.Stderr = os.Stderr
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			return err
-		}
-		if err := cmd.Start(); err != nil {
-			return err
-		}
-		cmds = append(cmds, cmd)
-		wg.Go(func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				line := sc.Text()
-				mu.Lock()
-				fmt.Fprintln(out, line)
-				if f := strings.Fields(line); len(f) == 4 && f[0] == "HANDLED" {
-					count[f[3]]++
-					perDesk[f[1]]++
-				}
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	for _, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
-			return fmt.Errorf("desk: %w", err)
-		}
-	}
-	for k, n := range count {
-		if n != 1 {
-			return fmt.Errorf("%s handled %d times", k, n)
-		}
-	}
-	if len(count) != o.enqueue {
-		return fmt.Errorf("%d of %d conversations handled", len(count), o.enqueue)
-	}
-	fmt.Fprintf(out, "demo: %d conversations, each handled exactly once (desk A %d, desk B %d)\n", len(count), perDesk["A"], perDesk["B"])
-	return nil
 }
