@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"strings"
 	"time"
@@ -76,8 +77,17 @@ func (d *Desk) lead(ctx context.Context) (bool, error) {
 func (d *Desk) follow(ctx context.Context) error {
 	d.sched.mu.Lock()
 	cur := d.sched.cursor
+	recheck := d.sched.recheck
+	d.sched.recheck = nil
 	d.sched.mu.Unlock()
 	var errs []error
+	for key := range recheck {
+		d.book.forget(key)
+		if err := d.observeChange(ctx, Change{Key: key, Open: true, Version: 1 << 62}); err != nil {
+			errs = append(errs, err)
+			d.sched.recheckLater(key)
+		}
+	}
 	for range feedPages {
 		chs, next, err := d.convs.store.Changes(ctx, cur, feedPage)
 		if err != nil {
@@ -143,6 +153,7 @@ func (d *Desk) settle(ctx context.Context) error {
 	for _, key := range keys {
 		if err := d.settleOne(ctx, key, now); err != nil {
 			errs = append(errs, fmt.Errorf("care: settle the sends of %s: %w", key, err))
+			d.retryLater(&d.sched.sends, key, now)
 		}
 	}
 	return errors.Join(errs...)
@@ -297,4 +308,12 @@ func withoutSends(s []Sending, ids []string) []Sending {
 		}
 	}
 	return out
+}
+
+// outcomeUnknown reports whether a failed send may still have reached the
+// platform: it timed out or was cancelled, or the connection failed, after
+// the request may have gone out.
+func outcomeUnknown(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.As(err, &ne)
 }

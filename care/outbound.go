@@ -338,6 +338,11 @@ func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, i
 		cancel()
 		if err != nil {
 			if p.kind == 0 {
+				if sendIDs != nil && outcomeUnknown(err) {
+					// It may have reached the platform: the record stays and
+					// becomes a MaybeSent turn; nothing sends it again.
+					return nil, nil, fmt.Errorf("care: reply to %s: it may have been sent (it will show as MaybeSent): %w", key, err)
+				}
 				d.unrecord(ctx, key, sendIDs)
 				var we *channel.WindowError
 				if errors.As(err, &we) {

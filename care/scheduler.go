@@ -35,6 +35,9 @@ type scheduler struct {
 	// (Store.Lead): only then does it keep timers.
 	leading atomic.Bool
 	cursor  int64 // the position in the Store's feed of saves it has read to
+	// recheck are conversations whose timed work failed on the Store: the
+	// next Tick reloads them and rebuilds their clocks and timers.
+	recheck map[string]bool
 	// settleAfter is how long after a recorded send its desk has to
 	// record it as sent or not before it becomes MaybeSent.
 	settleAfter time.Duration
@@ -194,6 +197,7 @@ func (d *Desk) acknowledge(ctx context.Context) error {
 		c, err := d.convs.get(ctx, key)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("care: acknowledge %s: %w", key, err))
+			d.retryLater(&d.sched.acks, key, now)
 			continue
 		}
 		if c == nil || !c.Open() || !c.AcknowledgedAt.IsZero() {
@@ -206,6 +210,7 @@ func (d *Desk) acknowledge(ctx context.Context) error {
 		it, err := d.q.Get(ctx, key)
 		if err != nil && !errors.Is(err, queue.ErrNotFound) {
 			errs = append(errs, fmt.Errorf("care: acknowledge %s: %w", key, err))
+			d.retryLater(&d.sched.acks, key, now)
 			continue
 		}
 		if it != nil && it.State == queue.Claimed && now.Before(it.LeaseExpiresAt) {
@@ -217,6 +222,7 @@ func (d *Desk) acknowledge(ctx context.Context) error {
 		first, err := d.convs.store.MarkAcknowledged(ctx, key, c.Cycle, now)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("care: acknowledge %s: %w", key, err))
+			d.retryLater(&d.sched.acks, key, now)
 			continue
 		}
 		if !first {
@@ -256,6 +262,7 @@ func (d *Desk) slaAlerts(ctx context.Context) error {
 		c, err := d.convs.get(ctx, a.ev.Key)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("care: SLA alert %s: %w", a.ev.Key, err))
+			d.sched.recheckLater(a.ev.Key) // its clock is rebuilt next Tick: the alert fires again
 			continue
 		}
 		if c == nil || !c.Open() {
@@ -270,6 +277,7 @@ func (d *Desk) slaAlerts(ctx context.Context) error {
 		first, err := d.once(ctx, fmt.Sprintf("sla/%s/%d/%s/%d/%g", c.Key, c.Cycle, al.Target, al.Cycle, al.Fraction), now)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("care: SLA alert %s: %w", a.ev.Key, err))
+			d.sched.recheckLater(a.ev.Key) // its clock is rebuilt next Tick: the alert fires again
 			continue
 		}
 		if !first {
@@ -296,6 +304,7 @@ func (d *Desk) escalate(ctx context.Context) error {
 	for _, key := range keys {
 		if err := d.escalateOne(ctx, key, now); err != nil {
 			errs = append(errs, fmt.Errorf("care: escalate %s: %w", key, err))
+			d.retryLater(&d.sched.escs, key, now)
 		}
 	}
 	return errors.Join(errs...)
@@ -450,4 +459,23 @@ func (s *scheduler) armed(key string) bool {
 	_, e := s.escs.h.pos[key]
 	_, p := s.sends.h.pos[key]
 	return a || e || p
+}
+
+// retryLater makes key due again in t at the next Tick: its work failed
+// on the Store or the queue and was not done.
+func (d *Desk) retryLater(t *timers, key string, now time.Time) {
+	d.sched.mu.Lock()
+	t.set(key, now.Add(d.tickEvery))
+	d.sched.mu.Unlock()
+}
+
+// recheckLater has the next Tick reload key and rebuild its clock and
+// timers (an SLA alert that failed fires again; marks keep it once).
+func (s *scheduler) recheckLater(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.recheck == nil {
+		s.recheck = map[string]bool{}
+	}
+	s.recheck[key] = true
 }
