@@ -54,7 +54,14 @@ type slot struct {
 	// prefixes (any: a prefix shorter than three bytes).
 	words, pre []uint16
 	any        bool
+	// For slots of many alternatives, the same bits as sets, tested with
+	// one AND per 64 bits rather than one look-up per bit.
+	wset, pset *bloom
 }
+
+// manyBits is the number of filter bits from which a slot tests them as a
+// set.
+const manyBits = 12
 
 // bloom is a 1024-bit set of hashed words.
 type bloom [16]uint64
@@ -73,7 +80,39 @@ func anyBit(b *bloom, bits []uint16) bool {
 }
 
 func (s *slot) mayMatch(words, pre *bloom) bool {
-	return s.any || anyBit(words, s.words) || anyBit(pre, s.pre)
+	if s.any {
+		return true
+	}
+	if s.wset != nil {
+		if s.wset.intersects(words) {
+			return true
+		}
+	} else if anyBit(words, s.words) {
+		return true
+	}
+	if s.pset != nil {
+		return s.pset.intersects(pre)
+	}
+	return anyBit(pre, s.pre)
+}
+
+func (b *bloom) intersects(o *bloom) bool {
+	var x uint64
+	for i := range b {
+		x |= b[i] & o[i]
+	}
+	return x != 0
+}
+
+func bloomOf(bits []uint16) *bloom {
+	if len(bits) < manyBits {
+		return nil
+	}
+	b := new(bloom)
+	for _, i := range bits {
+		b[i>>6] |= 1 << (i & 63)
+	}
+	return b
 }
 
 // index prepares the slot's lookup of its alternatives.
@@ -106,6 +145,7 @@ func (s *slot) index() {
 			ex = append(ex, hw{a[0].hash, a[0].text})
 		}
 	}
+	s.wset, s.pset = bloomOf(s.words), bloomOf(s.pre)
 	slices.Sort(s.multiFirst)
 	slices.SortFunc(ex, func(a, b hw) int { return cmp.Compare(a.h, b.h) })
 	for _, e := range ex {
@@ -241,13 +281,27 @@ func compilePattern(src string) (pattern, error) {
 // matchAt reports the end (exclusive token index) of a match of p that
 // starts at token i, or -1.
 func (p *pattern) matchAt(z *tokenizer, i int) int {
-	if p.hashtag && !z.toks[i].hashStart {
+	if !p.possible(z) {
 		return -1
 	}
+	return p.matchFrom(z, i)
+}
+
+// possible reports whether every required slot after the first may be
+// filled by some word of the message (a quick, inexact test).
+func (p *pattern) possible(z *tokenizer) bool {
 	for k := 1; k < len(p.slots); k++ {
 		if s := &p.slots[k]; !s.optional && !s.mayMatch(&z.words, &z.pre) {
-			return -1 // no word of the message can fill a required slot
+			return false
 		}
+	}
+	return true
+}
+
+// matchFrom is matchAt for a pattern already found possible.
+func (p *pattern) matchFrom(z *tokenizer, i int) int {
+	if p.hashtag && !z.toks[i].hashStart {
+		return -1
 	}
 	if p.start {
 		for j := i; j >= 0; j-- {
