@@ -93,6 +93,9 @@ func TestSituations(t *testing.T) {
 		{situation.FraudReport, "Esse site é falso, estão aplicando golpe", true},
 		{situation.FraudReport, "Hay una página falsa que se hace pasar por ustedes", true},
 		{situation.FraudReport, "Ese perfil es falso y pide datos de tarjetas", true},
+		{situation.FraudReport, "Where do I forward phishing emails like this one?", false},
+		{situation.FraudReport, "Recebi um email falso de phishing, onde encaminho?", false},
+		{situation.FraudReport, "Recibí un correo falso de phishing, ¿a dónde lo reenvío?", false},
 
 		{situation.Churn, "HP just lost me after 20 years", true},
 		{situation.Churn, "Nunca mais compro com vocês", true},
