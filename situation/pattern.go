@@ -182,7 +182,8 @@ type pattern struct {
 	source string
 	kind   int32 // index of the situation
 	lang   string
-	start  bool // the match must start a sentence (leading handles and hashtags aside)
+	start  bool   // the match must start a sentence (leading handles and hashtags aside)
+	check  []int8 // the slots possible tests, in order (see planCheck)
 	// hashtag: the pattern is one #hashtag word (or its alternatives),
 	// matching only the first word of a hashtag.
 	hashtag bool
@@ -275,6 +276,7 @@ func compilePattern(src string) (pattern, error) {
 			return p, fmt.Errorf("more than %d words", maxSlots)
 		}
 	}
+	p.planCheck()
 	return p, nil
 }
 
@@ -290,12 +292,27 @@ func (p *pattern) matchAt(z *tokenizer, i int) int {
 // possible reports whether every required slot after the first may be
 // filled by some word of the message (a quick, inexact test).
 func (p *pattern) possible(z *tokenizer) bool {
-	for k := 1; k < len(p.slots); k++ {
-		if s := &p.slots[k]; !s.optional && !s.mayMatch(&z.words, &z.pre) {
+	for _, k := range p.check {
+		if !p.slots[k].mayMatch(&z.words, &z.pre) {
 			return false
 		}
 	}
 	return true
+}
+
+// planCheck sets p.check: the required slots after the first that the
+// quick test can rule out, those of fewest alternatives (the likeliest to
+// be absent) first.
+func (p *pattern) planCheck() {
+	p.check = p.check[:0]
+	for k := 1; k < len(p.slots); k++ {
+		if s := &p.slots[k]; !s.optional && !s.any {
+			p.check = append(p.check, int8(k))
+		}
+	}
+	slices.SortStableFunc(p.check, func(a, b int8) int {
+		return cmp.Compare(len(p.slots[a].alts), len(p.slots[b].alts))
+	})
 }
 
 // matchFrom is matchAt for a pattern already found possible.
