@@ -260,6 +260,7 @@ type Router struct {
 
 	firstWord map[string][]partRef // first word of a keyword part → the parts
 	firstMask [256]uint64          // first byte → bit per length of those first words
+	firstPair *[1024]uint64        // bit per first two bytes of those first words (see pairBit)
 	nkw       int
 	pool      sync.Pool // *topicScratch
 }
@@ -304,6 +305,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 		c.Routes = DefaultRoutes()
 	}
 	r := &Router{loops: map[string]Loop{}, sit: c.Situations, firstWord: map[string][]partRef{}, bits: map[situation.Kind]uint64{}}
+	r.firstPair = new([1024]uint64)
 	r.pool.New = func() any { return &topicScratch{buf: make([]byte, 0, 512), offs: make([][2]int32, 0, 96)} }
 	if r.sit == nil {
 		d, err := situation.New(nil)
@@ -336,6 +338,8 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 			r.nkw++
 			for j, p := range kw.parts {
 				r.firstWord[p[0]] = append(r.firstWord[p[0]], partRef{topic: len(r.topics), kw: len(ct.kws), part: j, id: kw.id})
+				b := pairBit(p[0])
+				r.firstPair[b>>6] |= 1 << (b & 63)
 				if w := p[0]; len(w) <= 63 {
 					r.firstMask[w[0]] |= 1 << len(w)
 				} else {
@@ -553,10 +557,16 @@ func countKinds(routes []Route) int {
 	return len(seen)
 }
 
-// reasonString formats `kind name ("evidence")` with one allocation.
+// reasonString formats `kind name ("evidence")` with one allocation, the
+// evidence quoted as strconv.Quote does.
 func reasonString(kind, name, evidence string) string {
 	var tmp [160]byte
-	q := strconv.AppendQuote(tmp[:0], evidence)
+	q := tmp[:0]
+	if plainASCII(evidence) {
+		q = append(append(append(q, '"'), evidence...), '"')
+	} else {
+		q = strconv.AppendQuote(q, evidence)
+	}
 	var b strings.Builder
 	b.Grow(len(kind) + len(name) + len(q) + 3)
 	b.WriteString(kind)
@@ -565,4 +575,15 @@ func reasonString(kind, name, evidence string) string {
 	b.Write(q)
 	b.WriteByte(')')
 	return b.String()
+}
+
+// plainASCII reports whether strconv.Quote leaves s as it is, between
+// quotes: printable ASCII without a double quote or a backslash.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

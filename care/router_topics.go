@@ -67,8 +67,8 @@ func (r *Router) Topics(text string) (names, found []string) {
 			continue
 		}
 		if ascii(w) {
-			if len(w) > 63 || r.firstMask[topicLower[w[0]]]&(1<<len(w)) == 0 {
-				continue // no keyword part starts with a word of this first byte and length
+			if len(w) > 63 || r.firstMask[topicLower[w[0]]]&(1<<len(w)) == 0 || !r.mayStart(w) {
+				continue // no keyword part starts with a word of this first byte and length, or first two bytes
 			}
 		}
 		sc.buf = appendLower(sc.buf[:0], w)
@@ -100,6 +100,26 @@ func (r *Router) Topics(text string) (names, found []string) {
 		}
 	}
 	return names, found
+}
+
+// pairBit is the bit of a word's first two bytes (the first alone for a
+// word of one byte) in Router.firstPair.
+func pairBit(w string) int {
+	b := int(w[0]) << 8
+	if len(w) > 1 {
+		b |= int(w[1])
+	}
+	return b
+}
+
+// mayStart reports whether a keyword part may start with the ASCII word
+// w, lower-cased, by its first two bytes.
+func (r *Router) mayStart(w string) bool {
+	b := int(topicLower[w[0]]) << 8
+	if len(w) > 1 {
+		b |= int(topicLower[w[1]])
+	}
+	return r.firstPair[b>>6]&(1<<(b&63)) != 0
 }
 
 // ascii reports whether s is all ASCII.

@@ -2,6 +2,7 @@ package care
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -52,6 +53,20 @@ func FuzzTopics(f *testing.F) {
 		want := referenceTopics(topics, text)
 		if !slices.Equal(got, want) {
 			t.Fatalf("Topics(%q) = %v, the reference finds %v", text, got, want)
+		}
+	})
+}
+
+// FuzzReasonString checks that a reason quotes its evidence as
+// strconv.Quote does.
+func FuzzReasonString(f *testing.F) {
+	for _, s := range []string{"charged me twice", `say "hi"`, `a\\b`, "tab\there", "não", "", "\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, evidence string) {
+		want := "situation churn (" + strconv.Quote(evidence) + ")"
+		if got := reasonString("situation ", "churn", evidence); got != want {
+			t.Fatalf("reasonString(%q) = %s, want %s", evidence, got, want)
 		}
 	})
 }
