@@ -137,18 +137,27 @@ type Route struct {
 //     service, which acts first; loops matched below are informed;
 //   - "regulator or authority": an authority named or tagged goes to legal;
 //   - "safety": a safety or health risk goes to the executives;
-//   - "plain question": a question care can answer stays with customer
-//     service ("is there a way to…?"); loops matched below are informed;
+//   - "plain question": a question care can answer, or a request for help
+//     with the customer's own case, stays with customer service ("is there
+//     a way to…?", "any help?"); loops matched below are informed;
 //   - "broken content": broken or wrong brand content goes to content;
+//   - "product defect": a defect after an update or a complaint about the
+//     design stays with customer service, which answers the customer;
+//     product hears of it by the "product feedback" rule;
 //   - "asks for the executives": churn, a boycott, a public escalation or
 //     a request for a policy change or relief goes to the executives;
-//   - "product feedback": a feature request or a defect after an update
-//     goes to product;
+//   - "product feedback": a feature request goes to product, and product
+//     is informed of defects and design complaints;
 //   - "fraud report": a phishing or fraud report, or a copyright or
 //     trademark dispute, informs legal.
 //
-// Anything else stays with the default loop.
+// So a loop other than customer service owns a message when the message
+// asks that loop for something (a new feature, a legal claim, a decision of
+// leadership); a complaint that a care agent can answer stays with customer
+// service, and the loops concerned are told. Anything else stays with the
+// default loop.
 func DefaultRoutes() []Route {
+	product := []string{string(situation.FeatureRequest), string(situation.DefectAfterUpdate), string(situation.DesignComplaint)}
 	return []Route{
 		{Name: "legal threat", Loop: "legal", Topics: []string{"legal"}, Situations: []string{string(situation.LegalThreat)}},
 		{Name: "problem care can fix", Loop: "customer-service", OwnOnly: true, Situations: []string{
@@ -157,8 +166,9 @@ func DefaultRoutes() []Route {
 		{Name: "safety", Loop: "executives", Situations: []string{string(situation.SafetyHealth)}},
 		{Name: "plain question", Loop: "customer-service", OwnOnly: true, Situations: []string{string(situation.Question)}},
 		{Name: "broken content", Loop: "content", Situations: []string{string(situation.BrandContent)}},
+		{Name: "product defect", Loop: "customer-service", OwnOnly: true, Situations: []string{string(situation.DefectAfterUpdate), string(situation.DesignComplaint)}},
 		{Name: "asks for the executives", Loop: "executives", Situations: []string{string(situation.Churn), string(situation.PublicEscalation), string(situation.PolicyRequest)}},
-		{Name: "product feedback", Loop: "product", Situations: []string{string(situation.FeatureRequest), string(situation.DefectAfterUpdate)}},
+		{Name: "product feedback", Loop: "product", Situations: product},
 		{Name: "fraud report", Loop: "legal", Inform: true, Situations: []string{string(situation.FraudReport), string(situation.RightsDispute)}},
 	}
 }
@@ -241,14 +251,25 @@ type RouterConfig struct {
 type Router struct {
 	topics []compiledTopic
 	loops  map[string]Loop
-	routes []Route
+	routes []compiledRoute
 	def    string
 	sit    *situation.Detector
+	// bits gives each situation kind named by a route a bit of the routes'
+	// masks, so that a decision tests a route's situations with one AND.
+	bits map[situation.Kind]uint64
 
 	firstWord map[string][]partRef // first word of a keyword part → the parts
 	firstMask [256]uint64          // first byte → bit per length of those first words
+	firstPair *[1024]uint64        // bit per first two bytes of those first words (see pairBit)
 	nkw       int
 	pool      sync.Pool // *topicScratch
+}
+
+// compiledRoute is a Route with its situations as bit masks (see
+// Router.bits).
+type compiledRoute struct {
+	Route
+	want, unless uint64
 }
 
 // topicScratch holds Topics' buffers between calls.
@@ -283,7 +304,8 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 	if c.Routes == nil {
 		c.Routes = DefaultRoutes()
 	}
-	r := &Router{loops: map[string]Loop{}, sit: c.Situations, firstWord: map[string][]partRef{}}
+	r := &Router{loops: map[string]Loop{}, sit: c.Situations, firstWord: map[string][]partRef{}, bits: map[situation.Kind]uint64{}}
+	r.firstPair = new([1024]uint64)
 	r.pool.New = func() any { return &topicScratch{buf: make([]byte, 0, 512), offs: make([][2]int32, 0, 96)} }
 	if r.sit == nil {
 		d, err := situation.New(nil)
@@ -316,6 +338,8 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 			r.nkw++
 			for j, p := range kw.parts {
 				r.firstWord[p[0]] = append(r.firstWord[p[0]], partRef{topic: len(r.topics), kw: len(ct.kws), part: j, id: kw.id})
+				b := pairBit(p[0])
+				r.firstPair[b>>6] |= 1 << (b & 63)
 				if w := p[0]; len(w) <= 63 {
 					r.firstMask[w[0]] |= 1 << len(w)
 				} else {
@@ -363,6 +387,9 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 	if _, ok := r.loops[r.def]; !ok {
 		return nil, fmt.Errorf("%w: router: default loop %q is not among the loops", ErrInvalid, r.def)
 	}
+	if n := countKinds(c.Routes); n > 64 {
+		return nil, fmt.Errorf("%w: router: the routes name %d situations; at most 64", ErrInvalid, n)
+	}
 	for i, rt := range c.Routes {
 		if _, ok := r.loops[rt.Loop]; !ok {
 			return nil, fmt.Errorf("%w: router: Routes[%d] goes to unknown loop %q", ErrInvalid, i, rt.Loop)
@@ -382,7 +409,14 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 		if rt.Name == "" {
 			rt.Name = "to " + rt.Loop
 		}
-		r.routes = append(r.routes, rt)
+		cr := compiledRoute{Route: rt}
+		for _, k := range rt.Situations {
+			cr.want |= r.bit(situation.Kind(k))
+		}
+		for _, k := range rt.Unless {
+			cr.unless |= r.bit(situation.Kind(k))
+		}
+		r.routes = append(r.routes, cr)
 	}
 	return r, nil
 }
@@ -417,9 +451,16 @@ func (r *Router) RouteSituations(m channel.Message, score float64, found *situat
 	if found != nil {
 		d.Situations = slices.Clone(found.Matches)
 	}
+	var have uint64
+	if found != nil {
+		for _, x := range found.Matches {
+			have |= r.bits[x.Kind]
+		}
+	}
 	primary := false
-	for _, rt := range r.routes {
-		why, ok := r.match(rt, m, score, topics, kw, found)
+	for i := range r.routes {
+		rt := &r.routes[i]
+		why, ok := r.match(rt, m, score, topics, kw, found, have)
 		if !ok {
 			continue
 		}
@@ -446,30 +487,29 @@ func (r *Router) RouteSituations(m channel.Message, score float64, found *situat
 	return d
 }
 
-// match reports whether rt matches, and why.
-func (r *Router) match(rt Route, m channel.Message, score float64, topics, kw []string, found *situation.Result) ([]string, bool) {
-	var why []string
-	for _, k := range rt.Unless {
-		if found != nil && found.Has(situation.Kind(k)) {
-			return nil, false
-		}
+// match reports whether rt matches, and why; have is the mask of the
+// situations found.
+func (r *Router) match(rt *compiledRoute, m channel.Message, score float64, topics, kw []string, found *situation.Result, have uint64) ([]string, bool) {
+	if have&rt.unless != 0 {
+		return nil, false
 	}
+	var why []string
 	if len(rt.Topics) > 0 || len(rt.Situations) > 0 {
-		hit := false
+		var reason string
 		if i := slices.IndexFunc(topics, func(t string) bool { return slices.Contains(rt.Topics, t) }); i >= 0 {
-			why, hit = append(why, "topic "+topics[i]+" ("+strconv.Quote(kw[i])+")"), true
-		}
-		if !hit && found != nil {
+			reason = reasonString("topic ", topics[i], kw[i])
+		} else if have&rt.want != 0 {
 			for _, x := range found.Matches {
-				if slices.Contains(rt.Situations, string(x.Kind)) {
-					why, hit = append(why, "situation "+string(x.Kind)+" ("+strconv.Quote(x.Evidence)+")"), true
+				if r.bits[x.Kind]&rt.want != 0 {
+					reason = reasonString("situation ", string(x.Kind), x.Evidence)
 					break
 				}
 			}
 		}
-		if !hit {
+		if reason == "" {
 			return nil, false
 		}
+		why = append(why, reason)
 	}
 	if len(rt.Channels) > 0 {
 		if !slices.Contains(rt.Channels, m.Channel) {
@@ -493,4 +533,57 @@ func (r *Router) match(rt Route, m channel.Message, score float64, topics, kw []
 		why = append(why, "matches everything")
 	}
 	return why, true
+}
+
+// bit returns the mask bit of situation kind k, giving it the next bit the
+// first time.
+func (r *Router) bit(k situation.Kind) uint64 {
+	b, ok := r.bits[k]
+	if !ok {
+		b = 1 << len(r.bits)
+		r.bits[k] = b
+	}
+	return b
+}
+
+// countKinds counts the distinct situations that routes name.
+func countKinds(routes []Route) int {
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		for _, k := range slices.Concat(rt.Situations, rt.Unless) {
+			seen[k] = true
+		}
+	}
+	return len(seen)
+}
+
+// reasonString formats `kind name ("evidence")` with one allocation, the
+// evidence quoted as strconv.Quote does.
+func reasonString(kind, name, evidence string) string {
+	var tmp [160]byte
+	q := tmp[:0]
+	if plainASCII(evidence) {
+		q = append(append(append(q, '"'), evidence...), '"')
+	} else {
+		q = strconv.AppendQuote(q, evidence)
+	}
+	var b strings.Builder
+	b.Grow(len(kind) + len(name) + len(q) + 3)
+	b.WriteString(kind)
+	b.WriteString(name)
+	b.WriteString(" (")
+	b.Write(q)
+	b.WriteByte(')')
+	return b.String()
+}
+
+// plainASCII reports whether strconv.Quote leaves s as it is, between
+// quotes: printable ASCII without a double quote or a backslash.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

@@ -8,7 +8,9 @@ import (
 )
 
 // A message is owned by one loop while others are informed: customer
-// service answers the double charge, the executives hear about the churn.
+// service answers the double charge, the executives hear about the churn;
+// customer service answers a defect, product hears of it; product owns a
+// feature request.
 func ExampleDecision_Inform() {
 	r, err := care.NewRouter(nil)
 	if err != nil {
@@ -17,6 +19,7 @@ func ExampleDecision_Inform() {
 	for _, text := range []string{
 		"You charged me twice and you just lost a customer",
 		"Desde la última actualización la app se cierra sola",
+		"Seria ótimo se vocês adicionassem o modo escuro",
 		"Since the update the app crashes. How do I go back to the old version?",
 	} {
 		d := r.Route(channel.Message{Channel: channel.X, Text: text}, 0)
@@ -28,7 +31,8 @@ func ExampleDecision_Inform() {
 	}
 	// Output:
 	// You charged me twice and you just lost a customer → customer-service, informs executives (resolve within 4h0m0s)
-	// Desde la última actualización la app se cierra sola → product
+	// Desde la última actualización la app se cierra sola → customer-service, informs product (resolve within 168h0m0s)
+	// Seria ótimo se vocês adicionassem o modo escuro → product
 	// Since the update the app crashes. How do I go back to the old version? → customer-service, informs product (resolve within 168h0m0s)
 }
 
@@ -52,5 +56,5 @@ func ExampleParseRouterConfig() {
 	fmt.Println(err)
 	// Output:
 	// legal (rule "authority or threat": situation authority ("FTC")); owner team legal, answered by legal; informs product (rule "tell product": situation feature_request ("Please add"))
-	// care: invalid argument: router: Routes[0] names unknown situation "lawyer" (the detector knows [account_takeover money_taken safety_health vulnerable_person blocked_now authority legal_threat rights_dispute fraud_report churn public_escalation policy_request feature_request defect_after_update brand_content praise question])
+	// care: invalid argument: router: Routes[0] names unknown situation "lawyer" (the detector knows [account_takeover money_taken safety_health vulnerable_person blocked_now authority legal_threat rights_dispute fraud_report churn public_escalation policy_request feature_request defect_after_update design_complaint brand_content praise question])
 }

@@ -241,7 +241,7 @@ func TestRouterRealData(t *testing.T) {
 	// The targets of the issue are not all met (see the log); the test
 	// fails on a regression below the figures reached, and logs the gap.
 	all := parts[0].rep
-	floors := map[string][2]float64{"product": {0.80, 0.40}, "legal": {0.70, 0.65}, "executives": {0.75, 0.60}} // precision, recall
+	floors := map[string][2]float64{"product": {0.80, 0.48}, "legal": {0.75, 0.80}, "executives": {0.80, 0.65}} // precision, recall
 	for _, l := range []string{"product", "legal", "executives"} {
 		p, rc := all.involved[l].rates()
 		if p < 0.8 || rc < 0.8 {
@@ -255,8 +255,8 @@ func TestRouterRealData(t *testing.T) {
 	if gain < 8 {
 		t.Logf("target not met: primary accuracy is %.1f points above all-service (target: at least 8)", gain)
 	}
-	if gain < 0.5 {
-		t.Errorf("primary accuracy is %.1f points above all-service: below the floor of 0.5 reached before", gain)
+	if gain < 2 {
+		t.Errorf("primary accuracy is %.1f points above all-service: below the floor of 2 reached before", gain)
 	}
 	if os.Getenv("SITUATION_TUNE") != "" {
 		// Mistakes on the tuning half only, to generalise from.

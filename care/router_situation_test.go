@@ -51,8 +51,15 @@ func TestRouterSituations(t *testing.T) {
 		// product: requests and defects; a question stays with service
 		{"It would be nice to have more precise control over export sharpening", "product", nil},
 		{"Seria ótimo se vocês adicionassem o modo escuro", "product", nil},
-		{"Desde la última actualización la app se cierra sola", "product", nil},
+		{"Vocês deveriam deixar a gente escolher a qualidade do vídeo", "product", nil},
+		{"Deberían permitir que elijamos el idioma de los subtítulos", "product", nil},
+		// a defect or a design complaint: service answers, product is told
+		{"Desde la última actualización la app se cierra sola", "customer-service", []string{"product"}},
 		{"Since the update the app crashes. How do I go back to the old version?", "customer-service", []string{"product"}},
+		{"Why did you remove the sleep timer? Is it just me or is every update worse?", "customer-service", []string{"product"}},
+		{"Tiraram a função de repetir a música, péssimo", "customer-service", []string{"product"}},
+		// a request with churn: the executives own it, product is told
+		{"Please add a dark mode or I'm switching over, loyal customer for 10 years and done", "executives", []string{"product"}},
 		// content
 		{"The video on your blog is broken, it won't play", "content", nil},
 		{"Propaganda enganosa, o anúncio diz frete grátis e cobraram frete", "customer-service", []string{"content"}},

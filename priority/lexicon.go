@@ -90,6 +90,7 @@ func DefaultSituationPoints() map[string]float64 {
 		string(situation.Churn):             10,
 		string(situation.PublicEscalation):  10,
 		string(situation.DefectAfterUpdate): 5,
+		string(situation.DesignComplaint):   0,
 		string(situation.BrandContent):      5,
 		string(situation.FeatureRequest):    0,
 		string(situation.PolicyRequest):     0,

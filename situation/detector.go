@@ -2,6 +2,7 @@ package situation
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -92,7 +93,10 @@ func New(cfg *Config) (*Detector, error) {
 			if h == "" || !allHandleBytes(h) {
 				return nil, cfgErr(fmt.Sprintf("%s.handles[%d]", f, j), "invalid handle %q: letters, digits and '_'", s.Handles[j])
 			}
-			cs.handles = append(cs.handles, h)
+			if cs.handles == nil {
+				cs.handles = map[string]bool{}
+			}
+			cs.handles[strings.ToLower(h)] = true
 		}
 		d.kinds = append(d.kinds, cs)
 	}
@@ -154,40 +158,83 @@ func allHandleBytes(s string) bool {
 // buildIndex indexes pats by the first word of each alternative of their
 // first slot.
 func buildIndex(pats []pattern) index {
-	x := index{first: map[uint64][]int32{}, prefix3: map[uint32][]int32{}}
+	first, prefix3 := map[uint64][]int32{}, map[uint64][]int32{}
+	var x index
 	for id := range pats {
 		for _, a := range pats[id].slots[0].alts {
 			w := a[0]
 			if w.prefix && len(w.text) >= 3 {
-				key := prefixKey(w.text)
-				if !slices.Contains(x.prefix3[key], int32(id)) {
-					x.prefix3[key] = append(x.prefix3[key], int32(id))
+				key := uint64(prefixKey(w.text))
+				if !slices.Contains(prefix3[key], int32(id)) {
+					prefix3[key] = append(prefix3[key], int32(id))
 				}
 			} else if w.prefix {
 				if !slices.Contains(x.short, int32(id)) {
 					x.short = append(x.short, int32(id))
 				}
-			} else if !slices.Contains(x.first[w.hash], int32(id)) {
-				x.first[w.hash] = append(x.first[w.hash], int32(id))
+			} else if !slices.Contains(first[w.hash], int32(id)) {
+				first[w.hash] = append(first[w.hash], int32(id))
 			}
 		}
 	}
+	x.first, x.prefix3 = newIDTable(first), newIDTable(prefix3)
 	return x
 }
 
 // each calls f with the id of every indexed pattern whose first word may
 // match token i (a pattern may be passed more than once).
 func (x *index) each(z *tokenizer, i int, f func(id int32)) {
-	for _, id := range x.first[z.toks[i].hash] {
+	for _, id := range x.first.get(z.toks[i].hash) {
 		f(id)
 	}
 	if w := z.word(i); len(w) >= 3 {
-		for _, id := range x.prefix3[prefixKey(w)] {
+		for _, id := range x.prefix3.get(uint64(prefixKey(w))) {
 			f(id)
 		}
 	}
 	for _, id := range x.short {
 		f(id)
+	}
+}
+
+// idTable maps keys to pattern ids: an open-addressing hash table, built
+// once and then only read, which looks a key up faster than a Go map (a
+// lookup per word of every message).
+type idTable struct {
+	shift uint8 // 64 - log2(len(keys))
+	keys  []uint64
+	ids   [][]int32 // nil: an empty slot
+}
+
+func newIDTable(m map[uint64][]int32) idTable {
+	n := 8
+	for n < 2*len(m) {
+		n *= 2
+	}
+	t := idTable{shift: uint8(64 - bits.TrailingZeros(uint(n))), keys: make([]uint64, n), ids: make([][]int32, n)}
+	for k, ids := range m {
+		i := t.slot(k)
+		for t.ids[i] != nil {
+			i = (i + 1) & (n - 1)
+		}
+		t.keys[i], t.ids[i] = k, ids
+	}
+	return t
+}
+
+func (t *idTable) slot(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
+
+// get returns the ids of key k, or nil.
+func (t *idTable) get(k uint64) []int32 {
+	if len(t.keys) == 0 {
+		return nil
+	}
+	mask := len(t.keys) - 1
+	for i := t.slot(k); ; i = (i + 1) & mask {
+		ids := t.ids[i]
+		if ids == nil || t.keys[i] == k {
+			return ids
+		}
 	}
 }
 

@@ -11,7 +11,8 @@
 // or authority, a legal threat, a copyright or trademark dispute, a fraud
 // or phishing report, churn and boycott, public escalation, a request for a
 // policy change or relief, a feature request, a product defect after an
-// update, broken or wrong brand content, praise, and a plain question.
+// update, a complaint about the design, broken or wrong brand content,
+// praise, and a plain question or a request for help.
 //
 // # Classifiers
 //
@@ -46,7 +47,8 @@
 //
 // so "someone|stranger ~4 changed|reset ~3 password|email" matches "someone
 // just changed my password". Matches do not reach across sentences (".",
-// "!", "?", a line break). A match is negated, and does not count, when a
+// "!", "?", a line break; a dot between two letters or digits, as in
+// "1.16.2" or "U.S.A", ends a word, not a sentence). A match is negated, and does not count, when a
 // negation cue of Config.Negations ends within Config.NegationWindow words
 // before it in the same clause ("nobody changed my password"), or in one of
 // its gaps ("my account was not hacked" for "my ~3 account ~4 hacked"). A

@@ -54,7 +54,14 @@ type slot struct {
 	// prefixes (any: a prefix shorter than three bytes).
 	words, pre []uint16
 	any        bool
+	// For slots of many alternatives, the same bits as sets, tested with
+	// one AND per 64 bits rather than one look-up per bit.
+	wset, pset *bloom
 }
+
+// manyBits is the number of filter bits from which a slot tests them as a
+// set.
+const manyBits = 12
 
 // bloom is a 1024-bit set of hashed words.
 type bloom [16]uint64
@@ -73,7 +80,39 @@ func anyBit(b *bloom, bits []uint16) bool {
 }
 
 func (s *slot) mayMatch(words, pre *bloom) bool {
-	return s.any || anyBit(words, s.words) || anyBit(pre, s.pre)
+	if s.any {
+		return true
+	}
+	if s.wset != nil {
+		if s.wset.intersects(words) {
+			return true
+		}
+	} else if anyBit(words, s.words) {
+		return true
+	}
+	if s.pset != nil {
+		return s.pset.intersects(pre)
+	}
+	return anyBit(pre, s.pre)
+}
+
+func (b *bloom) intersects(o *bloom) bool {
+	var x uint64
+	for i := range b {
+		x |= b[i] & o[i]
+	}
+	return x != 0
+}
+
+func bloomOf(bits []uint16) *bloom {
+	if len(bits) < manyBits {
+		return nil
+	}
+	b := new(bloom)
+	for _, i := range bits {
+		b[i>>6] |= 1 << (i & 63)
+	}
+	return b
 }
 
 // index prepares the slot's lookup of its alternatives.
@@ -106,6 +145,7 @@ func (s *slot) index() {
 			ex = append(ex, hw{a[0].hash, a[0].text})
 		}
 	}
+	s.wset, s.pset = bloomOf(s.words), bloomOf(s.pre)
 	slices.Sort(s.multiFirst)
 	slices.SortFunc(ex, func(a, b hw) int { return cmp.Compare(a.h, b.h) })
 	for _, e := range ex {
@@ -142,7 +182,8 @@ type pattern struct {
 	source string
 	kind   int32 // index of the situation
 	lang   string
-	start  bool // the match must start a sentence (leading handles and hashtags aside)
+	start  bool   // the match must start a sentence (leading handles and hashtags aside)
+	check  []int8 // the slots possible tests, in order (see planCheck)
 	// hashtag: the pattern is one #hashtag word (or its alternatives),
 	// matching only the first word of a hashtag.
 	hashtag bool
@@ -235,19 +276,49 @@ func compilePattern(src string) (pattern, error) {
 			return p, fmt.Errorf("more than %d words", maxSlots)
 		}
 	}
+	p.planCheck()
 	return p, nil
 }
 
 // matchAt reports the end (exclusive token index) of a match of p that
 // starts at token i, or -1.
 func (p *pattern) matchAt(z *tokenizer, i int) int {
-	if p.hashtag && !z.toks[i].hashStart {
+	if !p.possible(z) {
 		return -1
 	}
-	for k := 1; k < len(p.slots); k++ {
-		if s := &p.slots[k]; !s.optional && !s.mayMatch(&z.words, &z.pre) {
-			return -1 // no word of the message can fill a required slot
+	return p.matchFrom(z, i)
+}
+
+// possible reports whether every required slot after the first may be
+// filled by some word of the message (a quick, inexact test).
+func (p *pattern) possible(z *tokenizer) bool {
+	for _, k := range p.check {
+		if !p.slots[k].mayMatch(&z.words, &z.pre) {
+			return false
 		}
+	}
+	return true
+}
+
+// planCheck sets p.check: the required slots after the first that the
+// quick test can rule out, those of fewest alternatives (the likeliest to
+// be absent) first.
+func (p *pattern) planCheck() {
+	p.check = p.check[:0]
+	for k := 1; k < len(p.slots); k++ {
+		if s := &p.slots[k]; !s.optional && !s.any {
+			p.check = append(p.check, int8(k))
+		}
+	}
+	slices.SortStableFunc(p.check, func(a, b int8) int {
+		return cmp.Compare(len(p.slots[a].alts), len(p.slots[b].alts))
+	})
+}
+
+// matchFrom is matchAt for a pattern already found possible.
+func (p *pattern) matchFrom(z *tokenizer, i int) int {
+	if p.hashtag && !z.toks[i].hashStart {
+		return -1
 	}
 	if p.start {
 		for j := i; j >= 0; j-- {

@@ -52,15 +52,22 @@ const (
 	PolicyRequest Kind = "policy_request"
 	// FeatureRequest: a request for something new.
 	FeatureRequest Kind = "feature_request"
-	// DefectAfterUpdate: a product defect or an unwanted change after an
-	// update or redesign, or one that many users share.
+	// DefectAfterUpdate: a product defect the customer meets after an
+	// update ("since the update it crashes"), or a demand to fix the app.
 	DefectAfterUpdate Kind = "defect_after_update"
+	// DesignComplaint: a complaint about the product itself rather than
+	// one customer's case: a redesign, a removed feature, a flaw of the
+	// design, a regression with every update, or a defect that many users
+	// share ("is it just me?").
+	DesignComplaint Kind = "design_complaint"
 	// BrandContent: something the brand published is broken, wrong or
 	// misleading (an advert, a page, a video, map data).
 	BrandContent Kind = "brand_content"
 	// Praise: thanks and compliments.
 	Praise Kind = "praise"
-	// Question: a plain question ("how do I…", "is there a way to…").
+	// Question: a plain question ("how do I…", "is there a way to…") or a
+	// request for help with the customer's own case ("any help?",
+	// "please advise").
 	Question Kind = "question"
 )
 
@@ -204,16 +211,16 @@ type Detector struct {
 
 // index finds the patterns whose first word may match a token.
 type index struct {
-	first   map[uint64][]int32 // first word's hash → pattern ids
-	prefix3 map[uint32][]int32 // first three bytes of a first-word prefix → pattern ids
-	short   []int32            // patterns whose first word is a prefix of one or two bytes
+	first   idTable // first word's hash → pattern ids
+	prefix3 idTable // first three bytes of a first-word prefix → pattern ids
+	short   []int32 // patterns whose first word is a prefix of one or two bytes
 }
 
 type compiledSituation struct {
 	kind    Kind
 	label   string
-	handles []string // lower-cased exact handles
-	suffix  []string // case-sensitive suffixes
+	handles map[string]bool // lower-cased exact handles
+	suffix  []string        // case-sensitive suffixes
 }
 
 type scratch struct {
@@ -222,6 +229,9 @@ type scratch struct {
 	ends   []int
 	src    []int32
 	killed []bool
+	// possible caches pattern.possible per pattern for the message being
+	// scanned: 0 not yet known, 1 possible, 2 not.
+	possible []uint8
 }
 
 var _ Classifier = (*Detector)(nil)
@@ -281,6 +291,11 @@ func (d *Detector) DetectInto(in *Input, dst *Result) {
 	}
 	sc.killed = sc.killed[:n]
 	clear(sc.killed)
+	if cap(sc.possible) < len(d.pats) {
+		sc.possible = make([]uint8, len(d.pats))
+	}
+	sc.possible = sc.possible[:len(d.pats)]
+	clear(sc.possible)
 	z := &sc.z
 	z.reset()
 	z.tokenize(in.Text)
@@ -359,7 +374,17 @@ func (d *Detector) scan(z *tokenizer, sc *scratch) {
 		if sc.found[p.kind] >= 0 {
 			return
 		}
-		end := p.matchAt(z, i)
+		switch sc.possible[id] {
+		case 0:
+			if !p.possible(z) {
+				sc.possible[id] = 2
+				return
+			}
+			sc.possible[id] = 1
+		case 2:
+			return
+		}
+		end := p.matchFrom(z, i)
 		if end < 0 {
 			return
 		}
@@ -372,11 +397,11 @@ func (d *Detector) scan(z *tokenizer, sc *scratch) {
 	}
 	x := &d.pidx
 	for i := range z.toks {
-		for _, id := range x.first[z.toks[i].hash] {
+		for _, id := range x.first.get(z.toks[i].hash) {
 			try(i, id)
 		}
 		if w := z.word(i); len(w) >= 3 {
-			for _, id := range x.prefix3[prefixKey(w)] {
+			for _, id := range x.prefix3.get(uint64(prefixKey(w))) {
 				try(i, id)
 			}
 		}
@@ -407,31 +432,42 @@ func (d *Detector) handle(k int, text string) string {
 	if len(ks.handles) == 0 && len(ks.suffix) == 0 {
 		return ""
 	}
-	for i := 0; i < len(text); i++ {
-		if text[i] != '@' || (i > 0 && isHandleByte(text[i-1])) {
-			continue
+	var low [32]byte
+	for i := 0; ; {
+		at := strings.IndexByte(text[i:], '@')
+		if at < 0 {
+			return ""
 		}
-		j := i + 1
+		at += i
+		j := at + 1
 		for j < len(text) && isHandleByte(text[j]) {
 			j++
 		}
-		h := text[i+1 : j]
-		if h == "" {
+		i = j
+		h := text[at+1 : j]
+		if h == "" || (at > 0 && isHandleByte(text[at-1])) {
 			continue
 		}
-		for _, x := range ks.handles {
-			if strings.EqualFold(h, x) {
-				return text[i:j]
+		if len(h) <= len(low) {
+			for n := 0; n < len(h); n++ {
+				c := h[n]
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				low[n] = c
 			}
+			if ks.handles[string(low[:len(h)])] {
+				return text[at:j]
+			}
+		} else if ks.handles[strings.ToLower(h)] {
+			return text[at:j]
 		}
 		for _, s := range ks.suffix {
 			if len(h) > len(s) && strings.HasSuffix(h, s) {
-				return text[i:j]
+				return text[at:j]
 			}
 		}
-		i = j - 1
 	}
-	return ""
 }
 
 func isHandleByte(c byte) bool {

@@ -57,17 +57,32 @@ func TestSituations(t *testing.T) {
 		{situation.BlockedNow, "Estoy varado en el aeropuerto de Bogotá", true},
 		{situation.BlockedNow, "Lost all my thesis files after the sync", true},
 		{situation.BlockedNow, "I'm stuck on level 4 of the game", false},
+		{situation.BlockedNow, "Flying with you to LAX tomorrow", false},
+		{situation.BlockedNow, "Can't wait for my flight tomorrow!", false},
+		{situation.BlockedNow, "Voo com vocês amanhã para Lisboa", false},
+		{situation.BlockedNow, "Vuelo con ustedes mañana a Madrid", false},
+		{situation.BlockedNow, "My flight tomorrow was cancelled and I can't rebook", true},
+		{situation.BlockedNow, "Meu voo de amanhã foi cancelado", true},
+		{situation.BlockedNow, "Mi vuelo de mañana fue cancelado", true},
+		{situation.BlockedNow, "Will you land at Midway this evening? Conflicting reports", true},
 
 		{situation.Authority, "I'm reporting this to the attorney general", true},
 		{situation.Authority, "Vou reclamar no Procon", true},
 		{situation.Authority, "Voy a poner una queja en Profeco", true},
 		{situation.Authority, "#pricegouging ILLEGAL @FTC", true},
 		{situation.Authority, "Thanks for the quick help", false},
+		{situation.Authority, "Find these sellers and alert law enforcement", true},
+		{situation.Authority, "Vou acionar a polícia se não resolverem", true},
+		{situation.Authority, "Voy a llamar a la policía", true},
 
 		{situation.LegalThreat, "My lawyer will hear about this", true},
 		{situation.LegalThreat, "Vou entrar com uma ação judicial contra vocês", true},
 		{situation.LegalThreat, "Voy a demandar a la empresa, ya hablé con mi abogado", true},
 		{situation.LegalThreat, "I don't need a lawyer for this", false},
+		{situation.LegalThreat, "Charging for a cancelled order, how is this legal?", true},
+		{situation.LegalThreat, "Cobrar por um pedido cancelado é crime", true},
+		{situation.LegalThreat, "Cobrar un pedido cancelado es un delito", true},
+		{situation.LegalThreat, "I bought the criminal enterprise pack and it never arrived", false},
 
 		{situation.RightsDispute, "My review is fair use and it was blocked by a copyright claim", true},
 		{situation.RightsDispute, "Meu vídeo foi bloqueado por direitos autorais, mas é uso justo", true},
@@ -78,11 +93,18 @@ func TestSituations(t *testing.T) {
 		{situation.FraudReport, "Esse site é falso, estão aplicando golpe", true},
 		{situation.FraudReport, "Hay una página falsa que se hace pasar por ustedes", true},
 		{situation.FraudReport, "Ese perfil es falso y pide datos de tarjetas", true},
+		{situation.FraudReport, "Where do I forward phishing emails like this one?", false},
+		{situation.FraudReport, "Recebi um email falso de phishing, onde encaminho?", false},
+		{situation.FraudReport, "Recibí un correo falso de phishing, ¿a dónde lo reenvío?", false},
 
 		{situation.Churn, "HP just lost me after 20 years", true},
 		{situation.Churn, "Nunca mais compro com vocês", true},
 		{situation.Churn, "Nunca más vuelvo a comprar aquí", true},
 		{situation.Churn, "I will never forget how helpful you were", false},
+		{situation.Churn, "I'm cancelling my account because of this, I'm done", true},
+		{situation.Churn, "Vou cancelar minha assinatura de vez", true},
+		{situation.Churn, "Voy a darme de baja para siempre", true},
+		{situation.Churn, "I am switching from my laptop to my phone, how do I move my saves?", false},
 		{situation.Churn, "Time to #DeleteAcme, everyone", true},
 		{situation.Churn, "please stop the delete button from moving", false},
 
@@ -95,11 +117,27 @@ func TestSituations(t *testing.T) {
 		{situation.FeatureRequest, "Seria ótimo se vocês adicionassem o modo escuro", true},
 		{situation.FeatureRequest, "Sería genial poder exportar a PDF", true},
 		{situation.FeatureRequest, "My export failed again", false},
+		{situation.FeatureRequest, "You should let us choose the order of the playlists", true},
+		{situation.FeatureRequest, "Why can't I turn off autoplay?", true},
+		{situation.FeatureRequest, "Please add the new album on your app", true},
+		{situation.FeatureRequest, "Vocês deveriam deixar a gente escolher a qualidade do vídeo", true},
+		{situation.FeatureRequest, "A letra do aplicativo é pequena demais, falta acessibilidade", true},
+		{situation.FeatureRequest, "Deberían permitir que elijamos el idioma de los subtítulos", true},
+		{situation.FeatureRequest, "¿Por qué no puedo ocultar las series que ya vi?", true},
+		{situation.FeatureRequest, "How do I add songs to my playlist?", false},
 
 		{situation.DefectAfterUpdate, "Since the latest update the app crashes on launch", true},
 		{situation.DefectAfterUpdate, "Depois da última atualização o app trava toda hora", true},
 		{situation.DefectAfterUpdate, "Desde la última actualización la app se cierra sola", true},
 		{situation.DefectAfterUpdate, "The app crashed once yesterday", false},
+
+		{situation.DesignComplaint, "Why did you remove the sleep timer? It was the best feature", true},
+		{situation.DesignComplaint, "Is it just me or is every update making the app slower?", true},
+		{situation.DesignComplaint, "Tiraram a função de repetir a música, péssimo", true},
+		{situation.DesignComplaint, "A nova interface ficou horrível e confusa", true},
+		{situation.DesignComplaint, "Quitaron la opción de descargar, ¿por qué?", true},
+		{situation.DesignComplaint, "La nueva versión es horrible, quiero volver a la versión anterior", true},
+		{situation.DesignComplaint, "The app closed once while I was typing", false},
 
 		{situation.BrandContent, "The video on your blog is broken, it won't play", true},
 		{situation.BrandContent, "Propaganda enganosa: o anúncio diz frete grátis", true},
@@ -115,11 +153,17 @@ func TestSituations(t *testing.T) {
 		{situation.Question, "Como faço para mudar o endereço?", true},
 		{situation.Question, "¿Cómo puedo cambiar la dirección de envío?", true},
 		{situation.Question, "My parcel is late.", false},
+		{situation.Question, "The app crashes since the update, any help?", true},
+		{situation.Question, "O app fecha sozinho, alguém me ajuda?", true},
+		{situation.Question, "La app se cierra sola, ¿qué hago?", true},
 
 		{situation.PolicyRequest, "Will you waive late fees during the lockdown?", true},
 		{situation.PolicyRequest, "Vocês podiam suspender as parcelas durante a crise", true},
 		{situation.PolicyRequest, "¿Van a aplazar los pagos de la hipoteca?", true},
 		{situation.PolicyRequest, "I paid my fees yesterday", false},
+		{situation.PolicyRequest, "My trip was cancelled because of covid and the ticket is non-refundable", true},
+		{situation.PolicyRequest, "Só oferecem voucher, quero reembolso por causa da pandemia", true},
+		{situation.PolicyRequest, "Me negaron el reembolso del viaje cancelado por la pandemia", true},
 	} {
 		t.Run(string(tc.kind)+"/"+tc.text, func(t *testing.T) {
 			t.Parallel()
@@ -199,7 +243,9 @@ func TestPatternSyntax(t *testing.T) {
 		{"@Airline where is bagpack", "where is bagpack"},
 		{"So, where is my bag", ""}, // not at the start of the sentence
 		{"ma valise est PERDUE", "valise est PERDUE"},
-		{"luggage. lost", ""}, // not across sentences
+		{"luggage. lost", ""},                            // not across sentences
+		{"luggage tag 1.2 lost", "luggage tag 1.2 lost"}, // a dot inside a word ends no sentence
+		{"luggage in the U.S. lost", ""},
 		{"they lost my luggage", "lost my luggage"},
 		{"my bag was not lost", ""},
 	} {

@@ -111,6 +111,14 @@ func (z *tokenizer) tokenize(s string) {
 			}
 			z.buf = append(z.buf, asciiWord[r])
 			prev = r
+			if !tag {
+				// The rest of a plain ASCII word, in one loop.
+				for i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] != 0 {
+					z.buf = append(z.buf, asciiWord[s[i]])
+					prev = rune(s[i])
+					i++
+				}
+			}
 			continue
 		}
 		var folded string
@@ -139,6 +147,11 @@ func (z *tokenizer) tokenize(s string) {
 			end(at)
 			tag = r == '@' || r == '#'
 			hash, first = r == '#', r == '#'
+			if r == '.' && at > 0 && i < len(s) && isASCIIAlnum(s[at-1]) && isASCIIAlnum(s[i]) {
+				// A dot inside a word ("1.16.0", "U.S.A", "example.com")
+				// separates words but does not end a sentence.
+				continue
+			}
 			switch breakKind(r) {
 			case 1:
 				clause = true
@@ -176,6 +189,11 @@ func Normalize(s string) string {
 		b = append(b, z.word(i)...)
 	}
 	return string(b)
+}
+
+// isASCIIAlnum reports ASCII letters and digits.
+func isASCIIAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // isWordByte reports ASCII letters and digits, and any non-ASCII byte (a
