@@ -145,18 +145,7 @@ func (d *Desk) once(ctx context.Context, name string, now time.Time) (bool, erro
 // after the platform took them) into MaybeSent turns, with a MaybeSent
 // event each.
 func (d *Desk) settle(ctx context.Context) error {
-	now := d.now()
-	d.sched.mu.Lock()
-	keys := d.sched.sends.due(now)
-	d.sched.mu.Unlock()
-	var errs []error
-	for _, key := range keys {
-		if err := d.settleOne(ctx, key, now); err != nil {
-			errs = append(errs, fmt.Errorf("care: settle the sends of %s: %w", key, err))
-			d.retryLater(&d.sched.sends, key, now)
-		}
-	}
-	return errors.Join(errs...)
+	return d.runDue(ctx, &d.sched.sends, "settle the sends of", d.settleOne)
 }
 
 func (d *Desk) settleOne(ctx context.Context, key string, now time.Time) error {

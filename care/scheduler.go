@@ -296,15 +296,21 @@ func (d *Desk) slaAlerts(ctx context.Context) error {
 }
 
 func (d *Desk) escalate(ctx context.Context) error {
+	return d.runDue(ctx, &d.sched.escs, "escalate", d.escalateOne)
+}
+
+// runDue runs do on each key of t due at the desk's now; a key whose work
+// fails is due again at the next Tick.
+func (d *Desk) runDue(ctx context.Context, t *timers, what string, do func(ctx context.Context, key string, now time.Time) error) error {
 	now := d.now()
 	d.sched.mu.Lock()
-	keys := d.sched.escs.due(now)
+	keys := t.due(now)
 	d.sched.mu.Unlock()
 	var errs []error
 	for _, key := range keys {
-		if err := d.escalateOne(ctx, key, now); err != nil {
-			errs = append(errs, fmt.Errorf("care: escalate %s: %w", key, err))
-			d.retryLater(&d.sched.escs, key, now)
+		if err := do(ctx, key, now); err != nil {
+			errs = append(errs, fmt.Errorf("care: %s %s: %w", what, key, err))
+			d.retryLater(t, key, now)
 		}
 	}
 	return errors.Join(errs...)

@@ -219,20 +219,7 @@ func (l *Lease) KeepAlive(ctx context.Context, interval time.Duration) error {
 
 // Complete ends the lease and marks the conversation done.
 func (l *Lease) Complete(ctx context.Context) error {
-	l.op.Lock()
-	r := l.ref()
-	holder := l.Item().Holder
-	it, err := l.q.store.Complete(ctx, r)
-	if err != nil {
-		l.op.Unlock()
-		l.failed(err, r.Now)
-		return fmt.Errorf("queue: complete %q: %w", r.Key, err)
-	}
-	l.set(it)
-	l.q.lose(l, ErrLeaseEnded)
-	l.op.Unlock() // before the event: its handler may use the lease
-	l.q.emit(Event{Kind: EventComplete, Key: r.Key, Agent: holder, At: r.Now})
-	return nil
+	return l.CompleteWith(ctx, l.q.store.Complete)
 }
 
 // Release ends the lease and puts the item back in the queue.
