@@ -307,3 +307,17 @@ func (d *Desk) Preview(ctx context.Context, a *Assignment, text string) (*Previe
 	pv.Window = ch.Validate(&out)
 	return pv, nil
 }
+
+// Now returns the time on the desk's clock (its queue's, queue.Config.Now),
+// for a screen that counts down to deadlines on the desk's time.
+func (d *Desk) Now() time.Time { return d.now() }
+
+// Depth returns the queue's depth now (waiting conversations by channel and
+// team, the oldest, the live claims per agent), as queue.Queue.Stats does.
+func (d *Desk) Depth(ctx context.Context) (queue.Stats, error) {
+	st, err := d.q.Stats(ctx)
+	if err != nil {
+		return queue.Stats{}, fmt.Errorf("care: depth: %w", err)
+	}
+	return st, nil
+}
