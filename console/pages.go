@@ -92,12 +92,12 @@ type queueRow struct {
 
 type queueData struct {
 	base
-	Rows                          []queueRow
-	Teams, Channels               []string
-	Team, Channel, Order, Cursor  string
-	Next                          string
-	Total                         int
-	ByTeam                        map[string]int
+	Rows                         []queueRow
+	Teams, Channels              []string
+	Team, Channel, Order, Cursor string
+	Next                         string
+	Total                        int
+	ByTeam                       map[string]int
 }
 
 // queueView computes the queue page from the desk (Desk.Waiting).
