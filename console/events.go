@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/socialcare/socialcare/care"
+	"github.com/socialcare/socialcare/queue"
 )
 
 // hub fans the desk's events out to the pages connected to /events. A
@@ -162,4 +163,14 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request, _ User) {
 			return
 		}
 	}
+}
+
+// PublishQueue passes one change of ownership in the desk's queue (a
+// claim, a snooze, a steal, an expired lease) to the open pages, so that
+// the queue view shows at once a conversation another agent took, through
+// the console or not. The host calls it from the queue's
+// queue.Config.OnEvent; claims made through the console reach the pages
+// without it. It does not block, as Publish.
+func (c *Console) PublishQueue(e queue.Event) {
+	c.notify(e.Kind.String(), e.Key, e.Agent)
 }

@@ -14,10 +14,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/socialcare/socialcare/analytics"
 	"github.com/socialcare/socialcare/care"
 	"github.com/socialcare/socialcare/care/caretest"
 	"github.com/socialcare/socialcare/channel"
 	"github.com/socialcare/socialcare/console"
+	"github.com/socialcare/socialcare/queue"
 )
 
 var ctx = context.Background()
@@ -53,8 +55,13 @@ func identifyHeader(r *http.Request) (console.User, error) {
 
 func newFixture(t testing.TB, cfg *console.Config) *fixture {
 	t.Helper()
+	an, err := analytics.New(nil)
+	require.NoError(t, err)
 	f := &fixture{}
 	f.desk = caretest.NewDesk(t, &care.Config{OnEvent: func(e care.Event) {
+		if ae, ok := e.Analytics(); ok {
+			_ = an.Ingest(ae)
+		}
 		f.mu.Lock()
 		c := f.pub
 		f.mu.Unlock()
@@ -68,7 +75,11 @@ func newFixture(t testing.TB, cfg *console.Config) *fixture {
 	if cfg == nil {
 		cfg = &console.Config{Identify: identifyHeader}
 	}
-	con, err := console.New(f.desk.Desk, cfg)
+	c := *cfg
+	if c.Analytics == nil && c.Identify == nil {
+		c.Analytics = an // the demo fixture draws the charts
+	}
+	con, err := console.New(f.desk.Desk, &c)
 	require.NoError(t, err)
 	f.con = con
 	f.mu.Lock()
@@ -118,4 +129,11 @@ func (f *fixture) do(t testing.TB, method, path, user string, form url.Values, h
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp, string(b)
+}
+
+func queueFilter(team string) queue.Filter {
+	if team == "" {
+		return queue.Filter{}
+	}
+	return queue.Filter{Teams: []string{team}}
 }

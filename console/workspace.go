@@ -146,6 +146,7 @@ func (c *Console) take(w http.ResponseWriter, r *http.Request, u User) {
 		return
 	}
 	c.work.put(a, c.desk.Now())
+	c.notify("claim", a.Conversation.Key, u.AgentID)
 	redirect(w, "work?key="+urlQuery(a.Conversation.Key))
 }
 

@@ -136,7 +136,20 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		}
 		qs = pq
 	}
-	q, err := queue.New(qs, &queue.Config{Now: clk.Now})
+	var (
+		mu  sync.Mutex
+		con *console.Console
+	)
+	current := func() *console.Console {
+		mu.Lock()
+		defer mu.Unlock()
+		return con
+	}
+	q, err := queue.New(qs, &queue.Config{Now: clk.Now, OnEvent: func(e queue.Event) {
+		if c := current(); c != nil {
+			c.PublishQueue(e) // claims by Ben show on the pages at once
+		}
+	}})
 	if err != nil {
 		return err
 	}
@@ -146,18 +159,11 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var (
-		mu  sync.Mutex
-		con *console.Console
-	)
 	desk, err := care.New(q, &care.Config{Store: store, Policies: policies, OnEvent: func(e care.Event) {
 		if ae, ok := e.Analytics(); ok {
 			_ = an.Ingest(ae)
 		}
-		mu.Lock()
-		c := con
-		mu.Unlock()
-		if c != nil {
+		if c := current(); c != nil {
 			c.Publish(e)
 		}
 	}})
