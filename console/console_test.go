@@ -296,10 +296,10 @@ func TestEventsReachPagesWithoutBlockingTheDesk(t *testing.T) {
 	// A page that stops reading: Publish goes on at once, the page is told
 	// to resync.
 	start := time.Now()
-	for i := range 10000 {
+	for i := range 1000 {
 		f.con.Publish(care.Event{Kind: care.Arrived, Key: "k", At: f.desk.Clock.Now().Add(time.Duration(i))})
 	}
-	require.Less(t, time.Since(start), 2*time.Second, "Publish does not wait for pages")
+	require.Less(t, time.Since(start), 10*time.Second, "Publish does not wait for pages (a wait would be forever)")
 	require.Positive(t, f.con.Dropped())
 	for {
 		l := line()

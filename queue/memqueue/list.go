@@ -1,9 +1,12 @@
 package memqueue
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"sort"
+	"strings"
 
 	"github.com/socialcare/socialcare/queue/queuedriver"
 )
@@ -30,9 +33,10 @@ func (s *Store) List(ctx context.Context, p queuedriver.ListParams) (queuedriver
 	// best is a heap of the best Limit+1 items seen (the extra one tells
 	// whether more follow), the worst on top.
 	best := make([]*entry, 0, p.Limit+1)
-	worse := func(a, b *entry) bool { // a comes after b in the order
-		ia, ib := listKey(a), listKey(b)
-		return queuedriver.ListLess(p.Order, &ib, &ia)
+	worse := func(a, b *entry) bool { return listCmp(p.Order, a, b) > 0 } // a comes after b
+	var after *entry
+	if c := p.After; c != nil {
+		after = &entry{key: c.Key, rank: c.Rank, enqueuedAt: enc(c.EnqueuedAt), deadline: enc(c.Deadline)}
 	}
 	s.eachGroup(&f, func(g *group) {
 		g.tree.each(func(sl *slot) {
@@ -41,11 +45,8 @@ func (s *Store) List(ctx context.Context, p queuedriver.ListParams) (queuedriver
 				return
 			}
 			page.Total++
-			if p.After != nil {
-				k := listKey(e)
-				if !queuedriver.ListAfter(p.Order, p.After, &k) {
-					return
-				}
+			if after != nil && listCmp(p.Order, e, after) <= 0 {
+				return
 			}
 			if len(best) < p.Limit+1 {
 				best = append(best, e)
@@ -69,9 +70,36 @@ func (s *Store) List(ctx context.Context, p queuedriver.ListParams) (queuedriver
 	return page, nil
 }
 
-// listKey is the part of e that List orders by.
-func listKey(e *entry) queuedriver.Item {
-	return queuedriver.Item{Key: e.key, Rank: e.rank, EnqueuedAt: dec(e.enqueuedAt), Deadline: dec(e.deadline)}
+// listCmp is queuedriver's list order on entries (negative when a comes
+// first): ByRank by rank, highest first, then enqueue time, then key;
+// ByDeadline by deadline in whole microseconds, none last, then key.
+func listCmp(o queuedriver.Order, a, b *entry) int {
+	if o == queuedriver.ByDeadline {
+		if da, db := deadlineMicros(a.deadline), deadlineMicros(b.deadline); da != db {
+			return cmp.Compare(da, db)
+		}
+	} else {
+		if a.rank != b.rank {
+			return -cmp.Compare(a.rank, b.rank)
+		}
+		if a.enqueuedAt != b.enqueuedAt {
+			return cmp.Compare(a.enqueuedAt, b.enqueuedAt)
+		}
+	}
+	return strings.Compare(a.key, b.key)
+}
+
+// deadlineMicros is time.Time.UnixMicro of a deadline kept as UnixNano (a
+// floored division), with none after every deadline.
+func deadlineMicros(n int64) int64 {
+	if n == noTime {
+		return math.MaxInt64
+	}
+	q := n / 1000
+	if n%1000 < 0 {
+		q--
+	}
+	return q
 }
 
 func heapUp(h []*entry, i int, worse func(a, b *entry) bool) {
