@@ -120,17 +120,16 @@ type Config struct {
 // is safe for concurrent use. The host passes the desk's events to
 // Publish.
 type Console struct {
-	desk  *care.Desk
-	cfg   Config
-	log   *slog.Logger
-	tmpl  *template.Template
-	h     http.Handler
-	hub   *hub
-	work  *workspaces
-	csrf  atomic.Int64 // cross-origin requests refused
-	demo  bool
-	stat  http.Handler
-	start time.Time
+	desk *care.Desk
+	cfg  Config
+	log  *slog.Logger
+	tmpl *template.Template
+	h    http.Handler
+	hub  *hub
+	work *workspaces
+	csrf atomic.Int64 // cross-origin requests refused
+	demo bool
+	stat http.Handler
 }
 
 //go:embed templates/*.html

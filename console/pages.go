@@ -97,7 +97,6 @@ type queueData struct {
 	Team, Channel, Order, Cursor string
 	Next                         string
 	Total                        int
-	ByTeam                       map[string]int
 }
 
 // queueView computes the queue page from the desk (Desk.Waiting).
