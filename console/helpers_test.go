@@ -19,7 +19,6 @@ import (
 	"github.com/socialcare/socialcare/care/caretest"
 	"github.com/socialcare/socialcare/channel"
 	"github.com/socialcare/socialcare/console"
-	"github.com/socialcare/socialcare/queue"
 )
 
 var ctx = context.Background()
@@ -129,11 +128,4 @@ func (f *fixture) do(t testing.TB, method, path, user string, form url.Values, h
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp, string(b)
-}
-
-func queueFilter(team string) queue.Filter {
-	if team == "" {
-		return queue.Filter{}
-	}
-	return queue.Filter{Teams: []string{team}}
 }

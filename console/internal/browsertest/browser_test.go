@@ -1,4 +1,4 @@
-package console_test
+package browsertest
 
 import (
 	"bytes"
@@ -20,7 +20,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialcare/socialcare/channel"
-	"github.com/socialcare/socialcare/console"
 )
 
 // The browser tests drive headless Chromium with chromedp. They read the
@@ -102,10 +101,6 @@ func noDialogs(t *testing.T, ctx context.Context) *atomic.Int32 {
 		}
 	}()
 	return &n
-}
-
-func demoFixture(t *testing.T) *fixture {
-	return newFixture(t, &console.Config{InsecureDemoSignIn: true})
 }
 
 func signIn(t *testing.T, ctx context.Context, f *fixture, agent, role string) {
