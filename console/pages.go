@@ -85,6 +85,7 @@ type queueRow struct {
 	Score                               float64
 	Reasons                             []string
 	Waiting                             time.Duration
+	Since                               time.Time
 	Unanswered                          int
 	SLA                                 care.SLAStatus
 	Warn, Breach                        bool
@@ -127,7 +128,7 @@ func (c *Console) queueView(r *http.Request, u User) (*queueData, error) {
 	d.Rows = make([]queueRow, 0, len(p.Conversations))
 	for _, wc := range p.Conversations {
 		row := queueRow{Key: wc.Item.Key, Channel: wc.Item.Channel, Team: wc.Item.Team, Score: wc.Item.Score,
-			Waiting: p.At.Sub(wc.Item.EnqueuedAt), Unanswered: wc.Item.Unanswered, SLA: wc.SLA}
+			Waiting: p.At.Sub(wc.Item.EnqueuedAt), Since: wc.Item.EnqueuedAt, Unanswered: wc.Item.Unanswered, SLA: wc.SLA}
 		cv := &wc.Conversation
 		if len(cv.Messages) > 0 {
 			last := cv.Last()

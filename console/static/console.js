@@ -30,6 +30,9 @@
       var row = el.closest('tr');
       if (row && left < 0) { row.classList.add('breach'); }
     });
+    document.querySelectorAll('time[data-since]').forEach(function (el) {
+      el.textContent = fmt(now - Date.parse(el.dataset.since));
+    });
     var clock = document.getElementById('desk-clock');
     if (clock) { clock.textContent = new Date(now).toISOString().substring(11, 19); }
   }
