@@ -92,6 +92,7 @@ var suite = []struct {
 	{"PurgeDone", withPurger(testPurgeDone)},
 	{"PurgeLimit", withPurger(testPurgeLimit)},
 	{"PurgeReupsert", withPurger(testPurgeReupsert)},
+	{"List", withLister(testList)},
 }
 
 var ctx = context.Background()
