@@ -46,4 +46,5 @@ func ExampleNames() {
 	// PurgeDone
 	// PurgeLimit
 	// PurgeReupsert
+	// List
 }
