@@ -2,8 +2,8 @@ package care
 
 import (
 	"math/rand/v2"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
