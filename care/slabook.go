@@ -298,7 +298,11 @@ type timedMeasurement struct {
 }
 
 func (ms *measurements) add(m sla.Measurement, at time.Time) {
-	if len(ms.q) == cap(ms.q) && ms.head > 0 { // reuse the room the pruned head left
+	// Reuse the room the pruned head left once it is a quarter of the
+	// array, so that each copy is paid for by as many prunes (a head of
+	// one would copy every kept measurement on every add); until then
+	// append grows the array, to at most about 1.7 times MaxMeasurements.
+	if len(ms.q) == cap(ms.q) && ms.head > 0 && ms.head >= len(ms.q)/4 {
 		n := copy(ms.q, ms.q[ms.head:])
 		clear(ms.q[n:])
 		ms.q, ms.head = ms.q[:n], 0
