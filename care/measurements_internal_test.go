@@ -38,7 +38,7 @@ func TestMeasurementsKeepOrderAndBound(t *testing.T) {
 					t.Fatalf("max %d, add %d: kept[%d] is at %v, want %v", max, i, j, k.at, want[j])
 				}
 			}
-			if c := cap(ms.q); c > 2*len(want)+8 {
+			if c := cap(ms.q); c > 3*len(want)+16 {
 				t.Fatalf("max %d, add %d: array of %d for %d kept", max, i, c, len(want))
 			}
 		}
