@@ -121,7 +121,10 @@ type Detector struct {
 }
 
 var (
-	emailRe     = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	emailRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	// phoneCandRe and digitsRe are the patterns of phone candidates and
+	// card-like runs; Find runs them as the scanners phoneRuns and
+	// cardRuns, which find the same matches without backtracking.
 	phoneCandRe = regexp.MustCompile(`\+?\(?\d[\d\s().-]{5,}\d`)
 	digitsRe    = regexp.MustCompile(`\d[\d -]{11,}\d`)
 	urlRe       = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+`)
@@ -229,7 +232,11 @@ func (d *Detector) Find(text string) []PII {
 	if digits < 5 {
 		return out
 	}
-	for _, m := range matchesIf(digits >= 13, digitsRe, text) { // a card has 13 to 19 digits
+	var cards [][]int
+	if digits >= 13 { // a card has 13 to 19 digits
+		cards = cardRuns(text)
+	}
+	for _, m := range cards {
 		s := text[m[0]:m[1]]
 		if n := onlyDigits(s); len(n) >= 13 && len(n) <= 19 && luhn(n) && claim(m[0], m[1]) {
 			out = append(out, PII{PIICard, s})
@@ -258,7 +265,7 @@ func (d *Detector) Find(text string) []PII {
 		return out
 	}
 	lower := "" // text in lower case, for the context words; made when first needed
-	for _, m := range phoneCandRe.FindAllStringIndex(text, -1) {
+	for _, m := range phoneRuns(text) {
 		s := strings.TrimRight(text[m[0]:m[1]], " .-(")
 		lo, hi := m[0], m[0]+len(s)
 		if used[lo] {

@@ -215,3 +215,47 @@ func TestIsPhoneReadsTheTypeOnce(t *testing.T) {
 	}
 	t.Logf("%d of 4,000 candidates are phone numbers", phones)
 }
+
+// TestScannersMatchPatterns holds cardRuns and phoneRuns to the patterns
+// they implement on 20,000 texts made of digits, the characters the
+// patterns allow between them, and others.
+func TestScannersMatchPatterns(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"0", "1", "42", "4111", "555", " ", "  ", "-", "(", ")", ".", "+", "+1", "(0", "\t", "\n", "\v", "\f", "\r",
+		"a", "x", "é", "/", ":", "1111 1111 1111 1111", "+44 (20) 7946-0958", "8.5.50.916", "12345678"}
+	rng := rand.New(rand.NewPCG(19, 23))
+	found := 0
+	for range 20_000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(24) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		checkScanners(t, text)
+		if len(phoneRuns(text)) > 0 {
+			found++
+		}
+	}
+	if found < 2_000 || found > 18_000 {
+		t.Fatalf("%d of 20,000 texts have a phone candidate: the sample does not try both answers", found)
+	}
+}
+
+func checkScanners(t *testing.T, text string) {
+	t.Helper()
+	if got, want := cardRuns(text), digitsRe.FindAllStringIndex(text, -1); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("%q: cardRuns gives %v, the pattern %v", text, got, want)
+	}
+	if got, want := phoneRuns(text), phoneCandRe.FindAllStringIndex(text, -1); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("%q: phoneRuns gives %v, the pattern %v", text, got, want)
+	}
+}
+
+// FuzzScanners holds cardRuns and phoneRuns to their patterns on outside
+// text.
+func FuzzScanners(f *testing.F) {
+	for _, s := range []string{"+1 312 555 0147", "4111 1111 1111 1111", "+(1) 2", "++1 23456789", "(((1234567", "8.5.50.916", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkScanners(t, s) })
+}
