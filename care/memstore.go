@@ -60,6 +60,18 @@ func (s *MemStore) Conversation(_ context.Context, key string) (Conversation, er
 	return c.clone(), nil
 }
 
+// view returns a view of the stored conversation key for the desk, or nil
+// if there is none: its own struct over the stored snapshot's slices,
+// which the desk must not write into (see conversation_cow.go).
+func (s *MemStore) view(key string) *Conversation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.convs[key]; ok {
+		return c.view()
+	}
+	return nil
+}
+
 // SaveConversation implements Store.
 func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []SeenKey, now time.Time) error {
 	s.mu.Lock()
@@ -83,7 +95,9 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 		s.seenFIFO = insertSorted(s.seenFIFO, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
 	}
 	c.Version++
-	cp := c.clone()
+	// The snapshot shares with the one it replaces what c still shares
+	// with it (c is a view of it), and copies the rest.
+	cp := c.copyAgainst(old)
 	s.convs[c.Key] = &cp
 	if !cp.ResolvedAt.IsZero() && !cp.Open() && (!ok || !old.ResolvedAt.Equal(cp.ResolvedAt)) {
 		s.resolved = insertSorted(s.resolved, resolvedRef{key: cp.Key, at: cp.ResolvedAt}, func(a, b resolvedRef) bool { return a.at.Before(b.at) })

@@ -164,7 +164,7 @@ func (d *Desk) ReplyWith(ctx context.Context, a *Assignment, text string, opts R
 	}
 	s, c, err := d.deliver(ctx, a.Conversation.Key, a.Agent, text, opts.Intent, guard)
 	if c != nil {
-		a.Conversation, a.seen = *c, len(c.Transcript)
+		a.Conversation, a.seen = c.clone(), len(c.Transcript)
 	}
 	return s, err
 }
@@ -552,7 +552,7 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 	if saved == nil {
 		return fmt.Errorf("care: resolve %s: %w", key, err)
 	}
-	a.Conversation = *saved
+	a.Conversation = saved.clone()
 	ev.Measurements = ms
 	lk.emit(ev)
 	if err != nil {

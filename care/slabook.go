@@ -2,6 +2,7 @@ package care
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -343,9 +344,11 @@ func samePolicy(a, b sla.Policy) bool {
 }
 
 // closePause records the end of c's open pause, at at, before the turn
-// numbered turn.
+// numbered turn. It writes into a copy of c.SLAPauses: c may be a view of
+// a stored snapshot.
 func closePause(c *Conversation, at time.Time, turn int) {
 	if n := len(c.SLAPauses); n > 0 && c.SLAPauses[n-1].To.IsZero() {
+		c.SLAPauses = slices.Clone(c.SLAPauses)
 		c.SLAPauses[n-1].To, c.SLAPauses[n-1].ToTurn = at, turn
 	}
 }
