@@ -505,14 +505,16 @@ func (o *outbound) sign(kind channel.Kind, a Agent, text string) string {
 	if f == "" {
 		return text
 	}
-	first := a.Name
-	if fs := strings.Fields(a.Name); len(fs) > 0 {
-		first = fs[0]
-	}
 	if strings.Contains(f, "{") {
 		f = strings.ReplaceAll(f, "{initials}", a.Initials)
 		f = strings.ReplaceAll(f, "{name}", a.Name)
-		f = strings.ReplaceAll(f, "{first}", first)
+		if strings.Contains(f, "{first}") {
+			first := a.Name
+			if fs := strings.Fields(a.Name); len(fs) > 0 {
+				first = fs[0]
+			}
+			f = strings.ReplaceAll(f, "{first}", first)
+		}
 	}
 	return text + f
 }

@@ -197,6 +197,8 @@ type Macro struct {
 type ConsistencyChecker struct {
 	macros   map[string]Macro
 	order    []string
+	keywords [][][]string // per intent of order, its keywords as words()
+	anyKey   bool         // some macro has keywords
 	minShare float64
 }
 
@@ -218,6 +220,12 @@ func NewConsistencyChecker(macros []Macro, minShare float64) (*ConsistencyChecke
 		}
 		c.macros[m.Intent] = m
 		c.order = append(c.order, m.Intent)
+		var kws [][]string
+		for _, k := range m.Keywords {
+			kws = append(kws, words(k))
+		}
+		c.keywords = append(c.keywords, kws)
+		c.anyKey = c.anyKey || len(kws) > 0
 	}
 	return c, nil
 }
@@ -230,10 +238,13 @@ func (c *ConsistencyChecker) Macro(intent string) (Macro, bool) {
 
 // Intent returns the first macro whose keywords occur in text.
 func (c *ConsistencyChecker) Intent(text string) (string, bool) {
+	if !c.anyKey {
+		return "", false // no macro is recognised by keywords: nothing to read
+	}
 	ws := words(text)
-	for _, in := range c.order {
-		for _, k := range c.macros[in].Keywords {
-			if containsPhrase(ws, words(k)) {
+	for i, in := range c.order {
+		for _, k := range c.keywords[i] {
+			if containsPhrase(ws, k) {
 				return in, true
 			}
 		}
