@@ -285,7 +285,11 @@ func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 	}
 	a.sent = append(a.sent, Sent{Outbound: out, Receipt: r})
 	if k := a.keep; k > 0 && len(a.sent) > 2*k {
-		a.sent = append(a.sent[:0:0], a.sent[len(a.sent)-k:]...)
+		// Keep the newest k in place (Sent hands out copies): the array
+		// stops growing once it holds 2k+1.
+		n := copy(a.sent, a.sent[len(a.sent)-k:])
+		clear(a.sent[n:])
+		a.sent = a.sent[:n]
 	}
 	return r, nil
 }
