@@ -440,11 +440,16 @@ func (a *Adapter) RateLimitNext(reset time.Time) {
 	a.fail = append(a.fail, failure{kind: channeldriver.RateLimited, reset: reset})
 }
 
-// Sent returns a copy of every message sent so far, oldest first.
+// Sent returns a copy of the messages sent so far, oldest first: every
+// one, or the newest KeepSent.
 func (a *Adapter) Sent() []Sent {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return append([]Sent(nil), a.sent...)
+	s := a.sent
+	if a.keep > 0 && len(s) > a.keep {
+		s = s[len(s)-a.keep:]
+	}
+	return append([]Sent(nil), s...)
 }
 
 // Script queues inbound messages for delivery and records them (see
