@@ -17,6 +17,12 @@ import (
 // retention schedule, see Config.Retention): resolved conversations in the
 // order they were resolved and dedup keys in the order they expire, so that
 // a purge touches only what it deletes.
+//
+// Each version it keeps is a snapshot nothing writes into. A desk on a
+// MemStore reads the snapshots without copying them, and a save copies
+// only what changed since the version it replaces (a reply's turns, not
+// the whole conversation); Conversation, OpenConversations and
+// SaveConversation still hand out and keep copies, as Store requires.
 type MemStore struct {
 	mu       sync.Mutex
 	convs    map[string]*Conversation
