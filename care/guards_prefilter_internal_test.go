@@ -169,7 +169,7 @@ func (d *Detector) isPhoneReference(s, before string) bool {
 	return false
 }
 
-// TestIsPhoneReadsTheTypeOnce holds isPhone to isPhoneReference on 4,000
+// TestIsPhoneReadsTheTypeOnce holds isPhone to isPhoneReference on 1,000
 // international numbers of every country code (valid, invalid, toll-free,
 // premium) and on national forms, with and without context words.
 func TestIsPhoneReadsTheTypeOnce(t *testing.T) {
@@ -191,7 +191,7 @@ func TestIsPhoneReadsTheTypeOnce(t *testing.T) {
 		"+1 312 555 0147", "+61 4 1234 5678", "+91 98765 43210", "+800 1234 5678", "020 7946 0958", "(312) 555-0147", "0412 345 678", "8.5.50.916"}
 	contexts := []string{"", "call me ", "my whatsapp: ", "order "}
 	phones := 0
-	for i := range 4_000 {
+	for i := range 1_000 {
 		var s string
 		switch i % 3 {
 		case 0:
@@ -210,14 +210,13 @@ func TestIsPhoneReadsTheTypeOnce(t *testing.T) {
 			phones++
 		}
 	}
-	if phones < 400 || phones > 3_600 { // both answers, many times
-		t.Fatalf("%d of 4,000 candidates are phone numbers: the sample does not try both answers", phones)
+	if phones < 100 || phones > 900 { // both answers, many times
+		t.Fatalf("%d of 1,000 candidates are phone numbers: the sample does not try both answers", phones)
 	}
-	t.Logf("%d of 4,000 candidates are phone numbers", phones)
 }
 
 // TestScannersMatchPatterns holds cardRuns and phoneRuns to the patterns
-// they implement on 20,000 texts made of digits, the characters the
+// they implement on 5,000 texts made of digits, the characters the
 // patterns allow between them, and others.
 func TestScannersMatchPatterns(t *testing.T) {
 	t.Parallel()
@@ -225,7 +224,7 @@ func TestScannersMatchPatterns(t *testing.T) {
 		"a", "x", "é", "/", ":", "1111 1111 1111 1111", "+44 (20) 7946-0958", "8.5.50.916", "12345678"}
 	rng := rand.New(rand.NewPCG(19, 23))
 	found := 0
-	for range 20_000 {
+	for range 5_000 {
 		var b strings.Builder
 		for range 1 + rng.IntN(24) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
@@ -236,8 +235,8 @@ func TestScannersMatchPatterns(t *testing.T) {
 			found++
 		}
 	}
-	if found < 2_000 || found > 18_000 {
-		t.Fatalf("%d of 20,000 texts have a phone candidate: the sample does not try both answers", found)
+	if found < 500 || found > 4_500 {
+		t.Fatalf("%d of 5,000 texts have a phone candidate: the sample does not try both answers", found)
 	}
 }
 

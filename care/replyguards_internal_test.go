@@ -50,7 +50,7 @@ func pieceText(rng *rand.Rand, pieces []string) string {
 	return b.String()
 }
 
-// TestToneCheckChangesNothing holds Check to checkReference on 10,000
+// TestToneCheckChangesNothing holds Check to checkReference on 3,000
 // pairs of reply and customer message, with the default phrases and with
 // phrases that end in dots.
 func TestToneCheckChangesNothing(t *testing.T) {
@@ -61,7 +61,7 @@ func TestToneCheckChangesNothing(t *testing.T) {
 	checkers := []*ToneChecker{NewToneChecker(nil), NewToneChecker(&ToneConfig{Insults: []string{"f.u.", "idiot.", "shut up..."}, Sarcasm: []string{"/s", "as if.", "s"}})}
 	rng := rand.New(rand.NewPCG(5, 9))
 	flagged := 0
-	for i := range 10_000 {
+	for i := range 3_000 {
 		reply, customer := pieceText(rng, pieces), pieceText(rng, pieces)
 		tc := checkers[i%len(checkers)]
 		got, want := tc.Check(reply, customer), tc.checkReference(reply, customer)
@@ -72,8 +72,8 @@ func TestToneCheckChangesNothing(t *testing.T) {
 			flagged++
 		}
 	}
-	if flagged < 1_000 || flagged > 9_000 {
-		t.Fatalf("%d of 10,000 replies flagged: the sample does not try both answers", flagged)
+	if flagged < 300 || flagged > 2_700 {
+		t.Fatalf("%d of 3,000 replies flagged: the sample does not try both answers", flagged)
 	}
 }
 
@@ -85,7 +85,7 @@ func TestParseSignaturePrefilterChangesNothing(t *testing.T) {
 		"rebooked on the 14:05", "A-B", "^", "Stephanie", "\t", "well-known"}
 	rng := rand.New(rand.NewPCG(13, 17))
 	signed := 0
-	for i := range 10_000 {
+	for i := range 3_000 {
 		text := pieceText(rng, pieces)
 		got, ok := ParseSignature(text)
 		var want Signature
@@ -100,7 +100,7 @@ func TestParseSignaturePrefilterChangesNothing(t *testing.T) {
 			signed++
 		}
 	}
-	if signed < 500 || signed > 9_500 {
-		t.Fatalf("%d of 10,000 texts signed: the sample does not try both answers", signed)
+	if signed < 150 || signed > 2_850 {
+		t.Fatalf("%d of 3,000 texts signed: the sample does not try both answers", signed)
 	}
 }
