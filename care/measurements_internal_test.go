@@ -41,9 +41,31 @@ func TestMeasurementsKeepOrderAndBound(t *testing.T) {
 					t.Fatalf("max %d, add %d: kept[%d] is at %v, want %v", max, i, j, k.at, want[j])
 				}
 			}
-			if c := len(ms.q); c > max || c > 2*len(want)+64 {
+			if c := len(ms.q); c > max || c > 8*len(want)+64 {
 				t.Fatalf("max %d, add %d: array of %d for %d kept", max, i, c, len(want))
 			}
 		}
+	}
+}
+
+// TestMeasurementsLetGoOfAPeak fills the ring with a burst, then lets the
+// window pass: the ring shrinks back instead of keeping its peak.
+func TestMeasurementsLetGoOfAPeak(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ms := measurements{keep: time.Hour, max: 1_000_000}
+	for i := range 10_000 {
+		ms.add(sla.Measurement{Elapsed: time.Duration(i)}, t0)
+	}
+	if len(ms.q) < 10_000 {
+		t.Fatalf("ring of %d for 10,000 measurements", len(ms.q))
+	}
+	for h := range 20 {
+		at := t0.Add(time.Duration(h+2) * time.Hour)
+		ms.add(sla.Measurement{}, at)
+		ms.prune(at)
+	}
+	if len(ms.kept()) != 2 || len(ms.q) > 64 { // the last two: the older is exactly keep old
+		t.Fatalf("%d kept in a ring of %d after the window passed; want 2 in at most 64", len(ms.kept()), len(ms.q))
 	}
 }

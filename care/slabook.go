@@ -317,13 +317,23 @@ func (ms *measurements) add(m sla.Measurement, at time.Time) {
 	ms.n++
 }
 
-// prune drops the measurements older than keep.
+// prune drops the measurements older than keep, and halves the ring while
+// it is less than a quarter full, so that a ring grown at a peak is let go.
 func (ms *measurements) prune(now time.Time) {
 	k := 0
 	for k < ms.n && now.Sub(ms.q[(ms.head+k)%len(ms.q)].at) > ms.keep {
 		k++
 	}
 	ms.drop(k)
+	if len(ms.q) > 64 && ms.n < len(ms.q)/4 {
+		q := make([]timedMeasurement, len(ms.q)/2)
+		if end := ms.head + ms.n; end <= len(ms.q) {
+			copy(q, ms.q[ms.head:end])
+		} else {
+			copy(q[copy(q, ms.q[ms.head:]):], ms.q[:end-len(ms.q)])
+		}
+		ms.q, ms.head = q, 0
+	}
 }
 
 // drop forgets the k oldest measurements.
