@@ -331,7 +331,7 @@ func (d *Desk) next(ctx context.Context, agent string, f queue.Filter, claim fun
 			_ = l.TransferToTeam(ctx, c.Team) // back to the humans
 			return nil, fmt.Errorf("care: next for bot %q: %s: %w", agent, l.Key(), ErrHandedOff)
 		}
-		as := &Assignment{Agent: a.Agent, Conversation: *c, lease: l, seen: len(c.Transcript)}
+		as := &Assignment{Agent: a.Agent, Conversation: c.clone(), lease: l, seen: len(c.Transcript)}
 		d.assign(as)
 		return as, nil
 	}

@@ -227,12 +227,8 @@ func (c *Conversation) Last() channel.Message { return c.Messages[len(c.Messages
 // shared slices. The policy's calendar, which is immutable, is shared.
 func (c *Conversation) clone() Conversation {
 	cp := *c
-	// Room for the next turns: a conversation is cloned to be appended to.
-	cp.Messages = append(make([]channel.Message, 0, len(c.Messages)+1), c.Messages...)
-	for i := range cp.Messages {
-		cp.Messages[i].Attachments = slices.Clone(cp.Messages[i].Attachments)
-	}
-	cp.Transcript = append(make([]Turn, 0, len(c.Transcript)+4), c.Transcript...)
+	cp.Messages = cloneMessages(c.Messages)
+	cp.Transcript = append(make([]Turn, 0, len(c.Transcript)), c.Transcript...)
 	p := &cp.Policy
 	p.Channels, p.Bands, p.Tiers, p.Teams = slices.Clone(p.Channels), slices.Clone(p.Bands), slices.Clone(p.Tiers), slices.Clone(p.Teams)
 	cp.Score.Reasons = slices.Clone(c.Score.Reasons)
@@ -242,16 +238,7 @@ func (c *Conversation) clone() Conversation {
 	cp.Informed = slices.Clone(c.Informed)
 	cp.Sending = slices.Clone(c.Sending)
 	if c.Routing != nil {
-		r := *c.Routing
-		r.Topics, r.Reasons = slices.Clone(r.Topics), slices.Clone(r.Reasons)
-		r.Loop.Escalation = slices.Clone(r.Loop.Escalation)
-		r.Situations = slices.Clone(r.Situations)
-		r.Inform = slices.Clone(r.Inform)
-		for i := range r.Inform {
-			r.Inform[i].Reasons = slices.Clone(r.Inform[i].Reasons)
-			r.Inform[i].Loop.Escalation = slices.Clone(r.Inform[i].Loop.Escalation)
-		}
-		cp.Routing = &r
+		cp.Routing = cloneDecision(c.Routing)
 	}
 	if c.Handoff != nil {
 		h := *c.Handoff

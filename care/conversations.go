@@ -56,8 +56,20 @@ func (l *convLock) release() {
 	l.d.emit(l.evs...)
 }
 
-// get returns the stored conversation with key, or nil if there is none.
+// viewer is a Store that lends the desk views of its snapshots instead of
+// copies (MemStore; see conversation_cow.go).
+type viewer interface {
+	view(key string) *Conversation
+}
+
+// get returns the stored conversation with key, or nil if there is none:
+// the desk's own Conversation to change and save. From a viewer it is a
+// view: append to its slices and set its fields, but copy a slice before
+// writing one of its elements, and hand callers a clone, never the view.
 func (cs *conversations) get(ctx context.Context, key string) (*Conversation, error) {
+	if v, ok := cs.store.(viewer); ok {
+		return v.view(key), nil
+	}
 	c, err := cs.store.Conversation(ctx, key)
 	if errors.Is(err, ErrUnknownConversation) {
 		return nil, nil

@@ -186,8 +186,8 @@
 // retention: 1,000,000 conversations over twelve virtual days, each
 // ingested, answered and resolved, and 10,000 left open. An open
 // conversation (one message, its queue item, clock, timers) takes about
-// 3.5 KB of live heap; a resolved one kept for its 7 days, with its dedup
-// key and SLA measurements while they are kept, about 2.8 KB (583,333 were
+// 3.0 KB of live heap; a resolved one kept for its 7 days, with its dedup
+// key and SLA measurements while they are kept, about 2.0 KB (583,333 were
 // retained at the end). Once every retention has passed, 67 bytes per
 // conversation served remain: capacity kept at its peak (a Go map does not
 // shrink), not history: TestStateDoesNotGrowWithHistory serves three rounds

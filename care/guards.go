@@ -121,7 +121,10 @@ type Detector struct {
 }
 
 var (
-	emailRe     = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	emailRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	// phoneCandRe and digitsRe are the patterns of phone candidates and
+	// card-like runs; Find runs them as the scanners phoneRuns and
+	// cardRuns, which find the same matches without backtracking.
 	phoneCandRe = regexp.MustCompile(`\+?\(?\d[\d\s().-]{5,}\d`)
 	digitsRe    = regexp.MustCompile(`\d[\d -]{11,}\d`)
 	urlRe       = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+`)
@@ -191,8 +194,10 @@ func (d *Detector) Find(text string) []PII {
 	hasURL := strings.Contains(text, "://") || containsFold(text, "www.")
 	var out []PII
 	used := make([]bool, len(text)) // bytes already claimed by a finding
+	var emails [][]int
 	if hasAt {
-		for _, m := range emailRe.FindAllStringIndex(text, -1) {
+		emails = emailRe.FindAllStringIndex(text, -1)
+		for _, m := range emails {
 			if d.brandAddress(text[m[0]:m[1]]) {
 				for i := m[0]; i < m[1]; i++ {
 					used[i] = true
@@ -201,7 +206,7 @@ func (d *Detector) Find(text string) []PII {
 		}
 	}
 	for _, m := range matchesIf(hasURL, urlRe, text) {
-		if strings.Contains(text[m[0]:m[1]], "@") {
+		if strings.IndexByte(text[m[0]:m[1]], '@') >= 0 {
 			continue // "www.x.com/a@b.com" is rare; keep e-mail detection
 		}
 		for i := m[0]; i < m[1]; i++ {
@@ -219,17 +224,19 @@ func (d *Detector) Find(text string) []PII {
 		}
 		return true
 	}
-	if hasAt {
-		for _, m := range emailRe.FindAllStringIndex(text, -1) {
-			if claim(m[0], m[1]) {
-				out = append(out, PII{PIIEmail, text[m[0]:m[1]]})
-			}
+	for _, m := range emails {
+		if claim(m[0], m[1]) {
+			out = append(out, PII{PIIEmail, text[m[0]:m[1]]})
 		}
 	}
 	if digits < 5 {
 		return out
 	}
-	for _, m := range matchesIf(digits >= 13, digitsRe, text) { // a card has 13 to 19 digits
+	var cards [][]int
+	if digits >= 13 { // a card has 13 to 19 digits
+		cards = cardRuns(text)
+	}
+	for _, m := range cards {
 		s := text[m[0]:m[1]]
 		if n := onlyDigits(s); len(n) >= 13 && len(n) <= 19 && luhn(n) && claim(m[0], m[1]) {
 			out = append(out, PII{PIICard, s})
@@ -257,11 +264,20 @@ func (d *Detector) Find(text string) []PII {
 	if digits < 7 { // a phone number has 7 to 15 digits
 		return out
 	}
-	lower := strings.ToLower(text)
-	for _, m := range phoneCandRe.FindAllStringIndex(text, -1) {
+	lower := "" // text in lower case, for the context words; made when first needed
+	for _, m := range phoneRuns(text) {
 		s := strings.TrimRight(text[m[0]:m[1]], " .-(")
 		lo, hi := m[0], m[0]+len(s)
-		if used[lo] || !d.isPhone(s, lower[max(0, lo-48):lo]) {
+		if used[lo] {
+			continue
+		}
+		before := func() string {
+			if lower == "" {
+				lower = strings.ToLower(text)
+			}
+			return lower[max(0, lo-48):lo]
+		}
+		if !d.isPhone(s, before) {
 			continue
 		}
 		if claim(lo, hi) {
@@ -308,23 +324,54 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // accountWord reports whether text has one of the words the default
 // account pattern starts with.
 func accountWord(text string) bool {
-	for _, w := range []string{"account", "acct", "a/c", "routing", "sort code"} {
-		if containsFold(text, w) {
-			return true
+	for i := 0; i < len(text); i++ {
+		switch text[i] | 0x20 { // ASCII lower case
+		case 'a':
+			if hasFoldAt(text, i, "account") || hasFoldAt(text, i, "acct") || hasFoldAt(text, i, "a/c") {
+				return true
+			}
+		case 'r':
+			if hasFoldAt(text, i, "routing") {
+				return true
+			}
+		case 's':
+			if hasFoldAt(text, i, "sort code") {
+				return true
+			}
 		}
 	}
 	return false
 }
 
 // containsFold reports whether text contains the lower-case ASCII word w,
-// in any case.
+// in any ASCII case (as strings.EqualFold over a window of len(w) bytes:
+// a non-ASCII rune that folds to an ASCII letter takes more bytes than
+// the letter, so it can never fill such a window).
 func containsFold(text, w string) bool {
 	for i := 0; i+len(w) <= len(text); i++ {
-		if strings.EqualFold(text[i:i+len(w)], w) {
+		if hasFoldAt(text, i, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasFoldAt reports whether text has the lower-case ASCII word w at byte
+// i, in any ASCII case.
+func hasFoldAt(text string, i int, w string) bool {
+	if len(text)-i < len(w) {
+		return false
+	}
+	for j := 0; j < len(w); j++ {
+		c := text[i+j]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[j] {
+			return false
+		}
+	}
+	return true
 }
 
 func matchesIf(ok bool, re *regexp.Regexp, text string) [][]int {
@@ -348,21 +395,22 @@ func (d *Detector) brandAddress(email string) bool {
 // Has reports whether text contains personal data.
 func (d *Detector) Has(text string) bool { return len(d.Find(text)) > 0 }
 
-func (d *Detector) isPhone(s, before string) bool {
+// isPhone reports whether s, a candidate found by phoneCandRe, is a
+// personal phone number; before returns the lower-case text just before it
+// (up to 48 bytes), for the context words.
+func (d *Detector) isPhone(s string, before func() string) bool {
 	n := onlyDigits(s)
-	if len(n) < 7 || len(n) > 15 || strings.Count(s, ".") > 0 && !strings.ContainsAny(s, " -()") {
+	if len(n) < 7 || len(n) > 15 || strings.IndexByte(s, '.') >= 0 && !strings.ContainsAny(s, " -()") {
 		return false // too short or long, or a version number like 8.5.50.916
 	}
-	business := func(p *phonenumbers.PhoneNumber) bool {
-		switch phonenumbers.GetNumberType(p) {
-		case phonenumbers.TOLL_FREE, phonenumbers.SHARED_COST, phonenumbers.PREMIUM_RATE, phonenumbers.UAN:
-			return true
-		}
-		return false
-	}
 	if strings.HasPrefix(s, "+") {
-		if p, err := phonenumbers.Parse(s, "ZZ"); err == nil && phonenumbers.IsValidNumber(p) {
-			return !business(p)
+		// One reading of the number's type says both whether it is valid
+		// (IsValidNumber is GetNumberType(p) != UNKNOWN, for the region
+		// the number's country code gives) and whether it is a business's.
+		if p, err := phonenumbers.Parse(s, "ZZ"); err == nil {
+			if t := phonenumbers.GetNumberType(p); t != phonenumbers.UNKNOWN {
+				return !businessType(t)
+			}
 		}
 	}
 	regions := d.regions
@@ -374,25 +422,50 @@ func (d *Detector) isPhone(s, before string) bool {
 			break // short national numbers are too often something else
 		}
 		if p, err := phonenumbers.Parse(s, r); err == nil && phonenumbers.IsValidNumberForRegion(p, r) {
-			return !business(p)
+			return !businessType(phonenumbers.GetNumberType(p))
 		}
 	}
+	if len(d.context) == 0 {
+		return false
+	}
+	b := before()
 	for _, w := range d.context {
-		if strings.Contains(before, w) {
+		if strings.Contains(b, w) {
 			return true
 		}
 	}
 	return false
 }
 
+// businessType reports whether t is a business's number (toll-free,
+// shared-cost, premium-rate, universal access), not a person's.
+func businessType(t phonenumbers.PhoneNumberType) bool {
+	switch t {
+	case phonenumbers.TOLL_FREE, phonenumbers.SHARED_COST, phonenumbers.PREMIUM_RATE, phonenumbers.UAN:
+		return true
+	}
+	return false
+}
+
+// onlyDigits returns the ASCII digits of s; s itself when it has nothing
+// else.
 func onlyDigits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
 		}
 	}
-	return b.String()
+	if n == len(s) {
+		return s
+	}
+	b := make([]byte, 0, n)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
 }
 
 // luhn reports whether the digit string passes the Luhn check.

@@ -3,8 +3,11 @@ package care
 import (
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // findReference is Find as it was before its patterns learned to run only
@@ -87,7 +90,7 @@ func (d *Detector) findReference(text string) []PII {
 	for _, m := range phoneCandRe.FindAllStringIndex(text, -1) {
 		s := strings.TrimRight(text[m[0]:m[1]], " .-(")
 		lo, hi := m[0], m[0]+len(s)
-		if used[lo] || !d.isPhone(s, lower[max(0, lo-48):lo]) {
+		if used[lo] || !d.isPhoneReference(s, lower[max(0, lo-48):lo]) {
 			continue
 		}
 		if claim(lo, hi) {
@@ -125,4 +128,133 @@ func TestFindPrefiltersChangeNothing(t *testing.T) {
 			t.Fatalf("text %d %q: Find gives %v, the reference %v", i, text, got, want)
 		}
 	}
+}
+
+// isPhoneReference is isPhone as it was before it read a number's type
+// once: IsValidNumber, then GetNumberType for the business check.
+func (d *Detector) isPhoneReference(s, before string) bool {
+	n := onlyDigits(s)
+	if len(n) < 7 || len(n) > 15 || strings.Count(s, ".") > 0 && !strings.ContainsAny(s, " -()") {
+		return false
+	}
+	business := func(p *phonenumbers.PhoneNumber) bool {
+		switch phonenumbers.GetNumberType(p) {
+		case phonenumbers.TOLL_FREE, phonenumbers.SHARED_COST, phonenumbers.PREMIUM_RATE, phonenumbers.UAN:
+			return true
+		}
+		return false
+	}
+	if strings.HasPrefix(s, "+") {
+		if p, err := phonenumbers.Parse(s, "ZZ"); err == nil && phonenumbers.IsValidNumber(p) {
+			return !business(p)
+		}
+	}
+	regions := d.regions
+	if n == s && len(regions) > 1 {
+		regions = regions[:1]
+	}
+	for _, r := range regions {
+		if len(n) < 9 {
+			break
+		}
+		if p, err := phonenumbers.Parse(s, r); err == nil && phonenumbers.IsValidNumberForRegion(p, r) {
+			return !business(p)
+		}
+	}
+	for _, w := range d.context {
+		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestIsPhoneReadsTheTypeOnce holds isPhone to isPhoneReference on 1,000
+// international numbers of every country code (valid, invalid, toll-free,
+// premium) and on national forms, with and without context words.
+func TestIsPhoneReadsTheTypeOnce(t *testing.T) {
+	t.Parallel()
+	d, err := NewDetector(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	digits := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(10))
+		}
+		return string(b)
+	}
+	codes := []int{1, 7, 20, 27, 30, 31, 33, 34, 39, 41, 44, 49, 52, 55, 61, 64, 81, 82, 86, 91, 234, 353, 800, 808, 870, 878, 881, 882, 883, 888, 979, 999}
+	fixed := []string{"+1 800 555 0199", "+44 20 7946 0958", "+44 7700 900123", "+1 900 555 0123", "+44 871 234 5678", "+33 1 23 45 67 89",
+		"+1 312 555 0147", "+61 4 1234 5678", "+91 98765 43210", "+800 1234 5678", "020 7946 0958", "(312) 555-0147", "0412 345 678", "8.5.50.916"}
+	contexts := []string{"", "call me ", "my whatsapp: ", "order "}
+	phones := 0
+	for i := range 1_000 {
+		var s string
+		switch i % 3 {
+		case 0:
+			s = fixed[rng.IntN(len(fixed))]
+		case 1:
+			s = "+" + strconv.Itoa(codes[rng.IntN(len(codes))]) + " " + digits(3+rng.IntN(4)) + " " + digits(3+rng.IntN(5))
+		default:
+			s = "0" + digits(2+rng.IntN(3)) + "-" + digits(3) + "-" + digits(3+rng.IntN(3))
+		}
+		before := contexts[rng.IntN(len(contexts))]
+		got := d.isPhone(s, func() string { return before })
+		if want := d.isPhoneReference(s, before); got != want {
+			t.Fatalf("%q after %q: isPhone gives %v, the reference %v", s, before, got, want)
+		}
+		if got {
+			phones++
+		}
+	}
+	if phones < 100 || phones > 900 { // both answers, many times
+		t.Fatalf("%d of 1,000 candidates are phone numbers: the sample does not try both answers", phones)
+	}
+}
+
+// TestScannersMatchPatterns holds cardRuns and phoneRuns to the patterns
+// they implement on 5,000 texts made of digits, the characters the
+// patterns allow between them, and others.
+func TestScannersMatchPatterns(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"0", "1", "42", "4111", "555", " ", "  ", "-", "(", ")", ".", "+", "+1", "(0", "\t", "\n", "\v", "\f", "\r",
+		"a", "x", "é", "/", ":", "1111 1111 1111 1111", "+44 (20) 7946-0958", "8.5.50.916", "12345678"}
+	rng := rand.New(rand.NewPCG(19, 23))
+	found := 0
+	for range 5_000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(24) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		checkScanners(t, text)
+		if len(phoneRuns(text)) > 0 {
+			found++
+		}
+	}
+	if found < 500 || found > 4_500 {
+		t.Fatalf("%d of 5,000 texts have a phone candidate: the sample does not try both answers", found)
+	}
+}
+
+func checkScanners(t *testing.T, text string) {
+	t.Helper()
+	if got, want := cardRuns(text), digitsRe.FindAllStringIndex(text, -1); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("%q: cardRuns gives %v, the pattern %v", text, got, want)
+	}
+	if got, want := phoneRuns(text), phoneCandRe.FindAllStringIndex(text, -1); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("%q: phoneRuns gives %v, the pattern %v", text, got, want)
+	}
+}
+
+// FuzzScanners holds cardRuns and phoneRuns to their patterns on outside
+// text.
+func FuzzScanners(f *testing.F) {
+	for _, s := range []string{"+1 312 555 0147", "4111 1111 1111 1111", "+(1) 2", "++1 23456789", "(((1234567", "8.5.50.916", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkScanners(t, s) })
 }

@@ -154,7 +154,11 @@ func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conve
 	t.conv = c
 	t.entry = queue.Entry{Key: key, Channel: string(m.Channel), Team: c.Team, Language: m.Language,
 		Score: c.Score.Value, Deadline: t.clock.nearest(), Unanswered: c.Unanswered}
-	t.in = Intake{Key: key, Score: score, Deadlines: t.clock.deadlines(), Routing: *c.Routing, PII: pii}
+	routing := c.Routing
+	if !t.routed {
+		routing = cloneDecision(routing) // prev's, which a store may share with its own copy
+	}
+	t.in = Intake{Key: key, Score: score, Deadlines: t.clock.deadlines(), Routing: *routing, PII: pii}
 	t.topics = dec.Topics
 	return t
 }
@@ -321,8 +325,9 @@ func (d *Desk) duplicate(ctx context.Context, key string) (*Intake, error) {
 		return in, err
 	}
 	in.Score = c.Score
+	in.Score.Reasons = slices.Clone(c.Score.Reasons)
 	if c.Routing != nil {
-		in.Routing = *c.Routing
+		in.Routing = *cloneDecision(c.Routing)
 	}
 	in.Deadlines = d.deadlines(c)
 	return in, nil

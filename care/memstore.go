@@ -17,6 +17,12 @@ import (
 // retention schedule, see Config.Retention): resolved conversations in the
 // order they were resolved and dedup keys in the order they expire, so that
 // a purge touches only what it deletes.
+//
+// Each version it keeps is a snapshot nothing writes into. A desk on a
+// MemStore reads the snapshots without copying them, and a save copies
+// only what changed since the version it replaces (a reply's turns, not
+// the whole conversation); Conversation, OpenConversations and
+// SaveConversation still hand out and keep copies, as Store requires.
 type MemStore struct {
 	mu       sync.Mutex
 	convs    map[string]*Conversation
@@ -61,6 +67,18 @@ func (s *MemStore) Conversation(_ context.Context, key string) (Conversation, er
 	return c.clone(), nil
 }
 
+// view returns a view of the stored conversation key for the desk, or nil
+// if there is none: its own struct over the stored snapshot's slices,
+// which the desk must not write into (see conversation_cow.go).
+func (s *MemStore) view(key string) *Conversation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.convs[key]; ok {
+		return c.view()
+	}
+	return nil
+}
+
 // SaveConversation implements Store.
 func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []SeenKey, now time.Time) error {
 	s.mu.Lock()
@@ -84,7 +102,9 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 		s.seenFIFO = insertSorted(s.seenFIFO, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
 	}
 	c.Version++
-	cp := c.clone()
+	// The snapshot shares with the one it replaces what c still shares
+	// with it (c is a view of it), and copies the rest.
+	cp := c.copyAgainst(old)
 	s.convs[c.Key] = &cp
 	s.feed.saved(c.Key)
 	if !cp.ResolvedAt.IsZero() && !cp.Open() && (!ok || !old.ResolvedAt.Equal(cp.ResolvedAt)) {

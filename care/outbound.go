@@ -177,7 +177,7 @@ func (d *Desk) ReplyWith(ctx context.Context, a *Assignment, text string, opts R
 	}
 	s, c, err := d.deliverThen(ctx, a.Conversation.Key, a.Agent, text, opts.Intent, guard, then)
 	if c != nil {
-		a.Conversation, a.seen = *c, len(c.Transcript)
+		a.Conversation, a.seen = c.clone(), len(c.Transcript)
 	}
 	return s, err
 }
@@ -517,14 +517,16 @@ func (o *outbound) sign(kind channel.Kind, a Agent, text string) string {
 	if f == "" {
 		return text
 	}
-	first := a.Name
-	if fs := strings.Fields(a.Name); len(fs) > 0 {
-		first = fs[0]
-	}
 	if strings.Contains(f, "{") {
 		f = strings.ReplaceAll(f, "{initials}", a.Initials)
 		f = strings.ReplaceAll(f, "{name}", a.Name)
-		f = strings.ReplaceAll(f, "{first}", first)
+		if strings.Contains(f, "{first}") {
+			first := a.Name
+			if fs := strings.Fields(a.Name); len(fs) > 0 {
+				first = fs[0]
+			}
+			f = strings.ReplaceAll(f, "{first}", first)
+		}
 	}
 	return text + f
 }

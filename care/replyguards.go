@@ -3,6 +3,7 @@ package care
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -25,9 +26,15 @@ type ToneConfig struct {
 // ToneChecker is the "never reply in kind" guard. It is immutable and safe
 // for concurrent use.
 type ToneChecker struct {
-	insults, sarcasm [][]string
+	insults, sarcasm []phrase
 	block            bool
 }
+
+// phrase is a tone phrase as words() splits it (words, for the finding's
+// detail) and with the trailing dots trimmed (match, for hasPhrase).
+type phrase struct{ words, match []string }
+
+func newPhrase(ws []string) phrase { return phrase{ws, trimDots(slices.Clone(ws))} }
 
 // NewToneChecker returns a tone checker. cfg may be nil.
 func NewToneChecker(cfg *ToneConfig) *ToneChecker {
@@ -44,14 +51,14 @@ func NewToneChecker(cfg *ToneConfig) *ToneChecker {
 	t := &ToneChecker{block: c.Block}
 	for _, w := range c.Insults {
 		if ws := words(w); len(ws) > 0 {
-			t.insults = append(t.insults, ws)
+			t.insults = append(t.insults, newPhrase(ws))
 		}
 	}
 	for _, w := range c.Sarcasm {
 		if strings.TrimSpace(w) == "/s" {
-			t.sarcasm = append(t.sarcasm, []string{"/s"})
+			t.sarcasm = append(t.sarcasm, newPhrase([]string{"/s"}))
 		} else if ws := words(w); len(ws) > 0 {
-			t.sarcasm = append(t.sarcasm, ws)
+			t.sarcasm = append(t.sarcasm, newPhrase(ws))
 		}
 	}
 	return t
@@ -61,16 +68,23 @@ func NewToneChecker(cfg *ToneConfig) *ToneChecker {
 // customer's message; may be empty). A finding says when the reply mirrors
 // the customer's own words.
 func (t *ToneChecker) Check(reply, customer string) []Flag {
-	rw, cw := words(reply), words(customer)
-	customerInsults := false
-	for _, p := range t.insults {
-		customerInsults = customerInsults || containsPhrase(cw, p)
-	}
+	rw := trimDots(words(reply))
 	var out []Flag
+	mirrors := -1 // whether the customer insulted: read only for a reply that does
 	for _, p := range t.insults {
-		if containsPhrase(rw, p) {
-			d := "insult " + quote(p)
-			if customerInsults {
+		if hasPhrase(rw, p.match) {
+			if mirrors < 0 {
+				mirrors = 0
+				cw := trimDots(words(customer))
+				for _, q := range t.insults {
+					if hasPhrase(cw, q.match) {
+						mirrors = 1
+						break
+					}
+				}
+			}
+			d := "insult " + quote(p.words)
+			if mirrors == 1 {
 				d += ", mirroring the customer"
 			}
 			out = append(out, Flag{GuardTone, d})
@@ -78,16 +92,40 @@ func (t *ToneChecker) Check(reply, customer string) []Flag {
 	}
 	for _, p := range t.sarcasm {
 		hit := false
-		if p[0] == "/s" {
+		if p.words[0] == "/s" {
 			hit = strings.HasSuffix(strings.TrimSpace(reply), "/s")
 		} else {
-			hit = containsPhrase(rw, p)
+			hit = hasPhrase(rw, p.match)
 		}
 		if hit {
-			out = append(out, Flag{GuardTone, "sarcasm " + quote(p)})
+			out = append(out, Flag{GuardTone, "sarcasm " + quote(p.words)})
 		}
 	}
 	return out
+}
+
+// trimDots trims the trailing dots of each of ws, in place, and returns
+// ws: words compared as containsPhrase compares them.
+func trimDots(ws []string) []string {
+	for i, w := range ws {
+		ws[i] = strings.TrimRight(w, ".")
+	}
+	return ws
+}
+
+// hasPhrase is containsPhrase over words whose trailing dots are trimmed
+// already (trimDots).
+func hasPhrase(ws, p []string) bool {
+outer:
+	for i := 0; i+len(p) <= len(ws); i++ {
+		for j := range p {
+			if ws[i+j] != p[j] {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func quote(ws []string) string { return `"` + strings.Join(ws, " ") + `"` }
@@ -129,6 +167,9 @@ var sigRe = regexp.MustCompile(`(?:^|\s)([\^*~/\-–—])\s?([A-Z][A-Za-z]{0,19}
 // -, ~ or /) followed by initials or a capitalised name, as in "… ^JS",
 // "… *SR" or "… -Richard".
 func ParseSignature(text string) (Signature, bool) {
+	if !strings.ContainsAny(text, "^*~/-–—") { // no marker: most replies
+		return Signature{}, false
+	}
 	m := sigRe.FindStringSubmatch(strings.TrimSpace(text))
 	if m == nil {
 		return Signature{}, false
@@ -156,6 +197,8 @@ type Macro struct {
 type ConsistencyChecker struct {
 	macros   map[string]Macro
 	order    []string
+	keywords [][][]string // per intent of order, its keywords as words()
+	anyKey   bool         // some macro has keywords
 	minShare float64
 }
 
@@ -177,6 +220,12 @@ func NewConsistencyChecker(macros []Macro, minShare float64) (*ConsistencyChecke
 		}
 		c.macros[m.Intent] = m
 		c.order = append(c.order, m.Intent)
+		var kws [][]string
+		for _, k := range m.Keywords {
+			kws = append(kws, words(k))
+		}
+		c.keywords = append(c.keywords, kws)
+		c.anyKey = c.anyKey || len(kws) > 0
 	}
 	return c, nil
 }
@@ -189,10 +238,13 @@ func (c *ConsistencyChecker) Macro(intent string) (Macro, bool) {
 
 // Intent returns the first macro whose keywords occur in text.
 func (c *ConsistencyChecker) Intent(text string) (string, bool) {
+	if !c.anyKey {
+		return "", false // no macro is recognised by keywords: nothing to read
+	}
 	ws := words(text)
-	for _, in := range c.order {
-		for _, k := range c.macros[in].Keywords {
-			if containsPhrase(ws, words(k)) {
+	for i, in := range c.order {
+		for _, k := range c.keywords[i] {
+			if containsPhrase(ws, k) {
 				return in, true
 			}
 		}

@@ -65,7 +65,7 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 	if saved == nil {
 		return fmt.Errorf("care: resolve %s: %w", key, err)
 	}
-	a.Conversation = *saved
+	a.Conversation = saved.clone() // the caller's own copy: saved may share the store's
 	ev.Measurements = ms
 	lk.emit(ev)
 	if err != nil {

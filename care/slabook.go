@@ -2,6 +2,7 @@ package care
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -294,12 +295,14 @@ func (b *slaBook) summarize(keep func(sla.Measurement) bool, now time.Time) []sl
 }
 
 // measurements are the SLA measurements that count towards Attainment:
-// those of the last keep, at most max, oldest first.
+// those of the last keep, at most max, oldest first. They sit in a ring
+// that doubles when full, up to max: an add or a prune moves nothing.
 type measurements struct {
 	keep time.Duration
 	max  int
-	q    []timedMeasurement // q[head:] are kept; the room before head is reused
+	q    []timedMeasurement // the ring: n measurements from head, wrapping
 	head int
+	n    int
 }
 
 type timedMeasurement struct {
@@ -308,37 +311,65 @@ type timedMeasurement struct {
 }
 
 func (ms *measurements) add(m sla.Measurement, at time.Time) {
-	if len(ms.q) == cap(ms.q) && ms.head > 0 { // reuse the room the pruned head left
-		n := copy(ms.q, ms.q[ms.head:])
-		clear(ms.q[n:])
-		ms.q, ms.head = ms.q[:n], 0
+	if ms.max <= 0 {
+		return
 	}
-	ms.q = append(ms.q, timedMeasurement{m, at})
-	if len(ms.q)-ms.head > ms.max {
-		ms.drop(len(ms.q) - ms.head - ms.max)
+	if ms.n == len(ms.q) {
+		if len(ms.q) >= ms.max {
+			ms.drop(1) // full at max: the oldest goes
+		} else {
+			q := make([]timedMeasurement, min(max(2*len(ms.q), 64), ms.max))
+			copy(q[copy(q, ms.q[ms.head:]):], ms.q[:ms.head]) // the ring is full: all of it, oldest first
+			ms.q, ms.head = q, 0
+		}
 	}
+	ms.q[(ms.head+ms.n)%len(ms.q)] = timedMeasurement{m, at}
+	ms.n++
 }
 
-// prune drops the measurements older than keep.
+// prune drops the measurements older than keep, and halves the ring while
+// it is less than a quarter full, so that a ring grown at a peak is let go.
 func (ms *measurements) prune(now time.Time) {
-	n := 0
-	for ms.head+n < len(ms.q) && now.Sub(ms.q[ms.head+n].at) > ms.keep {
-		n++
+	k := 0
+	for k < ms.n && now.Sub(ms.q[(ms.head+k)%len(ms.q)].at) > ms.keep {
+		k++
 	}
-	ms.drop(n)
+	ms.drop(k)
+	if len(ms.q) > 64 && ms.n < len(ms.q)/4 {
+		q := make([]timedMeasurement, len(ms.q)/2)
+		if end := ms.head + ms.n; end <= len(ms.q) {
+			copy(q, ms.q[ms.head:end])
+		} else {
+			copy(q[copy(q, ms.q[ms.head:]):], ms.q[:end-len(ms.q)])
+		}
+		ms.q, ms.head = q, 0
+	}
 }
 
-// drop forgets the n oldest measurements.
-func (ms *measurements) drop(n int) {
-	clear(ms.q[ms.head : ms.head+n])
-	ms.head += n
-	if ms.head == len(ms.q) {
-		ms.q, ms.head = ms.q[:0], 0
+// drop forgets the k oldest measurements.
+func (ms *measurements) drop(k int) {
+	for range k {
+		ms.q[ms.head] = timedMeasurement{}
+		ms.head = (ms.head + 1) % len(ms.q)
+	}
+	ms.n -= k
+	if ms.n == 0 {
+		ms.head = 0
 	}
 }
 
-// kept returns the measurements kept, oldest first.
-func (ms *measurements) kept() []timedMeasurement { return ms.q[ms.head:] }
+// kept returns a copy of the measurements kept, oldest first.
+func (ms *measurements) kept() []timedMeasurement {
+	out := make([]timedMeasurement, 0, ms.n)
+	if ms.n == 0 {
+		return out
+	}
+	if end := ms.head + ms.n; end <= len(ms.q) {
+		return append(out, ms.q[ms.head:end]...)
+	}
+	out = append(out, ms.q[ms.head:]...)
+	return append(out, ms.q[:ms.head+ms.n-len(ms.q)]...)
+}
 
 // samePolicy reports whether a and b set the same targets on the same
 // calendar under the same name (criteria aside), so that a clock of one
@@ -349,9 +380,11 @@ func samePolicy(a, b sla.Policy) bool {
 }
 
 // closePause records the end of c's open pause, at at, before the turn
-// numbered turn.
+// numbered turn. It writes into a copy of c.SLAPauses: c may be a view of
+// a stored snapshot.
 func closePause(c *Conversation, at time.Time, turn int) {
 	if n := len(c.SLAPauses); n > 0 && c.SLAPauses[n-1].To.IsZero() {
+		c.SLAPauses = slices.Clone(c.SLAPauses)
 		c.SLAPauses[n-1].To, c.SLAPauses[n-1].ToTurn = at, turn
 	}
 }

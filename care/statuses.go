@@ -3,6 +3,7 @@ package care
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/socialcare/socialcare/channel"
@@ -46,11 +47,12 @@ func (d *Desk) Statuses() channel.StatusSink {
 		found := false
 		saved, _, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
 			for i := range c.Transcript {
-				if t := &c.Transcript[i]; t.ID == st.MessageID && t.Role != Customer {
+				if t := c.Transcript[i]; t.ID == st.MessageID && t.Role != Customer {
 					if t.Failed != "" {
 						return nil, errSkip // reported already
 					}
-					t.Failed, found = reason, true
+					c.Transcript = slices.Clone(c.Transcript) // c may be a view of the stored snapshot
+					c.Transcript[i].Failed, found = reason, true
 					return nil, nil
 				}
 			}

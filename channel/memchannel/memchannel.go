@@ -285,7 +285,11 @@ func (a *Adapter) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 	}
 	a.sent = append(a.sent, Sent{Outbound: out, Receipt: r})
 	if k := a.keep; k > 0 && len(a.sent) > 2*k {
-		a.sent = append(a.sent[:0:0], a.sent[len(a.sent)-k:]...)
+		// Keep the newest k in place (Sent hands out copies): the array
+		// stops growing once it holds 2k+1.
+		n := copy(a.sent, a.sent[len(a.sent)-k:])
+		clear(a.sent[n:])
+		a.sent = a.sent[:n]
 	}
 	return r, nil
 }
@@ -436,11 +440,16 @@ func (a *Adapter) RateLimitNext(reset time.Time) {
 	a.fail = append(a.fail, failure{kind: channeldriver.RateLimited, reset: reset})
 }
 
-// Sent returns a copy of every message sent so far, oldest first.
+// Sent returns a copy of the messages sent so far, oldest first: every
+// one, or the newest KeepSent.
 func (a *Adapter) Sent() []Sent {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return append([]Sent(nil), a.sent...)
+	s := a.sent
+	if a.keep > 0 && len(s) > a.keep {
+		s = s[len(s)-a.keep:]
+	}
+	return append([]Sent(nil), s...)
 }
 
 // Script queues inbound messages for delivery and records them (see

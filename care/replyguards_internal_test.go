@@ -1,0 +1,106 @@
+package care
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// checkReference is ToneChecker.Check as it was before it trimmed its
+// phrases once and read the customer's words only for a reply that
+// insults: every phrase compared with containsPhrase.
+func (t *ToneChecker) checkReference(reply, customer string) []Flag {
+	rw, cw := words(reply), words(customer)
+	customerInsults := false
+	for _, p := range t.insults {
+		customerInsults = customerInsults || containsPhrase(cw, p.words)
+	}
+	var out []Flag
+	for _, p := range t.insults {
+		if containsPhrase(rw, p.words) {
+			d := "insult " + quote(p.words)
+			if customerInsults {
+				d += ", mirroring the customer"
+			}
+			out = append(out, Flag{GuardTone, d})
+		}
+	}
+	for _, p := range t.sarcasm {
+		hit := false
+		if p.words[0] == "/s" {
+			hit = strings.HasSuffix(strings.TrimSpace(reply), "/s")
+		} else {
+			hit = containsPhrase(rw, p.words)
+		}
+		if hit {
+			out = append(out, Flag{GuardTone, "sarcasm " + quote(p.words)})
+		}
+	}
+	return out
+}
+
+// pieceText joins 1 to 8 random pieces with random separators.
+func pieceText(rng *rand.Rand, pieces []string) string {
+	var b strings.Builder
+	for range 1 + rng.IntN(8) {
+		b.WriteString(pieces[rng.IntN(len(pieces))])
+		b.WriteString([]string{" ", ", ", ". ", "\n", "", "... "}[rng.IntN(6)])
+	}
+	return b.String()
+}
+
+// TestToneCheckChangesNothing holds Check to checkReference on 3,000
+// pairs of reply and customer message, with the default phrases and with
+// phrases that end in dots.
+func TestToneCheckChangesNothing(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"Idiot", "idiot.", "you", "shut", "up", "SHUT UP", "your fault", "Your", "fault...", "yeah", "right",
+		"good luck with that", "/s", "s", "as", "if", "sure you did.", "learn to read", "thanks", "for nothing", "nice try!",
+		"f.u.", "f.u", "so sorry", "we've rebooked you", "^AS", "...", "wow just wow", "\u00c9T\u00c9"}
+	checkers := []*ToneChecker{NewToneChecker(nil), NewToneChecker(&ToneConfig{Insults: []string{"f.u.", "idiot.", "shut up..."}, Sarcasm: []string{"/s", "as if.", "s"}})}
+	rng := rand.New(rand.NewPCG(5, 9))
+	flagged := 0
+	for i := range 3_000 {
+		reply, customer := pieceText(rng, pieces), pieceText(rng, pieces)
+		tc := checkers[i%len(checkers)]
+		got, want := tc.Check(reply, customer), tc.checkReference(reply, customer)
+		if !slices.Equal(got, want) {
+			t.Fatalf("reply %q to %q: Check gives %v, the reference %v", reply, customer, got, want)
+		}
+		if len(got) > 0 {
+			flagged++
+		}
+	}
+	if flagged < 300 || flagged > 2_700 {
+		t.Fatalf("%d of 3,000 replies flagged: the sample does not try both answers", flagged)
+	}
+}
+
+// TestParseSignaturePrefilterChangesNothing holds ParseSignature to the
+// signature pattern run on every text.
+func TestParseSignaturePrefilterChangesNothing(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"Thanks", "^JS", "*SR", "-Richard", "~ Ana", "/AS", "\u2013Jo", "\u2014 Bo", "- x", "ok!", "...", "  ",
+		"rebooked on the 14:05", "A-B", "^", "Stephanie", "\t", "well-known"}
+	rng := rand.New(rand.NewPCG(13, 17))
+	signed := 0
+	for i := range 3_000 {
+		text := pieceText(rng, pieces)
+		got, ok := ParseSignature(text)
+		var want Signature
+		m := sigRe.FindStringSubmatch(strings.TrimSpace(text))
+		if m != nil {
+			want = Signature{Marker: m[1], Who: m[2]}
+		}
+		if ok != (m != nil) || got != want {
+			t.Fatalf("text %d %q: ParseSignature gives %v %v, the pattern %v", i, text, got, ok, m)
+		}
+		if ok {
+			signed++
+		}
+	}
+	if signed < 150 || signed > 2_850 {
+		t.Fatalf("%d of 3,000 texts signed: the sample does not try both answers", signed)
+	}
+}
