@@ -68,6 +68,26 @@ func tab(t *testing.T, ctx context.Context) context.Context {
 	return tctx
 }
 
+// waitText waits until the element with id has the text want, across the
+// navigation a form's post makes (reads while the old page unloads fail and
+// are tried again).
+func waitText(t *testing.T, ctx context.Context, id, want string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var last string
+	var lastErr error
+	for time.Now().Before(deadline) {
+		rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		last, lastErr = chromedp.Run(rctx, chromedp.Text(chromedp.ID(id)))
+		cancel()
+		if lastErr == nil && last == want {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("#%s never read %q (last %q, %v)", id, want, last, lastErr)
+}
+
 // step runs actions with a deadline, failing the test on error.
 func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
@@ -174,10 +194,10 @@ func TestBrowserAgentTakesRepliesAndResolves(t *testing.T) {
 	require.Len(t, sent, 2, "the reply, privately, and a public note")
 	require.Contains(t, sent[0].Text, "ana.souza@skyways.example")
 	require.Equal(t, channel.Private, sent[0].Visibility)
-	step(t, ctx, "resolve", chromedp.Click(chromedp.ID("resolve")), chromedp.WaitVisible(chromedp.ID("note")))
-	note, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("note")))
-	require.NoError(t, err)
-	require.Equal(t, "Resolved.", note)
+	// The form posts and a new page comes back: the old page's note ("Sent.")
+	// is still there until it does, so wait for the new one's text.
+	step(t, ctx, "resolve", chromedp.Click(chromedp.ID("resolve")))
+	waitText(t, ctx, "note", "Resolved.")
 	c, err := f.desk.Conversation(ctx, top)
 	require.NoError(t, err)
 	require.False(t, c.Open(), "resolved at the desk")
@@ -216,20 +236,25 @@ func TestBrowserForgedCrossSitePostIsRefused(t *testing.T) {
 	ctx := browser(t)
 	signIn(t, ctx, f, "ana", "agent")
 	// Another site (localhost is not the console's 127.0.0.1) posts a form
-	// to the console as soon as it loads.
+	// to the console once it has loaded (a post during the load would abort
+	// the navigation the test waits for).
 	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprintf(w, `<!doctype html><form id="f" method="post" action="%s/care/take"><input name="team" value=""></form>
-<script>document.getElementById('f').submit()</script>`, f.srv.URL)
+<script>addEventListener('load', function () { setTimeout(function () { document.getElementById('f').submit() }, 100) })</script>`, f.srv.URL)
 	}))
 	defer evil.Close()
 	evilURL := strings.Replace(evil.URL, "127.0.0.1", "localhost", 1)
-	step(t, ctx, "visit the other site",
-		chromedp.Navigate(evilURL),
-		chromedp.Poll[chromedp.Void](`document.body && document.body.innerText.includes('refused')`, chromedp.WithPollingTimeout(10*time.Second)),
-	)
-	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
-	require.NoError(t, err)
+	step(t, ctx, "visit the other site", chromedp.Navigate(evilURL))
+	// Its form then posts and the browser shows the console's answer: read
+	// the page until it does (reads during the navigation fail and are
+	// tried again).
+	var body string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && !strings.Contains(body, "refused"); time.Sleep(50 * time.Millisecond) {
+		rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		body, _ = chromedp.Run(rctx, chromedp.Text(chromedp.CSS("body")))
+		cancel()
+	}
 	require.Contains(t, body, "refused: cross-origin request")
 	require.Positive(t, f.con.Refused())
 	st, err := f.desk.Depth(ctx)
