@@ -34,8 +34,10 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 		ms    []sla.Measurement
 		err   error
 	)
-	snap := a.Conversation.clone() // the version the agent holds: no read unless it moved on
 	if qc, ok := d.convs.store.(QueueCommitter); ok && qc.CommitsQueue() {
+		// Start from the version the agent holds: no read from the database
+		// unless the conversation moved on (the save then conflicts).
+		snap := a.Conversation.clone()
 		// One transaction: the resolution and the item's completion.
 		err = a.lease.CompleteWith(ctx, func(ctx context.Context, ref queuedriver.LeaseRef) (queuedriver.Item, error) {
 			var it queuedriver.Item
@@ -60,7 +62,7 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 			}
 			return fmt.Errorf("care: resolve %s: %w", key, err)
 		}
-		saved, ms, err = d.commitFrom(ctx, key, &snap, resolve, a.Agent.ID)
+		saved, ms, err = d.commitFrom(ctx, key, nil, resolve, a.Agent.ID)
 	}
 	if saved == nil {
 		return fmt.Errorf("care: resolve %s: %w", key, err)
