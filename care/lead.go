@@ -164,8 +164,10 @@ func (d *Desk) settleOne(ctx context.Context, key string, now time.Time) error {
 			c.Transcript = append(c.Transcript, Turn{Role: p.Role, Agent: p.Agent, ID: maybeSentID(p.ID), Text: p.Text,
 				Visibility: p.Visibility, Channel: p.Channel, At: p.At, MaybeSent: true})
 		}
-		if len(settled) == 0 {
-			d.sched.arm(c, nil)
+		if len(settled) == 0 { // none old enough yet: look again when the oldest is
+			d.sched.mu.Lock()
+			d.sched.armSends(c)
+			d.sched.mu.Unlock()
 			return nil, errSkip
 		}
 		c.Sending = keep

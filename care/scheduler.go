@@ -62,17 +62,7 @@ func (s *scheduler) arm(c *Conversation, st *slaClock) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(c.Sending) > 0 {
-		first := c.Sending[0].At
-		for _, p := range c.Sending[1:] {
-			if p.At.Before(first) {
-				first = p.At
-			}
-		}
-		s.sends.set(c.Key, first.Add(s.settleAfter))
-	} else {
-		s.sends.remove(c.Key)
-	}
+	s.armSends(c)
 	if !s.ack.Disabled && c.Open() && c.AcknowledgedAt.IsZero() && len(c.Messages) > 0 &&
 		(c.Last().Visibility != channel.AdComment || s.ack.AdComments) {
 		s.acks.set(c.Key, c.Since.Add(s.ackDelay(c)))
@@ -204,7 +194,10 @@ func (d *Desk) acknowledge(ctx context.Context) error {
 			continue
 		}
 		if due := c.Since.Add(d.sched.ackDelay(c)); now.Before(due) { // a newer cycle
-			d.sched.arm(c, nil)
+			d.book.mu.Lock()
+			st := d.book.clockOf(c) // with its clock, so that its escalation stays armed
+			d.book.mu.Unlock()
+			d.sched.arm(c, st)
 			continue
 		}
 		it, err := d.q.Get(ctx, key)
@@ -484,4 +477,20 @@ func (s *scheduler) recheckLater(key string) {
 		s.recheck = map[string]bool{}
 	}
 	s.recheck[key] = true
+}
+
+// armSends sets c's timer for settling its recorded sends: twice
+// SendTimeout after the oldest. Called with s.mu held.
+func (s *scheduler) armSends(c *Conversation) {
+	if len(c.Sending) == 0 {
+		s.sends.remove(c.Key)
+		return
+	}
+	first := c.Sending[0].At
+	for _, p := range c.Sending[1:] {
+		if p.At.Before(first) {
+			first = p.At
+		}
+	}
+	s.sends.set(c.Key, first.Add(s.settleAfter))
 }
