@@ -36,27 +36,7 @@ var benchTweets = []string{
 // situations once and hands them to both decisions; "each-detects" lets
 // the scorer and the router each run the detector, as Route does.
 func BenchmarkDecide(b *testing.B) {
-	now := time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC)
-	msgs := make([]channel.Message, len(benchTweets))
-	for i, t := range benchTweets {
-		msgs[i] = channel.Message{Channel: channel.X, Text: t, ReceivedAt: now.Add(-time.Duration(i) * 7 * time.Minute), Author: channel.Author{Handle: "c"}}
-	}
-	det, err := situation.New(nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	baseline, err := priority.New(&priority.Config{Disabled: []string{priority.SignalSituation}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	scorer, err := priority.New(&priority.Config{Situations: det})
-	if err != nil {
-		b.Fatal(err)
-	}
-	router, err := care.NewRouter(&care.RouterConfig{Situations: det})
-	if err != nil {
-		b.Fatal(err)
-	}
+	now, msgs, det, baseline, scorer, router := decideParts(b)
 	input := func(m *channel.Message) priority.Input {
 		return priority.Input{Text: m.Text, Channel: string(m.Channel), ReceivedAt: m.ReceivedAt, Author: priority.Author{Handle: m.Author.Handle}}
 	}
@@ -141,27 +121,7 @@ func BenchmarkDecide(b *testing.B) {
 // messages, back to back and in alternating order, and the benchmark
 // reports the ratio of the two medians as "x-baseline".
 func BenchmarkDecideVsScorer(b *testing.B) {
-	now := time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC)
-	msgs := make([]channel.Message, len(benchTweets))
-	for i, t := range benchTweets {
-		msgs[i] = channel.Message{Channel: channel.X, Text: t, ReceivedAt: now.Add(-time.Duration(i) * 7 * time.Minute), Author: channel.Author{Handle: "c"}}
-	}
-	det, err := situation.New(nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	baseline, err := priority.New(&priority.Config{Disabled: []string{priority.SignalSituation}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	scorer, err := priority.New(&priority.Config{Situations: det})
-	if err != nil {
-		b.Fatal(err)
-	}
-	router, err := care.NewRouter(&care.RouterConfig{Situations: det})
-	if err != nil {
-		b.Fatal(err)
-	}
+	now, msgs, det, baseline, scorer, router := decideParts(b)
 	var s priority.Score
 	var found situation.Result
 	base := func() {
@@ -201,4 +161,33 @@ func BenchmarkDecideVsScorer(b *testing.B) {
 	slices.Sort(tBase)
 	slices.Sort(tDecide)
 	b.ReportMetric(float64(tDecide[len(tDecide)/2])/float64(tBase[len(tBase)/2]), "x-baseline")
+}
+
+// decideParts builds what the decision benchmarks share: the time, the
+// messages, the situation detector, the scorer of before situations (the
+// baseline), the scorer and the router that read the detector.
+func decideParts(b *testing.B) (time.Time, []channel.Message, *situation.Detector, *priority.Rules, *priority.Rules, *care.Router) {
+	b.Helper()
+	now := time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC)
+	msgs := make([]channel.Message, len(benchTweets))
+	for i, t := range benchTweets {
+		msgs[i] = channel.Message{Channel: channel.X, Text: t, ReceivedAt: now.Add(-time.Duration(i) * 7 * time.Minute), Author: channel.Author{Handle: "c"}}
+	}
+	det, err := situation.New(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	baseline, err := priority.New(&priority.Config{Disabled: []string{priority.SignalSituation}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	scorer, err := priority.New(&priority.Config{Situations: det})
+	if err != nil {
+		b.Fatal(err)
+	}
+	router, err := care.NewRouter(&care.RouterConfig{Situations: det})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return now, msgs, det, baseline, scorer, router
 }
