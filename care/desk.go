@@ -39,8 +39,9 @@ type Desk struct {
 	hold        time.Duration
 	holdSLA     bool
 	tickEvery   time.Duration
-	instance    string // Config.Instance
-	durable     bool   // the Store is Durable: sends are recorded first
+	instance    string         // Config.Instance
+	durable     bool           // the Store is Durable: sends are recorded first
+	queueTx     QueueCommitter // the Store commits queue items with its saves; nil if not
 	sendTimeout time.Duration
 	onEvent     func(Event)
 	onError     func(error)
@@ -180,6 +181,9 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 	}
 	if ds, ok := c.Store.(Durable); ok && ds.Durable() {
 		d.durable = true
+	}
+	if qc, ok := c.Store.(QueueCommitter); ok && qc.CommitsQueue() {
+		d.queueTx = qc
 	}
 	d.sched = newScheduler(c.Acknowledgement, c.WaitTime, c.MaxHold)
 	d.sched.settleAfter = 2 * c.SendTimeout

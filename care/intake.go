@@ -240,7 +240,7 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	// dedup key in that transaction: a duplicate rolls all of it back.
 	// Otherwise the queue is written first, so a duplicate must be caught
 	// before.
-	if qc, ok := d.convs.store.(QueueCommitter); !ok || !qc.CommitsQueue() {
+	if d.queueTx == nil {
 		if seen, err := d.convs.store.Seen(ctx, dk, now); err != nil {
 			return nil, fmt.Errorf("care: ingest %s: %w", m.ID, err)
 		} else if seen {
@@ -341,12 +341,12 @@ var errQueue = errors.New("the queue failed")
 // enqueue first, then save. A queue failure wraps errQueue.
 func (d *Desk) commitIntake(ctx context.Context, t *taken, dk string, now time.Time) error {
 	seen := []SeenKey{{Key: dk, Expires: now.Add(d.retention.Dedup)}}
-	if qc, ok := d.convs.store.(QueueCommitter); ok && qc.CommitsQueue() {
+	if d.queueTx != nil {
 		p, err := d.q.UpsertParams(t.entry)
 		if err != nil {
 			return fmt.Errorf("%w: %w", errQueue, err)
 		}
-		if err := qc.SaveConversationQueued(ctx, &t.conv, seen, now, p); err != nil {
+		if err := d.queueTx.SaveConversationQueued(ctx, &t.conv, seen, now, p); err != nil {
 			return err
 		}
 		d.q.Wake()

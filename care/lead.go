@@ -133,11 +133,11 @@ func (d *Desk) observeChange(ctx context.Context, ch Change) error {
 	return nil
 }
 
-// once marks name in the Store for the dedup retention and reports whether
-// this desk is the first to do so: the work it names is done once across
-// desks, even when the runner changes.
-func (d *Desk) once(ctx context.Context, name string, now time.Time) (bool, error) {
-	return d.convs.store.Mark(ctx, SeenKey{Key: "care/once/" + name, Expires: now.Add(d.retention.Dedup)}, now)
+// once marks name in the Store until expires and reports whether this desk
+// is the first to do so: the work it names is done once across desks, even
+// when the runner changes.
+func (d *Desk) once(ctx context.Context, name string, now, expires time.Time) (bool, error) {
+	return d.convs.store.Mark(ctx, SeenKey{Key: "care/once/" + name, Expires: expires}, now)
 }
 
 // settle turns the sends recorded on conversations and left unsettled past

@@ -34,21 +34,12 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 		ms    []sla.Measurement
 		err   error
 	)
-	if qc, ok := d.convs.store.(QueueCommitter); ok && qc.CommitsQueue() {
+	if d.queueTx != nil {
 		// Start from the version the agent holds: no read from the database
-		// unless the conversation moved on (the save then conflicts).
+		// unless the conversation moved on (the save then conflicts). One
+		// transaction: the resolution and the item's completion.
 		snap := a.Conversation.clone()
-		// One transaction: the resolution and the item's completion.
-		err = a.lease.CompleteWith(ctx, func(ctx context.Context, ref queuedriver.LeaseRef) (queuedriver.Item, error) {
-			var it queuedriver.Item
-			var serr error
-			saved, ms, serr = d.commitWith(ctx, key, &snap, resolve, a.Agent.ID, func(c *Conversation) error {
-				var err error
-				it, err = qc.SaveConversationCompleted(ctx, c, now, ref)
-				return err
-			})
-			return it, serr
-		})
+		saved, ms, err = d.commitCompleting(ctx, key, &snap, resolve, a, now)
 		if err != nil {
 			if a.lease.Context().Err() == nil {
 				d.assign(a) // still the agent's: keep it alive again
@@ -116,20 +107,8 @@ func (d *Desk) recordResolved(ctx context.Context, key string, loaded *Conversat
 		ms    []sla.Measurement
 		err   error
 	)
-	if qc, ok := d.convs.store.(QueueCommitter); ok && qc.CommitsQueue() {
-		err = a.lease.CompleteWith(ctx, func(ctx context.Context, ref queuedriver.LeaseRef) (queuedriver.Item, error) {
-			var it queuedriver.Item
-			var serr error
-			saved, ms, serr = d.commitWith(ctx, key, loaded, both, a.Agent.ID, func(c *Conversation) error {
-				var err error
-				it, err = qc.SaveConversationCompleted(ctx, c, now, ref)
-				return err
-			})
-			return it, serr
-		})
-		if err != nil {
-			saved, ms = nil, nil
-		}
+	if d.queueTx != nil {
+		saved, ms, err = d.commitCompleting(ctx, key, loaded, both, a, now)
 	} else {
 		saved, ms, err = d.commitFrom(ctx, key, loaded, both, a.Agent.ID)
 		if err == nil {
@@ -142,4 +121,29 @@ func (d *Desk) recordResolved(ctx context.Context, key string, loaded *Conversat
 		d.assign(a) // still the agent's: keep it alive again
 	}
 	return saved, ms, err
+}
+
+// commitCompleting commits fn's change to key and completes a's lease in
+// one transaction (the Store's QueueCommitter), ending a's lease as
+// queue.Lease.Complete would. On failure nothing was saved and it returns
+// no conversation.
+func (d *Desk) commitCompleting(ctx context.Context, key string, loaded *Conversation, fn func(*Conversation) (clockOp, error), a *Assignment, now time.Time) (*Conversation, []sla.Measurement, error) {
+	var (
+		saved *Conversation
+		ms    []sla.Measurement
+	)
+	err := a.lease.CompleteWith(ctx, func(ctx context.Context, ref queuedriver.LeaseRef) (queuedriver.Item, error) {
+		var it queuedriver.Item
+		var serr error
+		saved, ms, serr = d.commitWith(ctx, key, loaded, fn, a.Agent.ID, func(c *Conversation) error {
+			var err error
+			it, err = d.queueTx.SaveConversationCompleted(ctx, c, now, ref)
+			return err
+		})
+		return it, serr
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return saved, ms, nil
 }

@@ -267,7 +267,7 @@ func (d *Desk) slaAlerts(ctx context.Context) error {
 			continue
 		}
 		al := a.a
-		first, err := d.once(ctx, fmt.Sprintf("sla/%s/%d/%s/%d/%g", c.Key, c.Cycle, al.Target, al.Cycle, al.Fraction), now)
+		first, err := d.once(ctx, fmt.Sprintf("sla/%s/%d/%s/%d/%g", c.Key, c.Cycle, al.Target, al.Cycle, al.Fraction), now, now.Add(d.retention.Dedup))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("care: SLA alert %s: %w", a.ev.Key, err))
 			d.sched.recheckLater(a.ev.Key) // its clock is rebuilt next Tick: the alert fires again

@@ -109,8 +109,7 @@ func (d *Desk) publishWaits(ctx context.Context) error {
 	d.sched.lastPublish = now
 	d.sched.mu.Unlock()
 	slot := now.Truncate(d.sched.wait.Every)
-	if first, err := d.convs.store.Mark(ctx, SeenKey{Key: "care/once/waits/" + slot.UTC().Format(time.RFC3339Nano),
-		Expires: slot.Add(2 * d.sched.wait.Every)}, now); err != nil || !first {
+	if first, err := d.once(ctx, "waits/"+slot.UTC().Format(time.RFC3339Nano), now, slot.Add(2*d.sched.wait.Every)); err != nil || !first {
 		return err // published for this period already (another runner)
 	}
 	ws, err := d.WaitTimes(ctx)
