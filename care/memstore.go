@@ -26,10 +26,9 @@ import (
 type MemStore struct {
 	mu       sync.Mutex
 	convs    map[string]*Conversation
-	seen     map[string]time.Time // dedup key → expiry
-	seenFIFO []SeenKey            // by expiry (marked in that order unless TTLs differ)
-	resolved []resolvedRef        // by resolution time (saved in that order unless clocks differ)
-	acked    map[string]int       // key → last cycle acknowledged
+	seen     expiringKeys   // dedup keys
+	resolved []resolvedRef  // by resolution time (saved in that order unless clocks differ)
+	acked    map[string]int // key → last cycle acknowledged
 	fus      map[string]FollowUp
 	fuOrder  []FollowUp                     // by (At, ID)
 	fuKeys   map[string]map[string]struct{} // conversation key → follow-up ids
@@ -49,7 +48,6 @@ func NewMemStore() *MemStore { return &MemStore{} }
 func (s *MemStore) init() {
 	if s.convs == nil {
 		s.convs = map[string]*Conversation{}
-		s.seen = map[string]time.Time{}
 		s.acked = map[string]int{}
 		s.fus = map[string]FollowUp{}
 		s.fuKeys = map[string]map[string]struct{}{}
@@ -93,13 +91,12 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 		return fmt.Errorf("%w: %s is at version %d, the save started from %d", ErrConflict, c.Key, stored, c.Version)
 	}
 	for _, k := range seen {
-		if exp, ok := s.seen[k.Key]; ok && !exp.Before(now) {
+		if s.seen.marked(k.Key, now) {
 			return fmt.Errorf("%w: %s", ErrDuplicate, k.Key)
 		}
 	}
 	for _, k := range seen {
-		s.seen[k.Key] = k.Expires
-		s.seenFIFO = insertSorted(s.seenFIFO, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
+		s.seen.mark(k)
 	}
 	c.Version++
 	// The snapshot shares with the one it replaces what c still shares
@@ -117,8 +114,7 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 func (s *MemStore) Seen(_ context.Context, key string, now time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	exp, ok := s.seen[key]
-	return ok && !exp.Before(now), nil
+	return s.seen.marked(key, now), nil
 }
 
 // OpenConversations implements Store.
@@ -237,19 +233,7 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 		out.Conversations++
 	}
 	s.resolved = compact(s.resolved, i)
-	j := 0
-	for ; j < len(s.seenFIFO) && !limit(out.SeenKeys); j++ {
-		k := s.seenFIFO[j]
-		if !k.Expires.Before(p.Now) {
-			break
-		}
-		if exp, ok := s.seen[k.Key]; ok && exp.Equal(k.Expires) {
-			delete(s.seen, k.Key)
-			out.SeenKeys++
-		}
-	}
-	s.seenFIFO = compact(s.seenFIFO, j)
-	out.SeenKeys += s.feed.purgeMarks(p.Now, p.Limit)
+	out.SeenKeys = s.seen.purge(p.Now, p.Limit) + s.feed.marks.purge(p.Now, p.Limit)
 	return out, nil
 }
 
@@ -282,5 +266,5 @@ func compact[T any](q []T, n int) []T {
 func (s *MemStore) Len() (conversations, seenKeys int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.convs), len(s.seen)
+	return len(s.convs), len(s.seen.m)
 }

@@ -16,9 +16,8 @@ type memFeed struct {
 	log    []feedEntry
 	leases map[string]memLease
 	// marks (Store.Mark), apart from the dedup keys so that Len counts
-	// messages; by expiry in markFIFO.
-	marks    map[string]time.Time
-	markFIFO []SeenKey
+	// messages.
+	marks expiringKeys
 }
 
 type feedEntry struct {
@@ -62,33 +61,50 @@ func (s *MemStore) Mark(_ context.Context, k SeenKey, now time.Time) (bool, erro
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f := &s.feed
-	if f.marks == nil {
-		f.marks = map[string]time.Time{}
-	}
-	if exp, ok := f.marks[k.Key]; ok && !exp.Before(now) {
+	if s.feed.marks.marked(k.Key, now) {
 		return false, nil
 	}
-	f.marks[k.Key] = k.Expires
-	f.markFIFO = insertSorted(f.markFIFO, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
+	s.feed.marks.mark(k)
 	return true, nil
 }
 
-// purgeMarks deletes the marks expired before now, at most limit (0: no
-// limit); called with the store's lock held.
-func (f *memFeed) purgeMarks(now time.Time, limit int) int {
+// expiringKeys are keys marked until an expiry, purged oldest first: the
+// dedup keys and the marks.
+type expiringKeys struct {
+	m    map[string]time.Time
+	fifo []SeenKey // by expiry (marked in that order unless TTLs differ)
+}
+
+// marked reports whether key is marked and unexpired at now.
+func (e *expiringKeys) marked(key string, now time.Time) bool {
+	exp, ok := e.m[key]
+	return ok && !exp.Before(now)
+}
+
+// mark marks k.Key until k.Expires.
+func (e *expiringKeys) mark(k SeenKey) {
+	if e.m == nil {
+		e.m = map[string]time.Time{}
+	}
+	e.m[k.Key] = k.Expires
+	e.fifo = insertSorted(e.fifo, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
+}
+
+// purge deletes the keys expired before now, at most limit (0: no limit),
+// and returns how many it deleted.
+func (e *expiringKeys) purge(now time.Time, limit int) int {
 	n, j := 0, 0
-	for ; j < len(f.markFIFO) && (limit <= 0 || n < limit); j++ {
-		k := f.markFIFO[j]
+	for ; j < len(e.fifo) && (limit <= 0 || n < limit); j++ {
+		k := e.fifo[j]
 		if !k.Expires.Before(now) {
 			break
 		}
-		if exp, ok := f.marks[k.Key]; ok && exp.Equal(k.Expires) {
-			delete(f.marks, k.Key)
+		if exp, ok := e.m[k.Key]; ok && exp.Equal(k.Expires) {
+			delete(e.m, k.Key)
 			n++
 		}
 	}
-	f.markFIFO = compact(f.markFIFO, j)
+	e.fifo = compact(e.fifo, j)
 	return n
 }
 
