@@ -163,7 +163,8 @@ type Config struct {
 	// (its desk was killed) becomes a MaybeSent turn. Defaults to 1 minute.
 	SendTimeout time.Duration
 	// OnEvent receives every desk event, synchronously and outside the
-	// desk's locks, so it may call the desk. Defaults to discarding them.
+	// desk's locks, so it may call the desk. Without it the desk does not
+	// build events at all.
 	OnEvent func(Event)
 	// OnError receives the errors Run's ticks meet, and those of work
 	// done on the side of a call that still succeeds. Defaults to

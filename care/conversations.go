@@ -49,7 +49,11 @@ func (d *Desk) lockConv(key string) *convLock {
 	return &convLock{d: d, unlock: d.convs.lock(key)}
 }
 
-func (l *convLock) emit(evs ...Event) { l.evs = append(l.evs, evs...) }
+func (l *convLock) emit(evs ...Event) {
+	if !l.d.quiet {
+		l.evs = append(l.evs, evs...)
+	}
+}
 
 func (l *convLock) release() {
 	l.unlock()

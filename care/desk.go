@@ -44,6 +44,7 @@ type Desk struct {
 	queueTx     QueueCommitter // the Store commits queue items with its saves; nil if not
 	sendTimeout time.Duration
 	onEvent     func(Event)
+	quiet       bool // nobody listens (no Config.OnEvent): events are not even built
 	onError     func(error)
 
 	chmu     sync.RWMutex
@@ -157,7 +158,8 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 	if c.Store == nil {
 		c.Store = NewMemStore()
 	}
-	if c.OnEvent == nil {
+	quiet := c.OnEvent == nil
+	if quiet {
 		c.OnEvent = func(Event) {}
 	}
 	if c.OnError == nil {
@@ -177,7 +179,7 @@ func New(q *queue.Queue, cfg *Config) (*Desk, error) {
 		out:    out, book: book, agents: newAgentBook(), listener: lis, macros: macros, customers: c.Customers,
 		retention: c.Retention, maxText: c.MaxMessageBytes, hold: c.BoomerangHold, holdSLA: c.SLADuringBoomerang,
 		tickEvery: c.TickInterval, onEvent: c.OnEvent, onError: c.OnError, channels: map[string]*channel.Channel{},
-		instance: c.Instance, sendTimeout: c.SendTimeout,
+		instance: c.Instance, sendTimeout: c.SendTimeout, quiet: quiet,
 	}
 	if ds, ok := c.Store.(Durable); ok && ds.Durable() {
 		d.durable = true
@@ -226,6 +228,9 @@ func (d *Desk) event(k EventKind, at time.Time, c *Conversation, detail string) 
 }
 
 func (d *Desk) emit(evs ...Event) {
+	if d.quiet {
+		return
+	}
 	for _, e := range evs {
 		d.onEvent(e)
 	}

@@ -121,10 +121,11 @@ type Detector struct {
 }
 
 var (
-	emailRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
-	// phoneCandRe and digitsRe are the patterns of phone candidates and
-	// card-like runs; Find runs them as the scanners phoneRuns and
-	// cardRuns, which find the same matches without backtracking.
+	// emailRe, phoneCandRe and digitsRe are the patterns of e-mail
+	// addresses, phone candidates and card-like runs; Find runs them as
+	// the scanners emailRuns, phoneRuns and cardRuns, which find the same
+	// matches without backtracking.
+	emailRe     = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
 	phoneCandRe = regexp.MustCompile(`\+?\(?\d[\d\s().-]{5,}\d`)
 	digitsRe    = regexp.MustCompile(`\d[\d -]{11,}\d`)
 	urlRe       = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+`)
@@ -196,7 +197,7 @@ func (d *Detector) Find(text string) []PII {
 	used := make([]bool, len(text)) // bytes already claimed by a finding
 	var emails [][]int
 	if hasAt {
-		emails = emailRe.FindAllStringIndex(text, -1)
+		emails = emailRuns(text)
 		for _, m := range emails {
 			if d.brandAddress(text[m[0]:m[1]]) {
 				for i := m[0]; i < m[1]; i++ {
@@ -403,11 +404,23 @@ func (d *Detector) isPhone(s string, before func() string) bool {
 	if len(n) < 7 || len(n) > 15 || strings.IndexByte(s, '.') >= 0 && !strings.ContainsAny(s, " -()") {
 		return false // too short or long, or a version number like 8.5.50.916
 	}
+	// The parser reads the same number from the digits alone (with the
+	// leading "+", if any), faster: spaces, dots, dashes and parentheses
+	// mean nothing to it (TestParseDigitsOnly). Other white space makes
+	// the text no number to it, so a candidate with some is parsed as it
+	// is.
+	norm := n
+	if strings.ContainsAny(s, "\t\n\v\f\r") {
+		norm = s
+	}
 	if strings.HasPrefix(s, "+") {
+		if norm == n {
+			norm = "+" + n
+		}
 		// One reading of the number's type says both whether it is valid
 		// (IsValidNumber is GetNumberType(p) != UNKNOWN, for the region
 		// the number's country code gives) and whether it is a business's.
-		if p, err := phonenumbers.Parse(s, "ZZ"); err == nil {
+		if p, err := phonenumbers.Parse(norm, "ZZ"); err == nil {
 			if t := phonenumbers.GetNumberType(p); t != phonenumbers.UNKNOWN {
 				return !businessType(t)
 			}
@@ -421,7 +434,7 @@ func (d *Detector) isPhone(s string, before func() string) bool {
 		if len(n) < 9 {
 			break // short national numbers are too often something else
 		}
-		if p, err := phonenumbers.Parse(s, r); err == nil && phonenumbers.IsValidNumberForRegion(p, r) {
+		if p, err := phonenumbers.Parse(norm, r); err == nil && phonenumbers.IsValidNumberForRegion(p, r) {
 			return !businessType(phonenumbers.GetNumberType(p))
 		}
 	}

@@ -215,7 +215,7 @@ func TestIsPhoneReadsTheTypeOnce(t *testing.T) {
 	}
 }
 
-// TestScannersMatchPatterns holds cardRuns and phoneRuns to the patterns
+// TestScannersMatchPatterns holds cardRuns, phoneRuns and emailRuns to the patterns
 // they implement on 5,000 texts made of digits, the characters the
 // patterns allow between them, and others.
 func TestScannersMatchPatterns(t *testing.T) {
@@ -248,13 +248,104 @@ func checkScanners(t *testing.T, text string) {
 	if got, want := phoneRuns(text), phoneCandRe.FindAllStringIndex(text, -1); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Fatalf("%q: phoneRuns gives %v, the pattern %v", text, got, want)
 	}
+	if got, want := emailRuns(text), emailRe.FindAllStringIndex(text, -1); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("%q: emailRuns gives %v, the pattern %v", text, got, want)
+	}
 }
 
-// FuzzScanners holds cardRuns and phoneRuns to their patterns on outside
+// TestEmailScannerMatchesPattern holds emailRuns to emailRe on 20,000
+// texts made of the pieces e-mail addresses and their neighbours are made
+// of.
+func TestEmailScannerMatchesPattern(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"a", "Z", "b9", "com", "co", "c", "br", "x1", "1", "-", ".", "..", "_", "%", "+", "@", "@@", " ", ",", "é", ":",
+		"someone089@gmail.com", "a.b@c.co.uk", "x@y", "@brand", "mail@host.c0m", "d@e.fg1", "ü@ö.de"}
+	rng := rand.New(rand.NewPCG(29, 31))
+	found := 0
+	for range 20_000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(16) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		checkScanners(t, text)
+		if len(emailRuns(text)) > 0 {
+			found++
+		}
+	}
+	if found < 2_000 || found > 18_000 {
+		t.Fatalf("%d of 20,000 texts have an e-mail address: the sample does not try both answers", found)
+	}
+}
+
+// FuzzScanners holds cardRuns, phoneRuns and emailRuns to their patterns on outside
 // text.
 func FuzzScanners(f *testing.F) {
-	for _, s := range []string{"+1 312 555 0147", "4111 1111 1111 1111", "+(1) 2", "++1 23456789", "(((1234567", "8.5.50.916", ""} {
+	for _, s := range []string{"+1 312 555 0147", "4111 1111 1111 1111", "+(1) 2", "++1 23456789", "(((1234567", "8.5.50.916", "", "a@b.co.uk", "x.y@z.c0m.de1", "@@a@b.cd"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) { checkScanners(t, s) })
+}
+
+// TestParseDigitsOnly holds isPhone's shortcut to the parser: for every
+// phone candidate (a phoneRuns match) without white space other than
+// spaces, in every default region and in none, the number parsed from
+// its digits alone (with its leading "+") is the number parsed from the
+// candidate as written. (TestFindPrefiltersChangeNothing covers the
+// others.)
+func TestParseDigitsOnly(t *testing.T) {
+	t.Parallel()
+	d, err := NewDetector(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	formats := []string{"+1 312 555 0147", "(312) 555-0147", "312.555.0147", "+44 20 7946 0958", "020 7946 0958", "+44 (0)20 7946 0958",
+		"0800 123 4567", "+49 30 901820", "030 901820", "+33 1 42 68 53 00", "01 42 68 53 00", "+34 912 345 678", "+39 06 6988 4857",
+		"06 6988 4857", "+55 (11) 91234-5678", "(11) 91234-5678", "+52 55 1234 5678", "+61 2 9374 4000", "+91 98765 43210",
+		"011 44 20 7946 0958", "00 44 20 7946 0958", "1-800-555-0199", "+353 1 234 5678", "+31 20 123 4567", "+(1) 312 555 0147"}
+	rng := rand.New(rand.NewPCG(37, 41))
+	for range 3_000 { // numbers of random digits in random punctuation
+		var b strings.Builder
+		if rng.IntN(2) == 0 {
+			b.WriteString("+")
+		}
+		for range 7 + rng.IntN(9) {
+			b.WriteByte(byte('0' + rng.IntN(10)))
+			if rng.IntN(3) == 0 {
+				b.WriteString([]string{" ", "-", ".", "(", ")", "  ", ". ", ") "}[rng.IntN(8)])
+			}
+		}
+		b.WriteByte(byte('0' + rng.IntN(10)))
+		formats = append(formats, b.String())
+	}
+	checked := 0
+	for _, f := range formats {
+		for _, m := range phoneRuns(f) {
+			s := f[m[0]:m[1]]
+			norm := onlyDigits(s)
+			if strings.HasPrefix(s, "+") {
+				norm = "+" + norm
+			}
+			if strings.ContainsAny(s, "\t\n\v\f\r") {
+				continue // isPhone parses these as they are
+			}
+			for _, r := range append([]string{"ZZ"}, d.regions...) {
+				p1, err1 := phonenumbers.Parse(s, r)
+				p2, err2 := phonenumbers.Parse(norm, r)
+				if (err1 == nil) != (err2 == nil) || err1 == nil && !samePhone(p1, p2) {
+					t.Fatalf("%q in %s: parsed as written %v (%v), from its digits %v (%v)", s, r, p1, err1, p2, err2)
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 20_000 {
+		t.Fatalf("only %d parses compared", checked)
+	}
+}
+
+func samePhone(a, b *phonenumbers.PhoneNumber) bool {
+	return a.GetCountryCode() == b.GetCountryCode() && a.GetNationalNumber() == b.GetNationalNumber() &&
+		a.GetExtension() == b.GetExtension() && a.GetItalianLeadingZero() == b.GetItalianLeadingZero() &&
+		a.GetNumberOfLeadingZeros() == b.GetNumberOfLeadingZeros() && a.GetPreferredDomesticCarrierCode() == b.GetPreferredDomesticCarrierCode()
 }

@@ -29,7 +29,7 @@ type intaker struct {
 // taken is an intake decision: the conversation after the message, what
 // Ingest reports, the queue entry, and the conversation's SLA clock.
 type taken struct {
-	conv   Conversation
+	conv   *Conversation
 	in     Intake
 	entry  queue.Entry
 	clock  *slaClock
@@ -62,14 +62,13 @@ func tier(f CustomerFacts) string {
 
 // take applies message m, received at or before now, to prev (nil for a
 // conversation the store does not hold) and returns the decision. It
-// neither reads nor writes any state; it may reuse prev's slices, so prev
-// (a copy the caller owns) must not be used afterwards.
+// neither reads nor writes any state but prev: it changes prev (a copy the
+// caller owns) into the conversation after the message, which the
+// decision holds.
 func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conversation, facts CustomerFacts) taken {
-	var c Conversation
-	if prev != nil {
-		c = *prev
-	} else {
-		c = Conversation{Key: key, Channel: m.Channel, Account: m.Account}
+	c := prev // changed in place: the caller's own copy
+	if c == nil {
+		c = &Conversation{Key: key, Channel: m.Channel, Account: m.Account}
 	}
 	newCycle := !c.Open()
 	if newCycle {
@@ -145,12 +144,12 @@ func (k *intaker) take(now time.Time, m channel.Message, key string, prev *Conve
 		if at.Before(c.SLAPauses[n-1].From) {
 			at = c.SLAPauses[n-1].From
 		}
-		closePause(&c, at, len(c.Transcript))
+		closePause(c, at, len(c.Transcript))
 	}
 	c.Transcript = append(c.Transcript, turn)
 	c.Unanswered = unanswered
 	c.PublicPII = append(c.PublicPII, pii...)
-	t.clock = newSLAClock(&c)
+	t.clock = newSLAClock(c)
 	t.conv = c
 	t.entry = queue.Entry{Key: key, Channel: string(m.Channel), Team: c.Team, Language: m.Language,
 		Score: c.Score.Value, Deadline: t.clock.nearest(), Unanswered: c.Unanswered}
@@ -281,18 +280,38 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	}
 	var clockErr error
 	if t.fresh {
-		clockErr = d.book.reset(&t.conv, t.clock)
+		clockErr = d.book.reset(t.conv, t.clock)
 	} else {
-		clockErr = d.book.saved(&t.conv, t.clock, nil, now)
+		clockErr = d.book.saved(t.conv, t.clock, nil, now)
 	}
-	d.sched.arm(&t.conv, t.clock)
-	evs := []Event{d.event(Arrived, now, &t.conv, m.ID)}
+	d.sched.arm(t.conv, t.clock)
+	var evs []Event
+	if !d.quiet {
+		evs = d.intakeEvents(now, m, &t)
+	}
+	for _, tp := range t.topics {
+		if sp, ok := d.listener.Count(tp, m.ReceivedAt); ok && !d.quiet {
+			evs = append(evs, Event{Kind: Spike, At: now, Detail: fmt.Sprintf("%s: %d messages in %v (baseline %.1f)", sp.Topic, sp.Count, sp.Window, sp.Baseline), Spike: &sp})
+		}
+	}
+	lk.emit(evs...)
+	in := t.in
+	if clockErr != nil {
+		return &in, fmt.Errorf("care: ingest %s: taken, but %w", m.ID, clockErr)
+	}
+	return &in, nil
+}
+
+// intakeEvents returns the events of intake t: Arrived, then Routed and
+// Informed as they apply.
+func (d *Desk) intakeEvents(now time.Time, m channel.Message, t *taken) []Event {
+	evs := []Event{d.event(Arrived, now, t.conv, m.ID)}
 	if t.routed {
-		r := d.event(Routed, now, &t.conv, t.in.Routing.Explain())
+		r := d.event(Routed, now, t.conv, t.in.Routing.Explain())
 		evs = append(evs, r)
 	}
 	for _, n := range t.inform {
-		e := d.event(Informed, now, &t.conv, "")
+		e := d.event(Informed, now, t.conv, "")
 		e.Loop, e.Team = n.Loop.Name, n.Loop.Team
 		if e.Team == "" {
 			e.Team = n.Loop.Name
@@ -305,16 +324,7 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 			n.Loop.Name, n.Route, strings.Join(n.Reasons, ", "), t.conv.Team, m.ReceivedAt.Add(resolve).Format(time.RFC3339))
 		evs = append(evs, e)
 	}
-	for _, tp := range t.topics {
-		if sp, ok := d.listener.Count(tp, m.ReceivedAt); ok {
-			evs = append(evs, Event{Kind: Spike, At: now, Detail: fmt.Sprintf("%s: %d messages in %v (baseline %.1f)", sp.Topic, sp.Count, sp.Window, sp.Baseline), Spike: &sp})
-		}
-	}
-	lk.emit(evs...)
-	if clockErr != nil {
-		return &t.in, fmt.Errorf("care: ingest %s: taken, but %w", m.ID, clockErr)
-	}
-	return &t.in, nil
+	return evs
 }
 
 // duplicate reports a message already taken.
@@ -346,7 +356,7 @@ func (d *Desk) commitIntake(ctx context.Context, t *taken, dk string, now time.T
 		if err != nil {
 			return fmt.Errorf("%w: %w", errQueue, err)
 		}
-		if err := d.queueTx.SaveConversationQueued(ctx, &t.conv, seen, now, p); err != nil {
+		if err := d.queueTx.SaveConversationQueued(ctx, t.conv, seen, now, p); err != nil {
 			return err
 		}
 		d.q.Wake()
@@ -355,5 +365,5 @@ func (d *Desk) commitIntake(ctx context.Context, t *taken, dk string, now time.T
 	if _, err := d.q.Enqueue(ctx, t.entry); err != nil {
 		return fmt.Errorf("%w: %w", errQueue, err)
 	}
-	return d.convs.store.SaveConversation(ctx, &t.conv, seen, now)
+	return d.convs.store.SaveConversation(ctx, t.conv, seen, now)
 }

@@ -441,7 +441,7 @@ func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, i
 	} else {
 		saved, ms, err = d.commitFrom(ctx, key, c, record, agent.ID)
 	}
-	if saved != nil {
+	if saved != nil && !d.quiet {
 		ev := func(k EventKind, detail string) {
 			e := d.event(k, now, saved, detail)
 			e.Agent, e.Auto = agent.ID, role == DeskRole

@@ -206,7 +206,7 @@ type Channel struct {
 	cfg  Config
 
 	mu       sync.Mutex
-	limiters map[string]*rate.Limiter
+	limiters map[limiterKey]*rate.Limiter
 }
 
 // New returns a Channel with the default Config that sends through a. It
@@ -242,7 +242,7 @@ func Open(a channeldriver.Adapter, cfg *Config) (*Channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Channel{a: a, caps: caps, cfg: c, limiters: map[string]*rate.Limiter{}}, nil
+	return &Channel{a: a, caps: caps, cfg: c, limiters: map[limiterKey]*rate.Limiter{}}, nil
 }
 
 // Kind returns the channel kind of the underlying adapter.
@@ -398,8 +398,15 @@ func (c *Channel) validateAttachments(m *Outbound) error {
 	return nil
 }
 
+// limiterKey names a rate limiter: one per account and visibility (the
+// platform's endpoint).
+type limiterKey struct {
+	account    string
+	visibility Visibility
+}
+
 func (c *Channel) limiter(m *Outbound) *rate.Limiter {
-	key := m.Account + "\x00" + m.Visibility.String()
+	key := limiterKey{m.Account, m.Visibility}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l, ok := c.limiters[key]
@@ -476,15 +483,14 @@ func (c *Channel) privateReplyExpiry(m *Outbound, now time.Time) time.Time {
 
 func (c *Channel) send(ctx context.Context, m *Outbound) (Receipt, error) {
 	lim := c.limiter(m)
-	bo := backoff.NewExponentialBackOff()
-	bo.InitialInterval = c.cfg.InitialBackoff
-	bo.MaxInterval = c.cfg.MaxBackoff
-	bo.MaxElapsedTime = 0
-	bo.Reset()
+	var bo *backoff.ExponentialBackOff // made at the first retry
 	for attempt := 1; ; attempt++ {
-		if d := lim.ReserveN(c.cfg.Now(), 1).DelayFrom(c.cfg.Now()); d > 0 {
-			if err := c.cfg.Sleep(ctx, d); err != nil {
-				return Receipt{}, fmt.Errorf("channel: %s send: %w", c.a.Kind(), err)
+		// A token free now is taken without a reservation to wait on.
+		if now := c.cfg.Now(); !lim.AllowN(now, 1) {
+			if d := lim.ReserveN(now, 1).DelayFrom(c.cfg.Now()); d > 0 {
+				if err := c.cfg.Sleep(ctx, d); err != nil {
+					return Receipt{}, fmt.Errorf("channel: %s send: %w", c.a.Kind(), err)
+				}
 			}
 		}
 		r, err := c.a.Send(ctx, m)
@@ -498,6 +504,13 @@ func (c *Channel) send(ctx context.Context, m *Outbound) (Receipt, error) {
 		}
 		if attempt >= c.cfg.MaxAttempts || ctx.Err() != nil || (kind != channeldriver.Retryable && kind != channeldriver.RateLimited) {
 			return Receipt{}, c.wrap(kind, err)
+		}
+		if bo == nil {
+			bo = backoff.NewExponentialBackOff()
+			bo.InitialInterval = c.cfg.InitialBackoff
+			bo.MaxInterval = c.cfg.MaxBackoff
+			bo.MaxElapsedTime = 0
+			bo.Reset()
 		}
 		wait := bo.NextBackOff()
 		if kind == channeldriver.RateLimited && rl != nil && !rl.Reset.IsZero() {

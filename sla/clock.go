@@ -123,12 +123,16 @@ func (c *Clock) Reply(now time.Time, kind ReplyKind) []Measurement {
 		return nil
 	}
 	var out []Measurement
-	stop := []Target{TargetAcknowledge}
+	stop := [...]Target{TargetAcknowledge, TargetFirstResponse, TargetNextResponse}
+	n := 1
 	if kind == Response {
-		stop = append(stop, TargetFirstResponse, TargetNextResponse)
+		n = len(stop)
 	}
-	for _, t := range stop {
+	for _, t := range stop[:n] {
 		if m, ok := c.stop(t, now); ok {
+			if out == nil {
+				out = make([]Measurement, 0, n+1) // room for the update measurement
+			}
 			out = append(out, m)
 		}
 	}
@@ -260,7 +264,16 @@ func (c *Clock) Timers() []Timer {
 	if c.paused || c.resolved {
 		return nil
 	}
-	var out []Timer
+	n := 0
+	for _, tm := range c.t {
+		if tm.running {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Timer, 0, n)
 	for i, tm := range c.t {
 		if tm.running {
 			out = append(out, Timer{Target: targets[i], Due: tm.due, Allowed: c.p.Allowed(targets[i]), Calendar: c.p.Calendar, Cycle: tm.cycle})
