@@ -169,6 +169,19 @@ type Assignment struct {
 	lease    *queue.Lease
 	seen     int       // the turns the agent has seen
 	touched  time.Time // the agent's last action; guarded by agentBook.mu
+	// base is the desk's own copy of the conversation as it last loaded
+	// or saved it for this assignment (never Conversation, which the
+	// caller may change): a change starts from it, and a save that finds
+	// a newer version reads that instead. Whoever uses it takes it (sets
+	// nil) and puts back only what it saved.
+	base *Conversation
+}
+
+// takeBase returns a's base and clears it (see Assignment.base).
+func (a *Assignment) takeBase() *Conversation {
+	b := a.base
+	a.base = nil
+	return b
 }
 
 // Lease returns the queue lease behind the assignment. The desk keeps it
@@ -331,7 +344,7 @@ func (d *Desk) next(ctx context.Context, agent string, f queue.Filter, claim fun
 			_ = l.TransferToTeam(ctx, c.Team) // back to the humans
 			return nil, fmt.Errorf("care: next for bot %q: %s: %w", agent, l.Key(), ErrHandedOff)
 		}
-		as := &Assignment{Agent: a.Agent, Conversation: c.clone(), lease: l, seen: len(c.Transcript)}
+		as := &Assignment{Agent: a.Agent, Conversation: c.clone(), lease: l, seen: len(c.Transcript), base: c}
 		d.assign(as)
 		return as, nil
 	}
@@ -354,11 +367,14 @@ func (d *Desk) Refresh(ctx context.Context, a *Assignment) error {
 	if err := a.live(); err != nil {
 		return err
 	}
-	c, err := d.convs.store.Conversation(ctx, a.Conversation.Key)
+	c, err := d.convs.get(ctx, a.Conversation.Key)
 	if err != nil {
 		return err
 	}
-	a.Conversation, a.seen = c, len(c.Transcript)
+	if c == nil {
+		return fmt.Errorf("%w: %s", ErrUnknownConversation, a.Conversation.Key)
+	}
+	a.Conversation, a.base, a.seen = c.clone(), c, len(c.Transcript)
 	d.touch(a)
 	return nil
 }

@@ -174,7 +174,7 @@ func (d *Desk) boomerangFor(ctx context.Context, a Agent) (*Assignment, error) {
 			continue
 		}
 		fu := f
-		as := &Assignment{Agent: a, Conversation: c.clone(), FollowUp: &fu, lease: l, seen: len(c.Transcript)}
+		as := &Assignment{Agent: a, Conversation: c.clone(), FollowUp: &fu, lease: l, seen: len(c.Transcript), base: c}
 		d.assign(as)
 		return as, nil
 	}

@@ -235,7 +235,11 @@ func (d *Desk) record(ctx context.Context, key string, c *Conversation, plan []s
 		ids[i] = uuid.NewString()
 		rec[i] = Sending{ID: ids[i], Desk: d.instance, Role: p.role, Agent: a, Text: p.out.Text, Visibility: p.out.Visibility, Channel: kind, At: now}
 	}
+	planned := c.Version
 	saved, _, err := d.commitFrom(ctx, key, c, func(c *Conversation) (clockOp, error) {
+		if c.Version != planned {
+			return nil, errMovedOn // the sends were planned from an older version
+		}
 		if err := inFlight(c); err != nil {
 			return nil, err
 		}

@@ -175,11 +175,49 @@ func (d *Desk) ReplyWith(ctx context.Context, a *Assignment, text string, opts R
 	if opts.Resolve {
 		then = a
 	}
-	s, c, err := d.deliverThen(ctx, a.Conversation.Key, a.Agent, text, opts.Intent, guard, then)
+	s, c, err := d.deliverThen(ctx, a.Conversation.Key, a.Agent, text, opts.Intent, guard, then, a.takeBase())
 	if c != nil {
-		a.Conversation, a.seen = c.clone(), len(c.Transcript)
+		a.Conversation, a.base, a.seen = c.clone(), c, len(c.Transcript)
 	}
 	return s, err
+}
+
+// errMovedOn reports that the conversation changed after the sends were
+// planned: they are planned again.
+var errMovedOn = errors.New("care: the conversation moved on")
+
+// prepareSends loads the conversation (or starts from base), runs check
+// (the caller's guards) and the outbound guards, and returns the
+// conversation, its channel and the sends that answer it.
+func (d *Desk) prepareSends(ctx context.Context, key string, base *Conversation, agent Agent, text, intent string, check func(*Conversation) error) (*Conversation, *channel.Channel, []send, *Sent, string, error) {
+	c := base
+	if c == nil {
+		var err error
+		if c, err = d.convs.get(ctx, key); err != nil {
+			return nil, nil, nil, nil, "", fmt.Errorf("care: reply to %s: %w", key, err)
+		}
+	}
+	if c == nil || len(c.Messages) == 0 { // none, or an alias record
+		return nil, nil, nil, nil, "", fmt.Errorf("%w: %s", ErrUnknownConversation, key)
+	}
+	if check != nil {
+		if err := check(c); err != nil {
+			return nil, nil, nil, nil, "", err
+		}
+	}
+	last := c.Last()
+	ch, err := d.channel(channelKey(last.Channel, last.Account))
+	if err != nil {
+		return nil, nil, nil, nil, "", err
+	}
+	plan, s, why, err := d.out.plan(c, ch.Capabilities(), agent, text, intent)
+	if err != nil {
+		return nil, nil, nil, nil, "", err
+	}
+	if err := inFlight(c); err != nil {
+		return nil, nil, nil, nil, "", err
+	}
+	return c, ch, plan, s, why, nil
 }
 
 // send is one message of a plan.
@@ -288,45 +326,46 @@ func (o *outbound) plan(c *Conversation, caps channel.Capabilities, agent Agent,
 // acknowledgement and the SLA clock's measurements. It returns the
 // conversation as saved.
 func (d *Desk) deliver(ctx context.Context, key string, agent Agent, text, intent string, check func(*Conversation) error) (*Sent, *Conversation, error) {
-	return d.deliverThen(ctx, key, agent, text, intent, check, nil)
+	return d.deliverThen(ctx, key, agent, text, intent, check, nil, nil)
 }
 
 // deliverThen is deliver; with resolve, it also resolves the conversation
 // and completes resolve's lease in the save that records the reply (one
 // transaction on a QueueCommitter), or, if that fails, records the reply
-// alone and reports the resolution's failure.
-func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, intent string, check func(*Conversation) error, resolve *Assignment) (*Sent, *Conversation, error) {
+// alone and reports the resolution's failure. base, if not nil, is the
+// desk's own copy of the conversation (an assignment's): on a Durable
+// store the sends start from it, since recording them fails if the
+// conversation moved on; then they are planned again from the new version.
+func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, intent string, check func(*Conversation) error, resolve *Assignment, base *Conversation) (*Sent, *Conversation, error) {
 	lk := d.lockConv(key)
 	defer lk.release()
-	c, err := d.convs.get(ctx, key)
-	if err != nil {
-		return nil, nil, fmt.Errorf("care: reply to %s: %w", key, err)
-	}
-	if c == nil || len(c.Messages) == 0 { // none, or an alias record
-		return nil, nil, fmt.Errorf("%w: %s", ErrUnknownConversation, key)
-	}
-	if check != nil {
-		if err := check(c); err != nil {
-			return nil, nil, err
-		}
-	}
-	last := c.Last()
-	ch, err := d.channel(channelKey(last.Channel, last.Account))
-	if err != nil {
-		return nil, nil, err
-	}
-	plan, s, why, err := d.out.plan(c, ch.Capabilities(), agent, text, intent)
-	if err != nil {
-		return nil, nil, err
+	if !d.durable {
+		base = nil // nothing is recorded before the sends: read what is stored
 	}
 	now := d.now()
-	if err := inFlight(c); err != nil {
-		return nil, nil, err
+	var (
+		c       *Conversation
+		ch      *channel.Channel
+		plan    []send
+		s       *Sent
+		why     string
+		sendIDs []string
+		err     error
+	)
+	for attempt := 0; ; attempt++ {
+		if c, ch, plan, s, why, err = d.prepareSends(ctx, key, base, agent, text, intent, check); err != nil {
+			return nil, nil, err
+		}
+		sendIDs, c, err = d.record(ctx, key, c, plan, agent, ch.Kind(), check, now)
+		if !errors.Is(err, errMovedOn) || attempt >= 8 {
+			break
+		}
+		base = nil // it moved on (another desk wrote): plan again from what is stored
 	}
-	sendIDs, c, err := d.record(ctx, key, c, plan, agent, ch.Kind(), check, now)
 	if err != nil {
 		return nil, nil, fmt.Errorf("care: reply to %s: record the send: %w", key, err)
 	}
+	last := c.Last()
 	var turns []Turn
 	var turnSends []string // the recorded send of each turn
 	var evs []Event

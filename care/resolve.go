@@ -34,12 +34,12 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 		ms    []sla.Measurement
 		err   error
 	)
+	// Start from the version the desk loaded or saved for the assignment:
+	// no read unless the conversation moved on (the save then conflicts).
+	base := a.takeBase()
 	if d.queueTx != nil {
-		// Start from the version the agent holds: no read from the database
-		// unless the conversation moved on (the save then conflicts). One
-		// transaction: the resolution and the item's completion.
-		snap := a.Conversation.clone()
-		saved, ms, err = d.commitCompleting(ctx, key, &snap, resolve, a, now)
+		// One transaction: the resolution and the item's completion.
+		saved, ms, err = d.commitCompleting(ctx, key, base, resolve, a, now)
 		if err != nil {
 			if a.lease.Context().Err() == nil {
 				d.assign(a) // still the agent's: keep it alive again
@@ -53,7 +53,7 @@ func (d *Desk) Resolve(ctx context.Context, a *Assignment) error {
 			}
 			return fmt.Errorf("care: resolve %s: %w", key, err)
 		}
-		saved, ms, err = d.commitFrom(ctx, key, nil, resolve, a.Agent.ID)
+		saved, ms, err = d.commitFrom(ctx, key, base, resolve, a.Agent.ID)
 	}
 	if saved == nil {
 		return fmt.Errorf("care: resolve %s: %w", key, err)

@@ -111,3 +111,63 @@ func TestTimedOutSendMayHaveBeenSent(t *testing.T) {
 	require.ErrorAs(t, err, &changed, "the agent is shown the turn that may have been sent")
 	require.True(t, changed.OtherReplies[0].MaybeSent)
 }
+
+// On a durable store a reply starts from the version the desk loaded for
+// the assignment (no read); when the conversation moved on meanwhile, the
+// sends are planned again from the new version: the collision guard sees
+// the customer's new message, and a confirmed reply answers it.
+func TestReplyFromAnOldVersionPlansAgain(t *testing.T) {
+	t.Parallel()
+	for _, store := range []struct {
+		name string
+		s    care.Store
+	}{{"durable", durable{care.NewMemStore()}}, {"memory", care.NewMemStore()}} {
+		t.Run(store.name, func(t *testing.T) {
+			t.Parallel()
+			clk := caretest.NewClock(caretest.Start)
+			q, err := queue.New(memqueue.New(), &queue.Config{Now: clk.Now})
+			require.NoError(t, err)
+			d, err := care.New(q, &care.Config{Store: store.s, Acknowledgement: care.AckConfig{Disabled: true}})
+			require.NoError(t, err)
+			x, err := memchannel.New(channel.X, &memchannel.Config{Account: "brand", Now: clk.Now})
+			require.NoError(t, err)
+			ch, err := channel.New(x)
+			require.NoError(t, err)
+			require.NoError(t, d.AddChannel(ch))
+			require.NoError(t, d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}))
+
+			m := xmsg("m1", "c1", "my refund never came")
+			m.Account = "brand"
+			in, err := d.Ingest(ctx, m)
+			require.NoError(t, err)
+			a, err := d.TryNext(ctx, "ana", queue.Filter{})
+			require.NoError(t, err)
+			a.Conversation.Transcript[0].Text = "changed by the host" // the caller's copy only
+
+			clk.Advance(time.Minute)
+			m2 := xmsg("m2", "c1", "also my card was charged twice")
+			m2.Account = "brand"
+			_, err = d.Ingest(ctx, m2)
+			require.NoError(t, err)
+
+			_, err = d.Reply(ctx, a, "Refunded today.")
+			var changed *care.ChangedError
+			require.ErrorAs(t, err, &changed, "the reply sees the message that came after the snapshot")
+			require.Len(t, changed.NewMessages, 1)
+			require.Empty(t, x.Sent(), "nothing went out")
+
+			_, err = d.ReplyWith(ctx, a, "Refunded today, and the double charge reversed.", care.ReplyOptions{Confirm: true})
+			require.NoError(t, err)
+			require.Len(t, x.Sent(), 1)
+			require.Equal(t, "m2", x.Sent()[0].Outbound.InReplyTo, "planned from the new version: it answers the newest message")
+
+			a.Conversation.Transcript[0].Text = "changed by the host again"
+			require.NoError(t, d.Resolve(ctx, a))
+			c, err := d.Conversation(ctx, in.Key)
+			require.NoError(t, err)
+			require.Equal(t, "my refund never came", c.Transcript[0].Text, "a caller's change to its snapshot is never saved")
+			require.False(t, c.Open())
+			require.Len(t, c.Transcript, 3)
+		})
+	}
+}
