@@ -158,9 +158,11 @@ type Config struct {
 	// sends it records. Defaults to a random name; give each process a
 	// stable one to read logs by.
 	Instance string
-	// SendTimeout bounds each send to a platform. On a Durable store a
-	// send the desk recorded and did not settle within twice SendTimeout
-	// (its desk was killed) becomes a MaybeSent turn. Defaults to 1 minute.
+	// SendTimeout bounds the sends of each reply to a platform (the
+	// answer, and the public note or the request to delete personal data
+	// that may go with it). On a Durable store a send the desk recorded
+	// and did not settle within twice SendTimeout (its desk was killed)
+	// becomes a MaybeSent turn. Defaults to 1 minute.
 	SendTimeout time.Duration
 	// OnEvent receives every desk event, synchronously and outside the
 	// desk's locks, so it may call the desk. Without it the desk does not

@@ -371,10 +371,12 @@ func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, i
 	var evs []Event
 	askedDelete, deleteWhat := false, ""
 	var aliases []string
+	// One deadline for the sends of the reply, so that all of them end
+	// within SendTimeout of their record (which settles after twice that).
+	sctx, cancel := context.WithTimeout(ctx, d.sendTimeout)
+	defer cancel()
 	for i, p := range plan {
-		sctx, cancel := context.WithTimeout(ctx, d.sendTimeout)
 		r, err := d.send(sctx, ch, &p.out)
-		cancel()
 		if err != nil {
 			if p.kind == 0 {
 				if sendIDs != nil && outcomeUnknown(err) {
