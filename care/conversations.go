@@ -26,11 +26,11 @@ func newConversations(s Store) *conversations {
 }
 
 // lock locks the conversation key against this desk's other changes and
-// returns the unlock.
-func (cs *conversations) lock(key string) func() {
+// returns the lock to unlock.
+func (cs *conversations) lock(key string) *sync.Mutex {
 	m := &cs.stripes[maphash.String(cs.seed, key)%uint64(len(cs.stripes))]
 	m.Lock()
-	return m.Unlock
+	return m
 }
 
 // convLock is one operation's hold on a conversation: it orders the
@@ -38,15 +38,15 @@ func (cs *conversations) lock(key string) func() {
 // the events the operation emits until it lets go, so that they reach
 // Config.OnEvent outside the desk's locks and a handler may call the desk.
 type convLock struct {
-	d      *Desk
-	unlock func()
-	evs    []Event
+	d   *Desk
+	mu  *sync.Mutex
+	evs []Event
 }
 
 // lockConv locks the conversation key for one operation; release lets go
 // and emits what the operation emitted.
 func (d *Desk) lockConv(key string) *convLock {
-	return &convLock{d: d, unlock: d.convs.lock(key)}
+	return &convLock{d: d, mu: d.convs.lock(key)}
 }
 
 func (l *convLock) emit(evs ...Event) {
@@ -56,7 +56,7 @@ func (l *convLock) emit(evs ...Event) {
 }
 
 func (l *convLock) release() {
-	l.unlock()
+	l.mu.Unlock()
 	l.d.emit(l.evs...)
 }
 
@@ -135,8 +135,7 @@ func (d *Desk) Link(ctx context.Context, key, alias string) error {
 	} else if c != nil {
 		return nil // linked already
 	}
-	unlock := d.convs.lock(target)
-	defer unlock()
+	defer d.convs.lock(target).Unlock()
 	if _, _, err := d.commit(ctx, target, func(c *Conversation) (clockOp, error) {
 		if !slices.Contains(c.Aliases, alias) {
 			c.Aliases = append(c.Aliases, alias)

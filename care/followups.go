@@ -97,8 +97,7 @@ func (d *Desk) Boomerang(ctx context.Context, a *Assignment, at time.Time, note 
 // with key at at, recording the pause in the conversation, and brings the
 // queue item's deadline in line with the clock.
 func (d *Desk) slaPause(ctx context.Context, key string, pause bool, at time.Time) error {
-	unlock := d.convs.lock(key)
-	defer unlock()
+	defer d.convs.lock(key).Unlock()
 	saved, _, err := d.commit(ctx, key, func(c *Conversation) (clockOp, error) {
 		n := len(c.SLAPauses)
 		paused := n > 0 && c.SLAPauses[n-1].To.IsZero()

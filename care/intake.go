@@ -227,9 +227,9 @@ func (d *Desk) Ingest(ctx context.Context, m channel.Message) (*Intake, error) {
 	defer lk.release()
 	loaded, err := d.convs.get(ctx, key)
 	if err == nil && loaded != nil && loaded.LinkedTo != "" { // an alias: the message joins another conversation
-		lk.unlock()
+		lk.mu.Unlock()
 		key = loaded.LinkedTo
-		lk.unlock = d.convs.lock(key)
+		lk.mu = d.convs.lock(key)
 		loaded, err = d.convs.get(ctx, key)
 	}
 	if err != nil {
