@@ -45,9 +45,13 @@ type slot struct {
 	prefix [][]byte
 	multi  []alt
 	// multiFirst are the hashes of the multi-word alternatives' exact
-	// first words, sorted; multiAny is set when one starts with a prefix.
+	// first words, sorted, and multiAt the index in multi of each, in
+	// order among equal hashes; multiPre are the indices, in order, of
+	// those that start with a prefix. Only these may match at a token,
+	// and they are tried in the order of multi.
 	multiFirst []uint64
-	multiAny   bool
+	multiAt    []int32
+	multiPre   []int32
 
 	// A quick test that some word of the message may match the slot: the
 	// filter bits of its exact words, and of the first three bytes of its
@@ -122,6 +126,11 @@ func (s *slot) index() {
 		w []byte
 	}
 	var ex []hw
+	type hi struct {
+		h uint64
+		i int32
+	}
+	var mf []hi
 	for _, a := range s.alts {
 		switch w := a[0]; {
 		case w.prefix && len(w.text) < 3:
@@ -133,12 +142,12 @@ func (s *slot) index() {
 		}
 		switch {
 		case len(a) > 1:
-			s.multi = append(s.multi, a)
 			if a[0].prefix {
-				s.multiAny = true
+				s.multiPre = append(s.multiPre, int32(len(s.multi)))
 			} else {
-				s.multiFirst = append(s.multiFirst, a[0].hash)
+				mf = append(mf, hi{a[0].hash, int32(len(s.multi))})
 			}
+			s.multi = append(s.multi, a)
 		case a[0].prefix:
 			s.prefix = append(s.prefix, a[0].text)
 		default:
@@ -146,7 +155,11 @@ func (s *slot) index() {
 		}
 	}
 	s.wset, s.pset = bloomOf(s.words), bloomOf(s.pre)
-	slices.Sort(s.multiFirst)
+	slices.SortFunc(mf, func(a, b hi) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.i, b.i)) })
+	for _, m := range mf {
+		s.multiFirst = append(s.multiFirst, m.h)
+		s.multiAt = append(s.multiAt, m.i)
+	}
 	slices.SortFunc(ex, func(a, b hw) int { return cmp.Compare(a.h, b.h) })
 	for _, e := range ex {
 		s.hashes = append(s.hashes, e.h)
@@ -365,10 +378,25 @@ func (p *pattern) matchSlot(z *tokenizer, k, i, first int, budget *int) int {
 		if len(s.multi) == 0 {
 			continue
 		}
-		if _, ok := slices.BinarySearch(s.multiFirst, z.toks[pos].hash); !ok && !s.multiAny {
-			continue
-		}
-		for a := range s.multi {
+		// The alternatives whose first word may be this token, in their
+		// order: those of its hash merged with those of a prefix.
+		h := z.toks[pos].hash
+		e, _ := slices.BinarySearch(s.multiFirst, h)
+		pre := s.multiPre
+		for {
+			var a int32
+			switch {
+			case e < len(s.multiFirst) && s.multiFirst[e] == h && (len(pre) == 0 || s.multiAt[e] < pre[0]):
+				a = s.multiAt[e]
+				e++
+			case len(pre) > 0:
+				a, pre = pre[0], pre[1:]
+			default:
+				a = -1
+			}
+			if a < 0 {
+				break
+			}
 			if n := matchAlt(z, s.multi[a], pos, first); n > 0 {
 				if end := p.matchSlot(z, k+1, pos+n, first, budget); end >= 0 {
 					return end
