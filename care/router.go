@@ -258,11 +258,12 @@ type Router struct {
 	// masks, so that a decision tests a route's situations with one AND.
 	bits map[situation.Kind]uint64
 
-	firstWord map[string][]partRef // first word of a keyword part → the parts
-	firstMask [256]uint64          // first byte → bit per length of those first words
-	firstPair *[1024]uint64        // bit per first two bytes of those first words (see pairBit)
-	nkw       int
-	pool      sync.Pool // *topicScratch
+	firstWord wordTable     // first word of a keyword part → the parts
+	firstMask [256]uint64   // first byte → bit per length of those first words
+	firstPair *[1024]uint64 // bit per first two bytes of those first words (see pairBit)
+	nparts    int           // keyword parts, numbered in keyword order
+	pool      sync.Pool     // *topicScratch
+	defLoop   Loop          // the default loop
 }
 
 // compiledRoute is a Route with its situations as bit masks (see
@@ -270,6 +271,7 @@ type Router struct {
 type compiledRoute struct {
 	Route
 	want, unless uint64
+	loop         Loop // Route.Loop's
 }
 
 // topicScratch holds Topics' buffers between calls.
@@ -286,7 +288,7 @@ type compiledTopic struct {
 type keyword struct {
 	text  string
 	parts [][]string
-	id    int // index among all keywords
+	part0 int // number of its first part among all keywords' parts
 }
 
 // NewRouter validates cfg and returns a router. cfg may be nil.
@@ -304,7 +306,8 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 	if c.Routes == nil {
 		c.Routes = DefaultRoutes()
 	}
-	r := &Router{loops: map[string]Loop{}, sit: c.Situations, firstWord: map[string][]partRef{}, bits: map[situation.Kind]uint64{}}
+	r := &Router{loops: map[string]Loop{}, sit: c.Situations, bits: map[situation.Kind]uint64{}}
+	firstWord := map[string][]partRef{}
 	r.firstPair = new([1024]uint64)
 	r.pool.New = func() any { return &topicScratch{buf: make([]byte, 0, 512), offs: make([][2]int32, 0, 96)} }
 	if r.sit == nil {
@@ -334,10 +337,10 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 			if len(kw.parts) > 63 {
 				return nil, fmt.Errorf("%w: router: topic %q: keyword %q has more than 63 parts", ErrInvalid, t.Name, k)
 			}
-			kw.id = r.nkw
-			r.nkw++
+			kw.part0 = r.nparts
+			r.nparts += len(kw.parts)
 			for j, p := range kw.parts {
-				r.firstWord[p[0]] = append(r.firstWord[p[0]], partRef{topic: len(r.topics), kw: len(ct.kws), part: j, id: kw.id})
+				firstWord[p[0]] = append(firstWord[p[0]], partRef{topic: int32(len(r.topics)), kw: int32(len(ct.kws)), part: int32(j), n: int32(kw.part0 + j)})
 				b := pairBit(p[0])
 				r.firstPair[b>>6] |= 1 << (b & 63)
 				if w := p[0]; len(w) <= 63 {
@@ -350,6 +353,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 		}
 		r.topics = append(r.topics, ct)
 	}
+	r.firstWord = newWordTable(firstWord)
 	for i, l := range c.Loops {
 		if l.Name == "" {
 			return nil, fmt.Errorf("%w: router: Loops[%d] has no name", ErrInvalid, i)
@@ -387,6 +391,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 	if _, ok := r.loops[r.def]; !ok {
 		return nil, fmt.Errorf("%w: router: default loop %q is not among the loops", ErrInvalid, r.def)
 	}
+	r.defLoop = r.loops[r.def]
 	if n := countKinds(c.Routes); n > 64 {
 		return nil, fmt.Errorf("%w: router: the routes name %d situations; at most 64", ErrInvalid, n)
 	}
@@ -409,7 +414,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 		if rt.Name == "" {
 			rt.Name = "to " + rt.Loop
 		}
-		cr := compiledRoute{Route: rt}
+		cr := compiledRoute{Route: rt, loop: r.loops[rt.Loop]}
 		for _, k := range rt.Situations {
 			cr.want |= r.bit(situation.Kind(k))
 		}
@@ -447,26 +452,34 @@ func (r *Router) Situations(m channel.Message) situation.Result {
 // found means none). See Route for the rules.
 func (r *Router) RouteSituations(m channel.Message, score float64, found *situation.Result) Decision {
 	topics, kw := r.Topics(m.Text)
-	d := Decision{Loop: r.loops[r.def], Topics: topics}
-	if found != nil {
-		d.Situations = slices.Clone(found.Matches)
-	}
+	d := Decision{Loop: r.defLoop, Topics: topics}
+	// The situations found, and the mask bit of each (see Router.bits).
+	var matches []situation.Match
+	var small [8]uint64
+	bits := small[:0]
 	var have uint64
 	if found != nil {
-		for _, x := range found.Matches {
-			have |= r.bits[x.Kind]
+		matches = found.Matches
+		d.Situations = slices.Clone(found.Matches)
+		if len(matches) > len(small) {
+			bits = make([]uint64, 0, len(matches))
+		}
+		for _, x := range matches {
+			b := r.bits[x.Kind]
+			bits = append(bits, b)
+			have |= b
 		}
 	}
 	primary := false
 	for i := range r.routes {
 		rt := &r.routes[i]
-		why, ok := r.match(rt, m, score, topics, kw, found, have)
+		why, ok := r.match(rt, m, score, topics, kw, matches, bits, have)
 		if !ok {
 			continue
 		}
 		if !primary && !rt.Inform {
 			primary = true
-			d.Loop, d.Rule, d.Reasons = r.loops[rt.Loop], rt.Name, why
+			d.Loop, d.Rule, d.Reasons = rt.loop, rt.Name, why
 			if rt.Loop != r.def {
 				d.Route = rt.Name
 			}
@@ -477,7 +490,7 @@ func (r *Router) RouteSituations(m channel.Message, score float64, found *situat
 		if rt.OwnOnly || rt.Loop == d.Loop.Name || slices.ContainsFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == rt.Loop }) {
 			continue
 		}
-		d.Inform = append(d.Inform, Notice{Loop: r.loops[rt.Loop], Route: rt.Name, Reasons: why})
+		d.Inform = append(d.Inform, Notice{Loop: rt.loop, Route: rt.Name, Reasons: why})
 	}
 	if !primary {
 		// Without a rule of its own, the default loop keeps the message;
@@ -487,9 +500,9 @@ func (r *Router) RouteSituations(m channel.Message, score float64, found *situat
 	return d
 }
 
-// match reports whether rt matches, and why; have is the mask of the
-// situations found.
-func (r *Router) match(rt *compiledRoute, m channel.Message, score float64, topics, kw []string, found *situation.Result, have uint64) ([]string, bool) {
+// match reports whether rt matches, and why; bits are the mask bits of the
+// situations found (matches), have their union.
+func (r *Router) match(rt *compiledRoute, m channel.Message, score float64, topics, kw []string, matches []situation.Match, bits []uint64, have uint64) ([]string, bool) {
 	if have&rt.unless != 0 {
 		return nil, false
 	}
@@ -499,9 +512,9 @@ func (r *Router) match(rt *compiledRoute, m channel.Message, score float64, topi
 		if i := slices.IndexFunc(topics, func(t string) bool { return slices.Contains(rt.Topics, t) }); i >= 0 {
 			reason = reasonString("topic ", topics[i], kw[i])
 		} else if have&rt.want != 0 {
-			for _, x := range found.Matches {
-				if r.bits[x.Kind]&rt.want != 0 {
-					reason = reasonString("situation ", string(x.Kind), x.Evidence)
+			for j, b := range bits {
+				if b&rt.want != 0 {
+					reason = reasonString("situation ", string(matches[j].Kind), matches[j].Evidence)
 					break
 				}
 			}
