@@ -141,6 +141,7 @@ func New(cfg *Config) (*Detector, error) {
 	// first slot: patterns, then context patterns, in one index; the
 	// negation cues in another, as they are marked in a pass of their own.
 	d.pidx = buildIndex(slices.Concat(d.pats, d.unless))
+	d.buildChecks()
 	d.nidx = buildIndex(d.negs)
 	d.pool.New = func() any { return new(scratch) }
 	return d, nil
@@ -240,3 +241,82 @@ func (t *idTable) get(k uint64) []int32 {
 
 // prefixKey packs the first three bytes of b.
 func prefixKey(b []byte) uint32 { return uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2]) }
+
+// hotPattern is what the scan reads of a pattern first: its kind, and its
+// quick word test, d.filters[from:to].
+type hotPattern struct {
+	kind     int32
+	from, to int32
+}
+
+// checkFilter is the quick test of one slot (see slot.mayMatch) over
+// both filters of the tokenizer (tokenizer.bl: the words' bits, then 1024
+// plus their prefixes' bits): the slot may match when one of
+// d.fbits[off:off+n] is set, or, with set >= 0, when d.fsets[set]
+// intersects them.
+type checkFilter struct {
+	off, n int32
+	set    int32
+}
+
+// buildChecks compiles each pattern's quick word test (pattern.possible)
+// into d.hot, d.filters, d.fbits and d.fsets.
+func (d *Detector) buildChecks() {
+	d.hot = make([]hotPattern, len(d.pats))
+	for id := range d.pats {
+		p := &d.pats[id]
+		h := hotPattern{kind: p.kind, from: int32(len(d.filters))}
+		for _, k := range p.check {
+			s := &p.slots[k]
+			f := checkFilter{off: int32(len(d.fbits)), set: -1}
+			for _, b := range s.words {
+				d.fbits = append(d.fbits, b)
+			}
+			for _, b := range s.pre {
+				d.fbits = append(d.fbits, 1024+b)
+			}
+			f.n = int32(len(d.fbits)) - f.off
+			if f.n >= manyBits {
+				var set [2]bloom
+				for _, b := range d.fbits[f.off:] {
+					set[b>>10][(b>>6)&15] |= 1 << (b & 63)
+				}
+				d.fbits = d.fbits[:f.off]
+				f.off, f.n, f.set = 0, 0, int32(len(d.fsets))
+				d.fsets = append(d.fsets, set)
+			}
+			d.filters = append(d.filters, f)
+		}
+		h.to = int32(len(d.filters))
+		d.hot[id] = h
+	}
+}
+
+// possible is pattern.possible for pattern id, on the compiled filters.
+func (d *Detector) possible(id int32, z *tokenizer) bool {
+	h := &d.hot[id]
+	for _, f := range d.filters[h.from:h.to] {
+		if f.set >= 0 {
+			s := &d.fsets[f.set]
+			var x uint64
+			for i := range s[0] {
+				x |= s[0][i]&z.bl[0][i] | s[1][i]&z.bl[1][i]
+			}
+			if x == 0 {
+				return false
+			}
+			continue
+		}
+		ok := false
+		for _, b := range d.fbits[f.off : f.off+f.n] {
+			if z.bl[b>>10][(b>>6)&15]&(1<<(b&63)) != 0 {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -306,7 +306,7 @@ func (p *pattern) matchAt(z *tokenizer, i int) int {
 // filled by some word of the message (a quick, inexact test).
 func (p *pattern) possible(z *tokenizer) bool {
 	for _, k := range p.check {
-		if !p.slots[k].mayMatch(&z.words, &z.pre) {
+		if !p.slots[k].mayMatch(&z.bl[0], &z.bl[1]) {
 			return false
 		}
 	}

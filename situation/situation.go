@@ -201,7 +201,14 @@ type Detector struct {
 	window int
 
 	pidx index // patterns, then context patterns (ids offset by len(pats))
-	nidx index // negation cues
+
+	// What the scan reads of each pattern before it tries to match it,
+	// compactly: its kind and its quick word test (see checkFilter).
+	hot     []hotPattern // by pattern id
+	filters []checkFilter
+	fbits   []uint16
+	fsets   [][2]bloom
+	nidx    index // negation cues
 
 	reach *Reach
 	links *BrandLinks
@@ -370,13 +377,13 @@ func (d *Detector) scan(z *tokenizer, sc *scratch) {
 			}
 			return
 		}
-		p := &d.pats[id]
-		if sc.found[p.kind] >= 0 {
+		if sc.found[d.hot[id].kind] >= 0 {
 			return
 		}
+		p := &d.pats[id]
 		switch sc.possible[id] {
 		case 0:
-			if !p.possible(z) {
+			if !d.possible(id, z) {
 				sc.possible[id] = 2
 				return
 			}

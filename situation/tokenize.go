@@ -59,16 +59,16 @@ type token struct {
 type tokenizer struct {
 	buf  []byte
 	toks []token
-	// words and pre hold the hashes of the words, and of their first three
-	// bytes, for slots' quick test.
-	words, pre bloom
+	// bl holds the hashes of the words, then of their first three bytes,
+	// for slots' quick test (see slot.mayMatch and checkFilter).
+	bl [2]bloom
 }
 
 func hashBytes(b []byte) uint64 { return textnorm.Hash(b) }
 
 func (z *tokenizer) word(i int) []byte { t := z.toks[i]; return z.buf[t.start:t.end] }
 
-func (z *tokenizer) reset() { z.buf, z.toks, z.words, z.pre = z.buf[:0], z.toks[:0], bloom{}, bloom{} }
+func (z *tokenizer) reset() { z.buf, z.toks, z.bl = z.buf[:0], z.toks[:0], [2]bloom{} }
 
 func (z *tokenizer) tokenize(s string) {
 	// The state stays in local variables (a closure that changed them
@@ -184,9 +184,9 @@ func (z *tokenizer) endWord(buf []byte, start, from, to int, clause, sentence, t
 		return false
 	}
 	h := hashBytes(w)
-	z.words.add(h)
+	z.bl[0].add(h)
 	if len(w) >= 3 {
-		z.pre.add(prefixHash(w))
+		z.bl[1].add(prefixHash(w))
 	}
 	z.toks = append(z.toks, token{start: int32(start), end: int32(len(buf)), from: int32(from), to: int32(to),
 		hash: h, clause: clause, sentence: sentence, tag: tag, hashStart: hashStart})
