@@ -200,11 +200,20 @@ func (x *index) each(z *tokenizer, i int, f func(id int32)) {
 
 // idTable maps keys to pattern ids: an open-addressing hash table, built
 // once and then only read, which looks a key up faster than a Go map (a
-// lookup per word of every message).
+// lookup per word of every message). Its slots are compact, and a bit set
+// of the keys answers most misses without a probe.
 type idTable struct {
-	shift uint8 // 64 - log2(len(keys))
-	keys  []uint64
-	ids   [][]int32 // nil: an empty slot
+	shift  uint8 // 64 - log2(len(slots))
+	hshift uint8 // 64 - log2(bits in has)
+	slots  []idSlot
+	ids    []int32
+	has    []uint64
+}
+
+// idSlot is one key's ids, ids[off:off+n]; n == 0 is an empty slot.
+type idSlot struct {
+	key    uint64
+	off, n uint32
 }
 
 func newIDTable(m map[uint64][]int32) idTable {
@@ -212,29 +221,40 @@ func newIDTable(m map[uint64][]int32) idTable {
 	for n < 2*len(m) {
 		n *= 2
 	}
-	t := idTable{shift: uint8(64 - bits.TrailingZeros(uint(n))), keys: make([]uint64, n), ids: make([][]int32, n)}
+	lg := bits.TrailingZeros(uint(n))
+	t := idTable{shift: uint8(64 - lg), hshift: uint8(64 - (lg + 1)), slots: make([]idSlot, n), has: make([]uint64, (2*n+63)/64)}
 	for k, ids := range m {
 		i := t.slot(k)
-		for t.ids[i] != nil {
+		for t.slots[i].n != 0 {
 			i = (i + 1) & (n - 1)
 		}
-		t.keys[i], t.ids[i] = k, ids
+		t.slots[i] = idSlot{key: k, off: uint32(len(t.ids)), n: uint32(len(ids))}
+		t.ids = append(t.ids, ids...)
+		b := t.hasBit(k)
+		t.has[b>>6] |= 1 << (b & 63)
 	}
 	return t
 }
 
-func (t *idTable) slot(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
+func (t *idTable) slot(k uint64) int    { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
+func (t *idTable) hasBit(k uint64) uint { return uint((k * 0xC2B2AE3D27D4EB4F) >> t.hshift) }
 
 // get returns the ids of key k, or nil.
 func (t *idTable) get(k uint64) []int32 {
-	if len(t.keys) == 0 {
+	if len(t.slots) == 0 {
 		return nil
 	}
-	mask := len(t.keys) - 1
+	if b := t.hasBit(k); t.has[b>>6]&(1<<(b&63)) == 0 {
+		return nil
+	}
+	mask := len(t.slots) - 1
 	for i := t.slot(k); ; i = (i + 1) & mask {
-		ids := t.ids[i]
-		if ids == nil || t.keys[i] == k {
-			return ids
+		s := &t.slots[i]
+		if s.n == 0 {
+			return nil
+		}
+		if s.key == k {
+			return t.ids[s.off : s.off+s.n : s.off+s.n]
 		}
 	}
 }
