@@ -43,7 +43,12 @@ type slot struct {
 	hashes []uint64
 	exact  [][]byte // in the order of hashes
 	prefix [][]byte
-	multi  []alt
+	// pkey and pmask are each prefix's first three bytes (fewer for a
+	// shorter prefix) packed as key3 packs a word's, and the mask of
+	// those bytes: a word may start with the prefix only when its key3,
+	// masked, is pkey.
+	pkey, pmask []uint32
+	multi       []alt
 	// multiFirst are the hashes of the multi-word alternatives' exact
 	// first words, sorted, and multiAt the index in multi of each, in
 	// order among equal hashes; multiPre are the indices, in order, of
@@ -150,6 +155,11 @@ func (s *slot) index() {
 			s.multi = append(s.multi, a)
 		case a[0].prefix:
 			s.prefix = append(s.prefix, a[0].text)
+			k, m := key3(a[0].text), uint32(0)
+			for j := range min(3, len(a[0].text)) {
+				m |= 0xff << (16 - 8*j)
+			}
+			s.pkey, s.pmask = append(s.pkey, k), append(s.pmask, m)
 		default:
 			ex = append(ex, hw{a[0].hash, a[0].text})
 		}
@@ -180,13 +190,28 @@ func (s *slot) single(z *tokenizer, t *token) bool {
 	}
 	if len(s.prefix) > 0 {
 		b := z.buf[t.start:t.end]
-		for _, p := range s.prefix {
-			if bytes.HasPrefix(b, p) {
+		k := key3(b)
+		for j, p := range s.prefix {
+			if k&s.pmask[j] == s.pkey[j] && bytes.HasPrefix(b, p) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// key3 packs the first three bytes of b (zero for those it lacks) as
+// prefixKey does.
+func key3(b []byte) uint32 {
+	switch len(b) {
+	case 0:
+		return 0
+	case 1:
+		return uint32(b[0]) << 16
+	case 2:
+		return uint32(b[0])<<16 | uint32(b[1])<<8
+	}
+	return prefixKey(b)
 }
 
 // pattern is a compiled phrase pattern.
@@ -415,9 +440,17 @@ func matchAlt(z *tokenizer, a alt, pos, first int) int {
 	if pos+len(a) > len(z.toks) {
 		return 0
 	}
+	// The words' hashes and the sentence breaks first, which rule out
+	// most alternatives; then the words themselves.
 	for j := range a {
 		t := &z.toks[pos+j]
-		if (pos+j > first && t.sentence) || !a[j].matches(z.buf[t.start:t.end], t.hash) {
+		if (pos+j > first && t.sentence) || (!a[j].prefix && a[j].hash != t.hash) {
+			return 0
+		}
+	}
+	for j := range a {
+		t := &z.toks[pos+j]
+		if !a[j].matches(z.buf[t.start:t.end], t.hash) {
 			return 0
 		}
 	}
