@@ -281,8 +281,9 @@ type topicScratch struct {
 }
 
 type compiledTopic struct {
-	name string
-	kws  []keyword
+	name  string
+	kws   []keyword
+	parts [2]int // its keywords' parts are numbered parts[0] to parts[1]-1
 }
 
 type keyword struct {
@@ -323,7 +324,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 			return nil, fmt.Errorf("%w: router: Topics[%d]: empty or duplicate name %q", ErrInvalid, i, t.Name)
 		}
 		topics[t.Name] = true
-		ct := compiledTopic{name: t.Name}
+		ct := compiledTopic{name: t.Name, parts: [2]int{r.nparts, r.nparts}}
 		for _, k := range t.Keywords {
 			kw := keyword{text: k}
 			for _, p := range strings.Split(k, "+") {
@@ -351,6 +352,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 			}
 			ct.kws = append(ct.kws, kw)
 		}
+		ct.parts[1] = r.nparts
 		r.topics = append(r.topics, ct)
 	}
 	r.firstWord = newWordTable(firstWord)

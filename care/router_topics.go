@@ -95,9 +95,19 @@ func (r *Router) Topics(text string) (names, found []string) {
 			}
 		}
 	}
+	some := false
+	for _, x := range seen {
+		some = some || x != 0
+	}
+	if !some {
+		return nil, nil
+	}
 	var at [16][2]int32 // each topic found and the keyword that found it
 	hits := at[:0]
 	for ti := range r.topics {
+		if !anySeen(seen, r.topics[ti].parts) {
+			continue // none of its keywords' parts was found
+		}
 		for ki := range r.topics[ti].kws {
 			if k := &r.topics[ti].kws[ki]; allSeen(seen, k.part0, len(k.parts)) {
 				hits = append(hits, [2]int32{int32(ti), int32(ki)})
@@ -116,6 +126,23 @@ func (r *Router) Topics(text string) (names, found []string) {
 		names[j], found[j] = t.name, t.kws[h[1]].text
 	}
 	return names, found
+}
+
+// anySeen reports whether one of the parts [p[0], p[1]) of seen is set.
+func anySeen(seen []uint64, p [2]int) bool {
+	for b := p[0]; b < p[1]; {
+		w := seen[b>>6] >> (b & 63)
+		if n := p[1] - b; n < 64-(b&63) {
+			w &= 1<<n - 1
+			b += n
+		} else {
+			b += 64 - (b & 63)
+		}
+		if w != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // allSeen reports whether the n bits of seen from bit from are all set.
