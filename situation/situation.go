@@ -307,12 +307,16 @@ func (d *Detector) DetectInto(in *Input, dst *Result) {
 	z.reset()
 	z.tokenize(in.Text)
 	d.scan(z, sc)
+	mentions := strings.IndexByte(in.Text, '@') >= 0 // else no handle signals
 	for k := range d.kinds {
 		if sc.found[k] >= 0 && !sc.killed[k] {
 			ks := &d.kinds[k]
 			from, to := z.toks[sc.found[k]].from, z.toks[sc.ends[k]-1].to
 			p := &d.pats[sc.src[k]]
 			dst.Matches = append(dst.Matches, Match{Kind: ks.kind, Label: ks.label, Evidence: in.Text[from:to], Source: p.source})
+			continue
+		}
+		if !mentions {
 			continue
 		}
 		if h := d.handle(k, in.Text); h != "" {

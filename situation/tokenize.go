@@ -131,6 +131,8 @@ func (z *tokenizer) tokenize(s string) {
 		}
 		var folded string
 		switch {
+		case r < utf8.RuneSelf:
+			// Not a word character (those took the fast path).
 		case r < foldLimit:
 			folded = foldTable[r]
 		case unicode.Is(unicode.Mn, r):
