@@ -276,8 +276,9 @@ type compiledRoute struct {
 
 // topicScratch holds Topics' buffers between calls.
 type topicScratch struct {
-	buf  []byte
-	offs [][2]int32
+	buf   []byte
+	offs  [][2]int32
+	cands []topicCand
 }
 
 type compiledTopic struct {

@@ -17,13 +17,17 @@ func (r *Router) Topics(text string) (names, found []string) {
 	sc := r.pool.Get().(*topicScratch)
 	defer r.pool.Put(sc)
 	offs := sc.offs[:0]
+	// Each word looks up the keyword parts that start with it as soon as
+	// it is split off; the parts of several words are checked once all
+	// words are known. A keyword is found when all its parts are.
+	cands := sc.cands[:0]
 	for i := 0; i < len(text); {
 		c := text[i]
 		if c < utf8.RuneSelf && !topicASCII[c] {
 			i++
 			continue
 		}
-		start := i
+		start, isASCII := i, true
 		for i < len(text) {
 			if c := text[i]; c < utf8.RuneSelf {
 				if !topicASCII[c] {
@@ -37,6 +41,7 @@ func (r *Router) Topics(text string) (names, found []string) {
 				break
 			}
 			i += n
+			isASCII = false
 		}
 		if i == start {
 			// A non-ASCII rune that is not a letter or a digit.
@@ -51,24 +56,12 @@ func (r *Router) Topics(text string) (names, found []string) {
 		// A word of dots only is kept, empty: it separates the words
 		// around it, as words() does.
 		offs = append(offs, [2]int32{int32(start), int32(end)})
-	}
-	sc.offs = offs
-	// Each word looks up the keyword parts that start with it; a keyword
-	// is found when all its parts are. seen has a bit per part.
-	var small [4]uint64
-	var seen []uint64
-	if n := (r.nparts + 63) / 64; n > len(small) {
-		seen = make([]uint64, n)
-	} else {
-		seen = small[:n]
-	}
-	for i, o := range offs {
-		w := text[o[0]:o[1]]
+		w := text[start:end]
 		if len(w) == 0 {
 			continue
 		}
 		var refs []partRef
-		if ascii(w) {
+		if isASCII {
 			if len(w) > 63 || r.firstMask[topicLower[w[0]]]&(1<<len(w)) == 0 || !r.mayStart(w) {
 				continue // no keyword part starts with a word of this first byte and length, or first two bytes
 			}
@@ -81,7 +74,22 @@ func (r *Router) Topics(text string) (names, found []string) {
 			}
 			refs = r.firstWord.get(lw)
 		}
-		for _, ref := range refs {
+		if len(refs) > 0 {
+			cands = append(cands, topicCand{word: len(offs) - 1, refs: refs})
+		}
+	}
+	sc.offs, sc.cands = offs, cands
+	// seen has a bit per keyword part.
+	var small [4]uint64
+	var seen []uint64
+	if n := (r.nparts + 63) / 64; n > len(small) {
+		seen = make([]uint64, n)
+	} else {
+		seen = small[:n]
+	}
+	for _, cd := range cands {
+		i := cd.word
+		for _, ref := range cd.refs {
 			p := r.topics[ref.topic].kws[ref.kw].parts[ref.part]
 			if i+len(p) > len(offs) {
 				continue
@@ -236,6 +244,13 @@ var topicLower = func() (t [utf8.RuneSelf]byte) {
 	}
 	return t
 }()
+
+// topicCand is a word of a text (its index among the words) and the
+// keyword parts that start with it.
+type topicCand struct {
+	word int
+	refs []partRef
+}
 
 // partRef locates one part of a topic keyword; n numbers it among all
 // keywords' parts.
