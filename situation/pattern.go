@@ -180,7 +180,7 @@ func (s *slot) index() {
 // single reports whether one of the slot's one-word alternatives matches
 // token t.
 func (s *slot) single(z *tokenizer, t *token) bool {
-	if i, ok := slices.BinarySearch(s.hashes, t.hash); ok {
+	if i, ok := searchHash(s.hashes, t.hash); ok {
 		b := z.buf[t.start:t.end]
 		for ; i < len(s.hashes) && s.hashes[i] == t.hash; i++ {
 			if bytes.Equal(s.exact[i], b) {
@@ -406,7 +406,7 @@ func (p *pattern) matchSlot(z *tokenizer, k, i, first int, budget *int) int {
 		// The alternatives whose first word may be this token, in their
 		// order: those of its hash merged with those of a prefix.
 		h := z.toks[pos].hash
-		e, _ := slices.BinarySearch(s.multiFirst, h)
+		e, _ := searchHash(s.multiFirst, h)
 		pre := s.multiPre
 		for {
 			var a int32
@@ -483,4 +483,18 @@ func (p *pattern) negatedInside(z *tokenizer, i, end int) bool {
 		}
 	}
 	return false
+}
+
+// searchHash is slices.BinarySearch for sorted hashes, by a linear scan
+// when there are few.
+func searchHash(hs []uint64, h uint64) (int, bool) {
+	if len(hs) > 8 {
+		return slices.BinarySearch(hs, h)
+	}
+	for i, x := range hs {
+		if x >= h {
+			return i, x == h
+		}
+	}
+	return len(hs), false
 }
