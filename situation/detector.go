@@ -182,22 +182,6 @@ func buildIndex(pats []pattern) index {
 	return x
 }
 
-// each calls f with the id of every indexed pattern whose first word may
-// match token i (a pattern may be passed more than once).
-func (x *index) each(z *tokenizer, i int, f func(id int32)) {
-	for _, id := range x.first.get(z.toks[i].hash) {
-		f(id)
-	}
-	if w := z.word(i); len(w) >= 3 {
-		for _, id := range x.prefix3.get(uint64(prefixKey(w))) {
-			f(id)
-		}
-	}
-	for _, id := range x.short {
-		f(id)
-	}
-}
-
 // idTable maps keys to pattern ids: an open-addressing hash table, built
 // once and then only read, which looks a key up faster than a Go map (a
 // lookup per word of every message). Its slots are compact, and a bit set

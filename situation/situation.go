@@ -362,62 +362,72 @@ func (d *Detector) addSignal(dst *Result, k Kind, evidence, source string) {
 func (d *Detector) scan(z *tokenizer, sc *scratch) {
 	// Negation cues are marked once, when the first match needs them.
 	marked := false
-	mark := func() {
-		marked = true
-		for i := range z.toks {
-			d.nidx.each(z, i, func(id int32) {
-				if end := d.negs[id].matchAt(z, i); end > 0 {
-					z.toks[end-1].negEnd = true
-				}
-			})
+	x := &d.pidx
+	for i := range z.toks {
+		d.tryAll(z, sc, i, x.first.get(z.toks[i].hash), &marked)
+		if w := z.word(i); len(w) >= 3 {
+			d.tryAll(z, sc, i, x.prefix3.get(uint64(prefixKey(w))), &marked)
 		}
+		d.tryAll(z, sc, i, x.short, &marked)
 	}
+}
+
+// tryAll tries the patterns ids (context patterns from len(d.pats)) at
+// token i: those of kinds not found yet, and found possible.
+func (d *Detector) tryAll(z *tokenizer, sc *scratch, i int, ids []int32, marked *bool) {
 	np := int32(len(d.pats))
-	try := func(i int, id int32) {
+	for _, id := range ids {
 		if id >= np {
 			p := &d.unless[id-np]
 			if !sc.killed[p.kind] && p.matchAt(z, i) > 0 {
 				sc.killed[p.kind] = true
 			}
-			return
+			continue
 		}
 		if sc.found[d.hot[id].kind] >= 0 {
-			return
+			continue
 		}
-		p := &d.pats[id]
 		switch sc.possible[id] {
 		case 0:
 			if !d.possible(id, z) {
 				sc.possible[id] = 2
-				return
+				continue
 			}
 			sc.possible[id] = 1
 		case 2:
-			return
+			continue
 		}
+		p := &d.pats[id]
 		end := p.matchFrom(z, i)
 		if end < 0 {
-			return
+			continue
 		}
-		if !marked {
-			mark()
+		if !*marked {
+			*marked = true
+			d.mark(z)
 		}
 		if !d.negated(z, i) && !p.negatedInside(z, i, end) {
 			sc.found[p.kind], sc.ends[p.kind], sc.src[p.kind] = i, end, id
 		}
 	}
-	x := &d.pidx
+}
+
+// mark marks the tokens where a negation cue ends.
+func (d *Detector) mark(z *tokenizer) {
+	x := &d.nidx
 	for i := range z.toks {
-		for _, id := range x.first.get(z.toks[i].hash) {
-			try(i, id)
-		}
+		d.markAt(z, i, x.first.get(z.toks[i].hash))
 		if w := z.word(i); len(w) >= 3 {
-			for _, id := range x.prefix3.get(uint64(prefixKey(w))) {
-				try(i, id)
-			}
+			d.markAt(z, i, x.prefix3.get(uint64(prefixKey(w))))
 		}
-		for _, id := range x.short {
-			try(i, id)
+		d.markAt(z, i, x.short)
+	}
+}
+
+func (d *Detector) markAt(z *tokenizer, i int, ids []int32) {
+	for _, id := range ids {
+		if end := d.negs[id].matchAt(z, i); end > 0 {
+			z.toks[end-1].negEnd = true
 		}
 	}
 }
