@@ -476,7 +476,7 @@ func (r *Router) RouteSituations(m channel.Message, score float64, found *situat
 	primary := false
 	for i := range r.routes {
 		rt := &r.routes[i]
-		why, ok := r.match(rt, m, score, topics, kw, matches, bits, have)
+		why, ok := r.match(rt, &m, score, topics, kw, matches, bits, have)
 		if !ok {
 			continue
 		}
@@ -505,7 +505,7 @@ func (r *Router) RouteSituations(m channel.Message, score float64, found *situat
 
 // match reports whether rt matches, and why; bits are the mask bits of the
 // situations found (matches), have their union.
-func (r *Router) match(rt *compiledRoute, m channel.Message, score float64, topics, kw []string, matches []situation.Match, bits []uint64, have uint64) ([]string, bool) {
+func (r *Router) match(rt *compiledRoute, m *channel.Message, score float64, topics, kw []string, matches []situation.Match, bits []uint64, have uint64) ([]string, bool) {
 	if have&rt.unless != 0 {
 		return nil, false
 	}
