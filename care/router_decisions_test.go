@@ -28,8 +28,8 @@ import (
 // decision, and compare dumps taken before and after the change). The
 // digests hold no text of the data set.
 var decisionGolden = map[string]string{
-	"generated": "5c607cc89c02e12e8f46fdd696e847a41c328095e760a23bee78742b91c823ef",
-	"dev":       "e1dfd613d2555176f72b58caf87a29bb169766f401b58b415538bd5935abe1fe",
+	"generated": "4ca1f2c2babfdd2d90b4a8a8465c7fffe6e34be616fd44d162fe01a0c24d2490",
+	"dev":       "bcf5cca15a5dcd5a8efc6186cfb88c2156616252f45a49129efe9e8fca401eb5",
 }
 
 // TestDecisionsUnchanged records the whole decision of every text (the
@@ -82,7 +82,7 @@ type decisionRecorder struct {
 	now                time.Time
 	det, linkDet       *situation.Detector
 	scorer, linkScorer *priority.Rules
-	router             *care.Router
+	router, custom     *care.Router
 }
 
 func newDecisionRecorder(t *testing.T) *decisionRecorder {
@@ -100,6 +100,21 @@ func newDecisionRecorder(t *testing.T) *decisionRecorder {
 	rec.linkScorer, err = priority.New(&priority.Config{Situations: rec.linkDet})
 	require.NoError(t, err)
 	rec.router, err = care.NewRouter(&care.RouterConfig{Situations: rec.det})
+	require.NoError(t, err)
+	// Rules with every condition and reason: channels, authors, scores,
+	// topics with situations, context, informing, own-only and catch-all
+	// rules.
+	rec.custom, err = care.NewRouter(&care.RouterConfig{Situations: rec.det, Routes: []care.Route{
+		{Name: "vip legal", Loop: "legal", Topics: []string{"legal"}, Authors: []string{"vip_1"}, MinScore: 20},
+		{Loop: "executives", Inform: true, Situations: []string{"churn", "public_escalation"}, Channels: []channel.Kind{channel.X}, MinScore: 30},
+		{Name: "messenger", Loop: "product", Channels: []channel.Kind{channel.Messenger}},
+		{Loop: "content", Topics: []string{"content", "outage"}, Situations: []string{"brand_content"}, Unless: []string{"praise"}},
+		{Loop: "executives", OwnOnly: true, MinScore: 60},
+		{Loop: "legal", Inform: true, Situations: []string{"authority", "legal_threat"}},
+		{Name: "someone", Loop: "customer-service", Inform: true, Authors: []string{"@someone"}},
+		{Name: "billing", Loop: "customer-service", Topics: []string{"billing"}},
+		{Name: "everything", Loop: "product", Inform: true},
+	}})
 	require.NoError(t, err)
 	return rec
 }
@@ -125,6 +140,8 @@ func (rec *decisionRecorder) record(i int, text string) string {
 	rec.scorer.ScoreInto(rec.now, in(&found), &s)
 	writeScore(&b, "score", s)
 	writeDecision(&b, "route", rec.router.RouteSituations(m, s.Value, &found))
+	writeDecision(&b, "custom", rec.custom.RouteSituations(m, s.Value, &found))
+	writeDecision(&b, "custom, no situations", rec.custom.RouteSituations(m, s.Value, nil))
 	// Route detects by itself; the scorer too, with the sentiment (the
 	// reach signal), and with brand links.
 	writeDecision(&b, "Route", rec.router.Route(m, s.Value))
