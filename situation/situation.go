@@ -360,8 +360,9 @@ func (d *Detector) addSignal(dst *Result, k Kind, evidence, source string) {
 // scan marks negations, then finds the first non-negated match of each
 // kind and the kinds whose context (unless) patterns occur.
 func (d *Detector) scan(z *tokenizer, sc *scratch) {
-	// Negation cues are marked once, when the first match needs them.
-	marked := false
+	// Negation cues are marked when a match needs them: those that start
+	// before the end of the match, as no other cue can end before it.
+	marked := 0 // the cues starting before token marked are marked
 	x := &d.pidx
 	for i := range z.toks {
 		d.tryAll(z, sc, i, x.first.get(z.toks[i].hash), &marked)
@@ -374,7 +375,7 @@ func (d *Detector) scan(z *tokenizer, sc *scratch) {
 
 // tryAll tries the patterns ids (context patterns from len(d.pats)) at
 // token i: those of kinds not found yet, and found possible.
-func (d *Detector) tryAll(z *tokenizer, sc *scratch, i int, ids []int32, marked *bool) {
+func (d *Detector) tryAll(z *tokenizer, sc *scratch, i int, ids []int32, marked *int) {
 	np := int32(len(d.pats))
 	for _, id := range ids {
 		if id >= np {
@@ -402,9 +403,9 @@ func (d *Detector) tryAll(z *tokenizer, sc *scratch, i int, ids []int32, marked 
 		if end < 0 {
 			continue
 		}
-		if !*marked {
-			*marked = true
-			d.mark(z)
+		if *marked < end {
+			d.mark(z, *marked, end)
+			*marked = end
 		}
 		if !d.negated(z, i) && !p.negatedInside(z, i, end) {
 			sc.found[p.kind], sc.ends[p.kind], sc.src[p.kind] = i, end, id
@@ -412,10 +413,11 @@ func (d *Detector) tryAll(z *tokenizer, sc *scratch, i int, ids []int32, marked 
 	}
 }
 
-// mark marks the tokens where a negation cue ends.
-func (d *Detector) mark(z *tokenizer) {
+// mark marks the tokens where a negation cue that starts at a token in
+// [from, to) ends.
+func (d *Detector) mark(z *tokenizer, from, to int) {
 	x := &d.nidx
-	for i := range z.toks {
+	for i := from; i < to; i++ {
 		d.markAt(z, i, x.first.get(z.toks[i].hash))
 		if w := z.word(i); len(w) >= 3 {
 			d.markAt(z, i, x.prefix3.get(uint64(prefixKey(w))))
