@@ -258,11 +258,12 @@ type Router struct {
 	// masks, so that a decision tests a route's situations with one AND.
 	bits map[situation.Kind]uint64
 
-	firstWord map[string][]partRef // first word of a keyword part → the parts
-	firstMask [256]uint64          // first byte → bit per length of those first words
-	firstPair *[1024]uint64        // bit per first two bytes of those first words (see pairBit)
-	nkw       int
-	pool      sync.Pool // *topicScratch
+	firstWord wordTable     // first word of a keyword part → the parts
+	firstMask [256]uint64   // first byte → bit per length of those first words
+	firstPair *[1024]uint64 // bit per first two bytes of those first words (see pairBit)
+	nparts    int           // keyword parts, numbered in keyword order
+	pool      sync.Pool     // *topicScratch
+	defLoop   Loop          // the default loop
 }
 
 // compiledRoute is a Route with its situations as bit masks (see
@@ -270,23 +271,26 @@ type Router struct {
 type compiledRoute struct {
 	Route
 	want, unless uint64
+	loop         Loop // Route.Loop's
 }
 
 // topicScratch holds Topics' buffers between calls.
 type topicScratch struct {
-	buf  []byte
-	offs [][2]int32
+	buf   []byte
+	offs  [][2]int32
+	cands []topicCand
 }
 
 type compiledTopic struct {
-	name string
-	kws  []keyword
+	name  string
+	kws   []keyword
+	parts [2]int // its keywords' parts are numbered parts[0] to parts[1]-1
 }
 
 type keyword struct {
 	text  string
 	parts [][]string
-	id    int // index among all keywords
+	part0 int // number of its first part among all keywords' parts
 }
 
 // NewRouter validates cfg and returns a router. cfg may be nil.
@@ -304,7 +308,8 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 	if c.Routes == nil {
 		c.Routes = DefaultRoutes()
 	}
-	r := &Router{loops: map[string]Loop{}, sit: c.Situations, firstWord: map[string][]partRef{}, bits: map[situation.Kind]uint64{}}
+	r := &Router{loops: map[string]Loop{}, sit: c.Situations, bits: map[situation.Kind]uint64{}}
+	firstWord := map[string][]partRef{}
 	r.firstPair = new([1024]uint64)
 	r.pool.New = func() any { return &topicScratch{buf: make([]byte, 0, 512), offs: make([][2]int32, 0, 96)} }
 	if r.sit == nil {
@@ -320,7 +325,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 			return nil, fmt.Errorf("%w: router: Topics[%d]: empty or duplicate name %q", ErrInvalid, i, t.Name)
 		}
 		topics[t.Name] = true
-		ct := compiledTopic{name: t.Name}
+		ct := compiledTopic{name: t.Name, parts: [2]int{r.nparts, r.nparts}}
 		for _, k := range t.Keywords {
 			kw := keyword{text: k}
 			for _, p := range strings.Split(k, "+") {
@@ -334,10 +339,10 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 			if len(kw.parts) > 63 {
 				return nil, fmt.Errorf("%w: router: topic %q: keyword %q has more than 63 parts", ErrInvalid, t.Name, k)
 			}
-			kw.id = r.nkw
-			r.nkw++
+			kw.part0 = r.nparts
+			r.nparts += len(kw.parts)
 			for j, p := range kw.parts {
-				r.firstWord[p[0]] = append(r.firstWord[p[0]], partRef{topic: len(r.topics), kw: len(ct.kws), part: j, id: kw.id})
+				firstWord[p[0]] = append(firstWord[p[0]], partRef{topic: int32(len(r.topics)), kw: int32(len(ct.kws)), part: int32(j), n: int32(kw.part0 + j)})
 				b := pairBit(p[0])
 				r.firstPair[b>>6] |= 1 << (b & 63)
 				if w := p[0]; len(w) <= 63 {
@@ -348,8 +353,10 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 			}
 			ct.kws = append(ct.kws, kw)
 		}
+		ct.parts[1] = r.nparts
 		r.topics = append(r.topics, ct)
 	}
+	r.firstWord = newWordTable(firstWord)
 	for i, l := range c.Loops {
 		if l.Name == "" {
 			return nil, fmt.Errorf("%w: router: Loops[%d] has no name", ErrInvalid, i)
@@ -387,6 +394,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 	if _, ok := r.loops[r.def]; !ok {
 		return nil, fmt.Errorf("%w: router: default loop %q is not among the loops", ErrInvalid, r.def)
 	}
+	r.defLoop = r.loops[r.def]
 	if n := countKinds(c.Routes); n > 64 {
 		return nil, fmt.Errorf("%w: router: the routes name %d situations; at most 64", ErrInvalid, n)
 	}
@@ -409,7 +417,7 @@ func NewRouter(cfg *RouterConfig) (*Router, error) {
 		if rt.Name == "" {
 			rt.Name = "to " + rt.Loop
 		}
-		cr := compiledRoute{Route: rt}
+		cr := compiledRoute{Route: rt, loop: r.loops[rt.Loop]}
 		for _, k := range rt.Situations {
 			cr.want |= r.bit(situation.Kind(k))
 		}
@@ -447,92 +455,209 @@ func (r *Router) Situations(m channel.Message) situation.Result {
 // found means none). See Route for the rules.
 func (r *Router) RouteSituations(m channel.Message, score float64, found *situation.Result) Decision {
 	topics, kw := r.Topics(m.Text)
-	d := Decision{Loop: r.loops[r.def], Topics: topics}
-	if found != nil {
-		d.Situations = slices.Clone(found.Matches)
-	}
+	d := Decision{Loop: r.defLoop, Topics: topics}
+	// The situations found, and the mask bit of each (see Router.bits).
+	var matches []situation.Match
+	var small [8]uint64
+	bits := small[:0]
 	var have uint64
 	if found != nil {
-		for _, x := range found.Matches {
-			have |= r.bits[x.Kind]
+		matches = found.Matches
+		d.Situations = slices.Clone(found.Matches)
+		if len(matches) > len(small) {
+			bits = make([]uint64, 0, len(matches))
+		}
+		for _, x := range matches {
+			b := r.bits[x.Kind]
+			bits = append(bits, b)
+			have |= b
 		}
 	}
-	primary := false
+	// The rules are matched first, with their reasons as references;
+	// the reasons of the rules that choose or inform a loop are then
+	// written in one string, and listed in one slice.
+	var primary *compiledRoute
+	var primaryWhy why
+	var small2 [8]notice
+	inform := small2[:0]
+	informed := false // d.Inform is not nil (it was appended to)
 	for i := range r.routes {
 		rt := &r.routes[i]
-		why, ok := r.match(rt, m, score, topics, kw, found, have)
+		w, ok := r.match(rt, &m, score, topics, matches, bits, have)
 		if !ok {
 			continue
 		}
-		if !primary && !rt.Inform {
-			primary = true
-			d.Loop, d.Rule, d.Reasons = r.loops[rt.Loop], rt.Name, why
-			if rt.Loop != r.def {
-				d.Route = rt.Name
-			}
+		if primary == nil && !rt.Inform {
+			primary, primaryWhy = rt, w
 			// A loop informed by an earlier rule now owns the message.
-			d.Inform = slices.DeleteFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == rt.Loop })
+			inform = slices.DeleteFunc(inform, func(n notice) bool { return n.rt.Loop == rt.Loop })
 			continue
 		}
-		if rt.OwnOnly || rt.Loop == d.Loop.Name || slices.ContainsFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == rt.Loop }) {
+		loop := r.def
+		if primary != nil {
+			loop = primary.Loop
+		}
+		if rt.OwnOnly || rt.Loop == loop || slices.ContainsFunc(inform, func(n notice) bool { return n.rt.Loop == rt.Loop }) {
 			continue
 		}
-		d.Inform = append(d.Inform, Notice{Loop: r.loops[rt.Loop], Route: rt.Name, Reasons: why})
+		inform, informed = append(inform, notice{rt, w}), true
 	}
-	if !primary {
+	if primary == nil {
 		// Without a rule of its own, the default loop keeps the message;
 		// a notice to it would be redundant.
-		d.Inform = slices.DeleteFunc(d.Inform, func(n Notice) bool { return n.Loop.Name == r.def })
+		inform = slices.DeleteFunc(inform, func(n notice) bool { return n.rt.Loop == r.def })
+	}
+	n := 0
+	if primary != nil {
+		n += primaryWhy.count()
+	}
+	for _, x := range inform {
+		n += x.why.count()
+	}
+	if n == 0 {
+		if informed {
+			d.Inform = []Notice{}
+		}
+		return d
+	}
+	var tmp [512]byte
+	buf := tmp[:0]
+	var offs [16][2]int32
+	at := offs[:0]
+	if primary != nil {
+		buf, at = primaryWhy.appendTo(buf, at, primary, &m, score, topics, kw, matches)
+	}
+	for _, x := range inform {
+		buf, at = x.why.appendTo(buf, at, x.rt, &m, score, topics, kw, matches)
+	}
+	text := string(buf)
+	reasons := make([]string, len(at))
+	for i, o := range at {
+		reasons[i] = text[o[0]:o[1]]
+	}
+	k := 0
+	next := func(w why) []string {
+		c := w.count()
+		k += c
+		return reasons[k-c : k : k]
+	}
+	if primary != nil {
+		d.Loop, d.Rule, d.Reasons = primary.loop, primary.Name, next(primaryWhy)
+		if primary.Loop != r.def {
+			d.Route = primary.Name
+		}
+	}
+	if informed {
+		d.Inform = make([]Notice, len(inform))
+		for i, x := range inform {
+			d.Inform[i] = Notice{Loop: x.rt.loop, Route: x.rt.Name, Reasons: next(x.why)}
+		}
 	}
 	return d
 }
 
-// match reports whether rt matches, and why; have is the mask of the
-// situations found.
-func (r *Router) match(rt *compiledRoute, m channel.Message, score float64, topics, kw []string, found *situation.Result, have uint64) ([]string, bool) {
-	if have&rt.unless != 0 {
-		return nil, false
+// notice is a rule that informs its loop, and why.
+type notice struct {
+	rt  *compiledRoute
+	why why
+}
+
+// why refers to the reasons a rule matched, in order: a topic (an index in
+// the topics found) or a situation (an index in the situations found),
+// the channel, the author, the score; or, with none of them, "matches
+// everything".
+type why struct {
+	topic, situation       int // -1: none
+	channel, author, score bool
+}
+
+// count returns the number of reasons.
+func (w why) count() int {
+	n := 0
+	if w.topic >= 0 || w.situation >= 0 {
+		n++
 	}
-	var why []string
+	for _, b := range []bool{w.channel, w.author, w.score} {
+		if b {
+			n++
+		}
+	}
+	return max(n, 1)
+}
+
+// appendTo appends the text of each reason to buf and its offsets to at.
+func (w why) appendTo(buf []byte, at [][2]int32, rt *compiledRoute, m *channel.Message, score float64, topics, kw []string, matches []situation.Match) ([]byte, [][2]int32) {
+	add := func(b []byte) {
+		at = append(at, [2]int32{int32(len(buf)), int32(len(b))})
+		buf = b
+	}
+	none := true
+	if w.topic >= 0 {
+		add(appendReason(buf, "topic ", topics[w.topic], kw[w.topic]))
+		none = false
+	} else if w.situation >= 0 {
+		add(appendReason(buf, "situation ", string(matches[w.situation].Kind), matches[w.situation].Evidence))
+		none = false
+	}
+	if w.channel {
+		add(append(append(buf, "channel "...), m.Channel...))
+		none = false
+	}
+	if w.author {
+		add(append(append(buf, "author @"...), m.Author.Handle...))
+		none = false
+	}
+	if w.score {
+		add(fmt.Appendf(buf, "score %.0f ≥ %.0f", score, rt.MinScore))
+		none = false
+	}
+	if none {
+		add(append(buf, "matches everything"...))
+	}
+	return buf, at
+}
+
+// match reports whether rt matches, and why; bits are the mask bits of the
+// situations found (matches), have their union.
+func (r *Router) match(rt *compiledRoute, m *channel.Message, score float64, topics []string, matches []situation.Match, bits []uint64, have uint64) (why, bool) {
+	w := why{topic: -1, situation: -1}
+	if have&rt.unless != 0 {
+		return w, false
+	}
 	if len(rt.Topics) > 0 || len(rt.Situations) > 0 {
-		var reason string
 		if i := slices.IndexFunc(topics, func(t string) bool { return slices.Contains(rt.Topics, t) }); i >= 0 {
-			reason = reasonString("topic ", topics[i], kw[i])
+			w.topic = i
 		} else if have&rt.want != 0 {
-			for _, x := range found.Matches {
-				if r.bits[x.Kind]&rt.want != 0 {
-					reason = reasonString("situation ", string(x.Kind), x.Evidence)
+			for j, b := range bits {
+				if b&rt.want != 0 {
+					w.situation = j
 					break
 				}
 			}
 		}
-		if reason == "" {
-			return nil, false
+		if w.topic < 0 && w.situation < 0 {
+			return w, false
 		}
-		why = append(why, reason)
 	}
 	if len(rt.Channels) > 0 {
 		if !slices.Contains(rt.Channels, m.Channel) {
-			return nil, false
+			return w, false
 		}
-		why = append(why, "channel "+string(m.Channel))
+		w.channel = true
 	}
 	if len(rt.Authors) > 0 {
 		if !slices.ContainsFunc(rt.Authors, func(a string) bool { return normHandle(a) == normHandle(m.Author.Handle) }) {
-			return nil, false
+			return w, false
 		}
-		why = append(why, "author @"+m.Author.Handle)
+		w.author = true
 	}
 	if rt.MinScore > 0 {
 		if score < rt.MinScore {
-			return nil, false
+			return w, false
 		}
-		why = append(why, fmt.Sprintf("score %.0f ≥ %.0f", score, rt.MinScore))
+		w.score = true
 	}
-	if len(why) == 0 {
-		why = append(why, "matches everything")
-	}
-	return why, true
+	return w, true
 }
 
 // bit returns the mask bit of situation kind k, giving it the next bit the
@@ -557,24 +682,22 @@ func countKinds(routes []Route) int {
 	return len(seen)
 }
 
-// reasonString formats `kind name ("evidence")` with one allocation, the
-// evidence quoted as strconv.Quote does.
+// reasonString formats `kind name ("evidence")`, the evidence quoted as
+// strconv.Quote does.
 func reasonString(kind, name, evidence string) string {
 	var tmp [160]byte
-	q := tmp[:0]
+	return string(appendReason(tmp[:0], kind, name, evidence))
+}
+
+// appendReason appends reasonString's text to b.
+func appendReason(b []byte, kind, name, evidence string) []byte {
+	b = append(append(append(b, kind...), name...), " ("...)
 	if plainASCII(evidence) {
-		q = append(append(append(q, '"'), evidence...), '"')
+		b = append(append(append(b, '"'), evidence...), '"')
 	} else {
-		q = strconv.AppendQuote(q, evidence)
+		b = strconv.AppendQuote(b, evidence)
 	}
-	var b strings.Builder
-	b.Grow(len(kind) + len(name) + len(q) + 3)
-	b.WriteString(kind)
-	b.WriteString(name)
-	b.WriteString(" (")
-	b.Write(q)
-	b.WriteByte(')')
-	return b.String()
+	return append(b, ')')
 }
 
 // plainASCII reports whether strconv.Quote leaves s as it is, between

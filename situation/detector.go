@@ -141,6 +141,7 @@ func New(cfg *Config) (*Detector, error) {
 	// first slot: patterns, then context patterns, in one index; the
 	// negation cues in another, as they are marked in a pass of their own.
 	d.pidx = buildIndex(slices.Concat(d.pats, d.unless))
+	d.buildChecks()
 	d.nidx = buildIndex(d.negs)
 	d.pool.New = func() any { return new(scratch) }
 	return d, nil
@@ -181,29 +182,22 @@ func buildIndex(pats []pattern) index {
 	return x
 }
 
-// each calls f with the id of every indexed pattern whose first word may
-// match token i (a pattern may be passed more than once).
-func (x *index) each(z *tokenizer, i int, f func(id int32)) {
-	for _, id := range x.first.get(z.toks[i].hash) {
-		f(id)
-	}
-	if w := z.word(i); len(w) >= 3 {
-		for _, id := range x.prefix3.get(uint64(prefixKey(w))) {
-			f(id)
-		}
-	}
-	for _, id := range x.short {
-		f(id)
-	}
-}
-
 // idTable maps keys to pattern ids: an open-addressing hash table, built
 // once and then only read, which looks a key up faster than a Go map (a
-// lookup per word of every message).
+// lookup per word of every message). Its slots are compact, and a bit set
+// of the keys answers most misses without a probe.
 type idTable struct {
-	shift uint8 // 64 - log2(len(keys))
-	keys  []uint64
-	ids   [][]int32 // nil: an empty slot
+	shift  uint8 // 64 - log2(len(slots))
+	hshift uint8 // 64 - log2(bits in has)
+	slots  []idSlot
+	ids    []int32
+	has    []uint64
+}
+
+// idSlot is one key's ids, ids[off:off+n]; n == 0 is an empty slot.
+type idSlot struct {
+	key    uint64
+	off, n uint32
 }
 
 func newIDTable(m map[uint64][]int32) idTable {
@@ -211,32 +205,122 @@ func newIDTable(m map[uint64][]int32) idTable {
 	for n < 2*len(m) {
 		n *= 2
 	}
-	t := idTable{shift: uint8(64 - bits.TrailingZeros(uint(n))), keys: make([]uint64, n), ids: make([][]int32, n)}
+	lg := bits.TrailingZeros(uint(n))
+	t := idTable{shift: uint8(64 - lg), hshift: uint8(64 - (lg + 1)), slots: make([]idSlot, n), has: make([]uint64, (2*n+63)/64)}
 	for k, ids := range m {
 		i := t.slot(k)
-		for t.ids[i] != nil {
+		for t.slots[i].n != 0 {
 			i = (i + 1) & (n - 1)
 		}
-		t.keys[i], t.ids[i] = k, ids
+		t.slots[i] = idSlot{key: k, off: uint32(len(t.ids)), n: uint32(len(ids))}
+		t.ids = append(t.ids, ids...)
+		b := t.hasBit(k)
+		t.has[b>>6] |= 1 << (b & 63)
 	}
 	return t
 }
 
-func (t *idTable) slot(k uint64) int { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
+func (t *idTable) slot(k uint64) int    { return int((k * 0x9E3779B97F4A7C15) >> t.shift) }
+func (t *idTable) hasBit(k uint64) uint { return uint((k * 0xC2B2AE3D27D4EB4F) >> t.hshift) }
 
 // get returns the ids of key k, or nil.
 func (t *idTable) get(k uint64) []int32 {
-	if len(t.keys) == 0 {
+	if len(t.slots) == 0 {
 		return nil
 	}
-	mask := len(t.keys) - 1
+	if b := t.hasBit(k); t.has[b>>6]&(1<<(b&63)) == 0 {
+		return nil
+	}
+	mask := len(t.slots) - 1
 	for i := t.slot(k); ; i = (i + 1) & mask {
-		ids := t.ids[i]
-		if ids == nil || t.keys[i] == k {
-			return ids
+		s := &t.slots[i]
+		if s.n == 0 {
+			return nil
+		}
+		if s.key == k {
+			return t.ids[s.off : s.off+s.n : s.off+s.n]
 		}
 	}
 }
 
 // prefixKey packs the first three bytes of b.
 func prefixKey(b []byte) uint32 { return uint32(b[0])<<16 | uint32(b[1])<<8 | uint32(b[2]) }
+
+// hotPattern is what the scan reads of a pattern first: its kind, and its
+// quick word test, d.filters[from:to].
+type hotPattern struct {
+	kind     int32
+	from, to int32
+}
+
+// checkFilter is the quick test of one slot (see slot.mayMatch) over
+// both filters of the tokenizer (tokenizer.bl: the words' bits, then 1024
+// plus their prefixes' bits): the slot may match when one of
+// d.fbits[off:off+n] is set, or, with set >= 0, when d.fsets[set]
+// intersects them.
+type checkFilter struct {
+	off, n int32
+	set    int32
+}
+
+// buildChecks compiles each pattern's quick word test (pattern.possible)
+// into d.hot, d.filters, d.fbits and d.fsets.
+func (d *Detector) buildChecks() {
+	d.hot = make([]hotPattern, len(d.pats))
+	for id := range d.pats {
+		p := &d.pats[id]
+		h := hotPattern{kind: p.kind, from: int32(len(d.filters))}
+		for _, k := range p.check {
+			s := &p.slots[k]
+			f := checkFilter{off: int32(len(d.fbits)), set: -1}
+			for _, b := range s.words {
+				d.fbits = append(d.fbits, b)
+			}
+			for _, b := range s.pre {
+				d.fbits = append(d.fbits, 1024+b)
+			}
+			f.n = int32(len(d.fbits)) - f.off
+			if f.n >= manyBits {
+				var set [2]bloom
+				for _, b := range d.fbits[f.off:] {
+					set[b>>10][(b>>6)&15] |= 1 << (b & 63)
+				}
+				d.fbits = d.fbits[:f.off]
+				f.off, f.n, f.set = 0, 0, int32(len(d.fsets))
+				d.fsets = append(d.fsets, set)
+			}
+			d.filters = append(d.filters, f)
+		}
+		h.to = int32(len(d.filters))
+		d.hot[id] = h
+	}
+}
+
+// possible is pattern.possible for pattern id, on the compiled filters.
+func (d *Detector) possible(id int32, z *tokenizer) bool {
+	h := &d.hot[id]
+	for _, f := range d.filters[h.from:h.to] {
+		if f.set >= 0 {
+			s := &d.fsets[f.set]
+			var x uint64
+			for i := range s[0] {
+				x |= s[0][i]&z.bl[0][i] | s[1][i]&z.bl[1][i]
+			}
+			if x == 0 {
+				return false
+			}
+			continue
+		}
+		ok := false
+		for _, b := range d.fbits[f.off : f.off+f.n] {
+			if z.bl[b>>10][(b>>6)&15]&(1<<(b&63)) != 0 {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -43,11 +43,20 @@ type slot struct {
 	hashes []uint64
 	exact  [][]byte // in the order of hashes
 	prefix [][]byte
-	multi  []alt
+	// pkey and pmask are each prefix's first three bytes (fewer for a
+	// shorter prefix) packed as key3 packs a word's, and the mask of
+	// those bytes: a word may start with the prefix only when its key3,
+	// masked, is pkey.
+	pkey, pmask []uint32
+	multi       []alt
 	// multiFirst are the hashes of the multi-word alternatives' exact
-	// first words, sorted; multiAny is set when one starts with a prefix.
+	// first words, sorted, and multiAt the index in multi of each, in
+	// order among equal hashes; multiPre are the indices, in order, of
+	// those that start with a prefix. Only these may match at a token,
+	// and they are tried in the order of multi.
 	multiFirst []uint64
-	multiAny   bool
+	multiAt    []int32
+	multiPre   []int32
 
 	// A quick test that some word of the message may match the slot: the
 	// filter bits of its exact words, and of the first three bytes of its
@@ -122,6 +131,11 @@ func (s *slot) index() {
 		w []byte
 	}
 	var ex []hw
+	type hi struct {
+		h uint64
+		i int32
+	}
+	var mf []hi
 	for _, a := range s.alts {
 		switch w := a[0]; {
 		case w.prefix && len(w.text) < 3:
@@ -133,20 +147,29 @@ func (s *slot) index() {
 		}
 		switch {
 		case len(a) > 1:
-			s.multi = append(s.multi, a)
 			if a[0].prefix {
-				s.multiAny = true
+				s.multiPre = append(s.multiPre, int32(len(s.multi)))
 			} else {
-				s.multiFirst = append(s.multiFirst, a[0].hash)
+				mf = append(mf, hi{a[0].hash, int32(len(s.multi))})
 			}
+			s.multi = append(s.multi, a)
 		case a[0].prefix:
 			s.prefix = append(s.prefix, a[0].text)
+			k, m := key3(a[0].text), uint32(0)
+			for j := range min(3, len(a[0].text)) {
+				m |= 0xff << (16 - 8*j)
+			}
+			s.pkey, s.pmask = append(s.pkey, k), append(s.pmask, m)
 		default:
 			ex = append(ex, hw{a[0].hash, a[0].text})
 		}
 	}
 	s.wset, s.pset = bloomOf(s.words), bloomOf(s.pre)
-	slices.Sort(s.multiFirst)
+	slices.SortFunc(mf, func(a, b hi) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.i, b.i)) })
+	for _, m := range mf {
+		s.multiFirst = append(s.multiFirst, m.h)
+		s.multiAt = append(s.multiAt, m.i)
+	}
 	slices.SortFunc(ex, func(a, b hw) int { return cmp.Compare(a.h, b.h) })
 	for _, e := range ex {
 		s.hashes = append(s.hashes, e.h)
@@ -157,7 +180,7 @@ func (s *slot) index() {
 // single reports whether one of the slot's one-word alternatives matches
 // token t.
 func (s *slot) single(z *tokenizer, t *token) bool {
-	if i, ok := slices.BinarySearch(s.hashes, t.hash); ok {
+	if i, ok := searchHash(s.hashes, t.hash); ok {
 		b := z.buf[t.start:t.end]
 		for ; i < len(s.hashes) && s.hashes[i] == t.hash; i++ {
 			if bytes.Equal(s.exact[i], b) {
@@ -167,13 +190,28 @@ func (s *slot) single(z *tokenizer, t *token) bool {
 	}
 	if len(s.prefix) > 0 {
 		b := z.buf[t.start:t.end]
-		for _, p := range s.prefix {
-			if bytes.HasPrefix(b, p) {
+		k := key3(b)
+		for j, p := range s.prefix {
+			if k&s.pmask[j] == s.pkey[j] && bytes.HasPrefix(b, p) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// key3 packs the first three bytes of b (zero for those it lacks) as
+// prefixKey does.
+func key3(b []byte) uint32 {
+	switch len(b) {
+	case 0:
+		return 0
+	case 1:
+		return uint32(b[0]) << 16
+	case 2:
+		return uint32(b[0])<<16 | uint32(b[1])<<8
+	}
+	return prefixKey(b)
 }
 
 // pattern is a compiled phrase pattern.
@@ -293,7 +331,7 @@ func (p *pattern) matchAt(z *tokenizer, i int) int {
 // filled by some word of the message (a quick, inexact test).
 func (p *pattern) possible(z *tokenizer) bool {
 	for _, k := range p.check {
-		if !p.slots[k].mayMatch(&z.words, &z.pre) {
+		if !p.slots[k].mayMatch(&z.bl[0], &z.bl[1]) {
 			return false
 		}
 	}
@@ -365,10 +403,25 @@ func (p *pattern) matchSlot(z *tokenizer, k, i, first int, budget *int) int {
 		if len(s.multi) == 0 {
 			continue
 		}
-		if _, ok := slices.BinarySearch(s.multiFirst, z.toks[pos].hash); !ok && !s.multiAny {
-			continue
-		}
-		for a := range s.multi {
+		// The alternatives whose first word may be this token, in their
+		// order: those of its hash merged with those of a prefix.
+		h := z.toks[pos].hash
+		e, _ := searchHash(s.multiFirst, h)
+		pre := s.multiPre
+		for {
+			var a int32
+			switch {
+			case e < len(s.multiFirst) && s.multiFirst[e] == h && (len(pre) == 0 || s.multiAt[e] < pre[0]):
+				a = s.multiAt[e]
+				e++
+			case len(pre) > 0:
+				a, pre = pre[0], pre[1:]
+			default:
+				a = -1
+			}
+			if a < 0 {
+				break
+			}
 			if n := matchAlt(z, s.multi[a], pos, first); n > 0 {
 				if end := p.matchSlot(z, k+1, pos+n, first, budget); end >= 0 {
 					return end
@@ -387,9 +440,17 @@ func matchAlt(z *tokenizer, a alt, pos, first int) int {
 	if pos+len(a) > len(z.toks) {
 		return 0
 	}
+	// The words' hashes and the sentence breaks first, which rule out
+	// most alternatives; then the words themselves.
 	for j := range a {
 		t := &z.toks[pos+j]
-		if (pos+j > first && t.sentence) || !a[j].matches(z.buf[t.start:t.end], t.hash) {
+		if (pos+j > first && t.sentence) || (!a[j].prefix && a[j].hash != t.hash) {
+			return 0
+		}
+	}
+	for j := range a {
+		t := &z.toks[pos+j]
+		if !a[j].matches(z.buf[t.start:t.end], t.hash) {
 			return 0
 		}
 	}
@@ -422,4 +483,18 @@ func (p *pattern) negatedInside(z *tokenizer, i, end int) bool {
 		}
 	}
 	return false
+}
+
+// searchHash is slices.BinarySearch for sorted hashes, by a linear scan
+// when there are few.
+func searchHash(hs []uint64, h uint64) (int, bool) {
+	if len(hs) > 8 {
+		return slices.BinarySearch(hs, h)
+	}
+	for i, x := range hs {
+		if x >= h {
+			return i, x == h
+		}
+	}
+	return len(hs), false
 }

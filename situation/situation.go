@@ -201,7 +201,14 @@ type Detector struct {
 	window int
 
 	pidx index // patterns, then context patterns (ids offset by len(pats))
-	nidx index // negation cues
+
+	// What the scan reads of each pattern before it tries to match it,
+	// compactly: its kind and its quick word test (see checkFilter).
+	hot     []hotPattern // by pattern id
+	filters []checkFilter
+	fbits   []uint16
+	fsets   [][2]bloom
+	nidx    index // negation cues
 
 	reach *Reach
 	links *BrandLinks
@@ -300,12 +307,16 @@ func (d *Detector) DetectInto(in *Input, dst *Result) {
 	z.reset()
 	z.tokenize(in.Text)
 	d.scan(z, sc)
+	mentions := strings.IndexByte(in.Text, '@') >= 0 // else no handle signals
 	for k := range d.kinds {
 		if sc.found[k] >= 0 && !sc.killed[k] {
 			ks := &d.kinds[k]
 			from, to := z.toks[sc.found[k]].from, z.toks[sc.ends[k]-1].to
 			p := &d.pats[sc.src[k]]
 			dst.Matches = append(dst.Matches, Match{Kind: ks.kind, Label: ks.label, Evidence: in.Text[from:to], Source: p.source})
+			continue
+		}
+		if !mentions {
 			continue
 		}
 		if h := d.handle(k, in.Text); h != "" {
@@ -349,64 +360,76 @@ func (d *Detector) addSignal(dst *Result, k Kind, evidence, source string) {
 // scan marks negations, then finds the first non-negated match of each
 // kind and the kinds whose context (unless) patterns occur.
 func (d *Detector) scan(z *tokenizer, sc *scratch) {
-	// Negation cues are marked once, when the first match needs them.
-	marked := false
-	mark := func() {
-		marked = true
-		for i := range z.toks {
-			d.nidx.each(z, i, func(id int32) {
-				if end := d.negs[id].matchAt(z, i); end > 0 {
-					z.toks[end-1].negEnd = true
-				}
-			})
+	// Negation cues are marked when a match needs them: those that start
+	// before the end of the match, as no other cue can end before it.
+	marked := 0 // the cues starting before token marked are marked
+	x := &d.pidx
+	for i := range z.toks {
+		d.tryAll(z, sc, i, x.first.get(z.toks[i].hash), &marked)
+		if w := z.word(i); len(w) >= 3 {
+			d.tryAll(z, sc, i, x.prefix3.get(uint64(prefixKey(w))), &marked)
 		}
+		d.tryAll(z, sc, i, x.short, &marked)
 	}
+}
+
+// tryAll tries the patterns ids (context patterns from len(d.pats)) at
+// token i: those of kinds not found yet, and found possible.
+func (d *Detector) tryAll(z *tokenizer, sc *scratch, i int, ids []int32, marked *int) {
 	np := int32(len(d.pats))
-	try := func(i int, id int32) {
+	for _, id := range ids {
 		if id >= np {
 			p := &d.unless[id-np]
 			if !sc.killed[p.kind] && p.matchAt(z, i) > 0 {
 				sc.killed[p.kind] = true
 			}
-			return
+			continue
 		}
-		p := &d.pats[id]
-		if sc.found[p.kind] >= 0 {
-			return
+		if sc.found[d.hot[id].kind] >= 0 {
+			continue
 		}
 		switch sc.possible[id] {
 		case 0:
-			if !p.possible(z) {
+			if !d.possible(id, z) {
 				sc.possible[id] = 2
-				return
+				continue
 			}
 			sc.possible[id] = 1
 		case 2:
-			return
+			continue
 		}
+		p := &d.pats[id]
 		end := p.matchFrom(z, i)
 		if end < 0 {
-			return
+			continue
 		}
-		if !marked {
-			mark()
+		if *marked < end {
+			d.mark(z, *marked, end)
+			*marked = end
 		}
 		if !d.negated(z, i) && !p.negatedInside(z, i, end) {
 			sc.found[p.kind], sc.ends[p.kind], sc.src[p.kind] = i, end, id
 		}
 	}
-	x := &d.pidx
-	for i := range z.toks {
-		for _, id := range x.first.get(z.toks[i].hash) {
-			try(i, id)
-		}
+}
+
+// mark marks the tokens where a negation cue that starts at a token in
+// [from, to) ends.
+func (d *Detector) mark(z *tokenizer, from, to int) {
+	x := &d.nidx
+	for i := from; i < to; i++ {
+		d.markAt(z, i, x.first.get(z.toks[i].hash))
 		if w := z.word(i); len(w) >= 3 {
-			for _, id := range x.prefix3.get(uint64(prefixKey(w))) {
-				try(i, id)
-			}
+			d.markAt(z, i, x.prefix3.get(uint64(prefixKey(w))))
 		}
-		for _, id := range x.short {
-			try(i, id)
+		d.markAt(z, i, x.short)
+	}
+}
+
+func (d *Detector) markAt(z *tokenizer, i int, ids []int32) {
+	for _, id := range ids {
+		if end := d.negs[id].matchAt(z, i); end > 0 {
+			z.toks[end-1].negEnd = true
 		}
 	}
 }

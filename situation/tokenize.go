@@ -1,6 +1,7 @@
 package situation
 
 import (
+	"encoding/binary"
 	"unicode"
 	"unicode/utf8"
 
@@ -59,38 +60,42 @@ type token struct {
 type tokenizer struct {
 	buf  []byte
 	toks []token
-	// words and pre hold the hashes of the words, and of their first three
-	// bytes, for slots' quick test.
-	words, pre bloom
+	// bl holds the hashes of the words, then of their first three bytes,
+	// for slots' quick test (see slot.mayMatch and checkFilter).
+	bl [2]bloom
 }
 
-func hashBytes(b []byte) uint64 { return textnorm.Hash(b) }
+// hashBytes hashes a normalised word. Patterns and messages hash their
+// words with it alike; a hash only ever selects candidates, which are
+// then compared byte for byte, so any good mix will do: this one takes
+// eight bytes at a time rather than one.
+func hashBytes(b []byte) uint64 {
+	h := uint64(len(b)) * 0x9E3779B97F4A7C15
+	for len(b) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * 0xBF58476D1CE4E5B9
+		h ^= h >> 31
+		b = b[8:]
+	}
+	var t uint64
+	for i, c := range b {
+		t |= uint64(c) << (8 * i)
+	}
+	h = (h ^ t) * 0x94D049BB133111EB
+	return h ^ h>>29
+}
 
 func (z *tokenizer) word(i int) []byte { t := z.toks[i]; return z.buf[t.start:t.end] }
 
-func (z *tokenizer) reset() { z.buf, z.toks, z.words, z.pre = z.buf[:0], z.toks[:0], bloom{}, bloom{} }
+func (z *tokenizer) reset() { z.buf, z.toks, z.bl = z.buf[:0], z.toks[:0], [2]bloom{} }
 
 func (z *tokenizer) tokenize(s string) {
+	// The state stays in local variables (a closure that changed them
+	// would keep them in memory); endWord appends a word.
 	inWord, tag, clause, sentence := false, false, false, false
 	hash, first := false, false // in a hashtag; its first word not yet ended
 	var start, from int
 	var prev rune
-	end := func(at int) {
-		if inWord {
-			if w := z.buf[start:]; len(w) > 0 {
-				h := hashBytes(w)
-				z.words.add(h)
-				if len(w) >= 3 {
-					z.pre.add(prefixHash(w))
-				}
-				z.toks = append(z.toks, token{start: int32(start), end: int32(len(z.buf)), from: int32(from), to: int32(at),
-					hash: h, clause: clause || sentence, sentence: sentence, tag: tag, hashStart: hash && first})
-				first = false
-				clause, sentence = false, false
-			}
-			inWord = false
-		}
-	}
+	buf := z.buf
 	for i := 0; i < len(s); {
 		at := i
 		r, n := rune(s[i]), 1
@@ -103,26 +108,31 @@ func (z *tokenizer) tokenize(s string) {
 			if inWord && tag && 'A' <= r && r <= 'Z' {
 				next, _ := utf8.DecodeRuneInString(s[i:])
 				if unicode.IsLower(prev) || (unicode.IsUpper(prev) && unicode.IsLower(next)) {
-					end(at)
+					if z.endWord(buf, start, from, at, clause || sentence, sentence, tag, hash && first) {
+						first, clause, sentence = false, false, false
+					}
+					inWord = false
 				}
 			}
 			if !inWord {
-				inWord, start, from = true, len(z.buf), at
+				inWord, start, from = true, len(buf), at
 			}
-			z.buf = append(z.buf, asciiWord[r])
+			buf = append(buf, asciiWord[r])
 			prev = r
 			if !tag {
 				// The rest of a plain ASCII word, in one loop.
 				for i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] != 0 {
-					z.buf = append(z.buf, asciiWord[s[i]])
-					prev = rune(s[i])
+					buf = append(buf, asciiWord[s[i]])
 					i++
 				}
+				prev = rune(s[i-1])
 			}
 			continue
 		}
 		var folded string
 		switch {
+		case r < utf8.RuneSelf:
+			// Not a word character (those took the fast path).
 		case r < foldLimit:
 			folded = foldTable[r]
 		case unicode.Is(unicode.Mn, r):
@@ -144,7 +154,12 @@ func (z *tokenizer) tokenize(s string) {
 				}
 				continue
 			}
-			end(at)
+			if inWord {
+				if z.endWord(buf, start, from, at, clause || sentence, sentence, tag, hash && first) {
+					first, clause, sentence = false, false, false
+				}
+				inWord = false
+			}
 			tag = r == '@' || r == '#'
 			hash, first = r == '#', r == '#'
 			if r == '.' && at > 0 && i < len(s) && isASCIIAlnum(s[at-1]) && isASCIIAlnum(s[i]) {
@@ -163,16 +178,39 @@ func (z *tokenizer) tokenize(s string) {
 		if inWord && tag && unicode.IsUpper(r) {
 			next, _ := utf8.DecodeRuneInString(s[i:])
 			if unicode.IsLower(prev) || (unicode.IsUpper(prev) && unicode.IsLower(next)) {
-				end(at)
+				if z.endWord(buf, start, from, at, clause || sentence, sentence, tag, hash && first) {
+					first, clause, sentence = false, false, false
+				}
+				inWord = false
 			}
 		}
 		if !inWord {
-			inWord, start, from = true, len(z.buf), at
+			inWord, start, from = true, len(buf), at
 		}
-		z.buf = append(z.buf, folded...)
+		buf = append(buf, folded...)
 		prev = r
 	}
-	end(len(s))
+	if inWord {
+		z.endWord(buf, start, from, len(s), clause || sentence, sentence, tag, hash && first)
+	}
+	z.buf = buf
+}
+
+// endWord appends the word buf[start:], from text[from:to], with its
+// flags, unless it is empty; it reports whether it appended.
+func (z *tokenizer) endWord(buf []byte, start, from, to int, clause, sentence, tag, hashStart bool) bool {
+	w := buf[start:]
+	if len(w) == 0 {
+		return false
+	}
+	h := hashBytes(w)
+	z.bl[0].add(h)
+	if len(w) >= 3 {
+		z.bl[1].add(prefixHash(w))
+	}
+	z.toks = append(z.toks, token{start: int32(start), end: int32(len(buf)), from: int32(from), to: int32(to),
+		hash: h, clause: clause, sentence: sentence, tag: tag, hashStart: hashStart})
+	return true
 }
 
 // Normalize returns s as patterns see it: its normalised words joined by
