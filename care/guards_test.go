@@ -235,11 +235,13 @@ func TestRouter(t *testing.T) {
 		"bad chain":        {Loops: []Loop{{Name: "a", Escalation: []Escalation{{To: "x", After: time.Hour}, {To: "y", After: time.Hour}}}}, Routes: []Route{}},
 		"bad default":      {Default: "nope"},
 		"empty keyword":    {Topics: []Topic{{Name: "t", Keywords: []string{"  "}}}, Routes: []Route{}},
+		"dots keyword":     {Topics: []Topic{{Name: "t", Keywords: []string{"..."}}}, Routes: []Route{}},
+		"dots in a part":   {Topics: []Topic{{Name: "t", Keywords: []string{"video+ ... "}}}, Routes: []Route{}},
 		"no loops at all":  {Loops: []Loop{}, Routes: []Route{}},
 		"dup topic":        {Topics: []Topic{{Name: "t"}, {Name: "t"}}, Routes: []Route{}},
 		"escalation no to": {Loops: []Loop{{Name: "a", Escalation: []Escalation{{}}}}, Routes: []Route{}},
 	} {
 		_, err := NewRouter(cfg)
-		require.Error(t, err, name)
+		require.ErrorIs(t, err, ErrInvalid, name)
 	}
 }
