@@ -103,6 +103,19 @@ func newPGDesk(t testing.TB, schema, name string, clk *caretest.Clock, rec *reco
 	return &pgDesk{Desk: d, q: q, store: st, x: x, pool: pool}
 }
 
+// untilFeed calls tick every 10 ms until done reports true, for up to 30
+// s. The feed of saves (pgcare.Store.Changes) reports a save once every
+// transaction older than it has ended in the whole cluster, so on a
+// database that other tests (or other processes) keep busy, the runner
+// may learn of a save seconds after it was made; the caller then checks
+// what it waited for.
+func untilFeed(done func() bool, tick func()) {
+	for deadline := time.Now().Add(30 * time.Second); !done() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		tick()
+	}
+}
+
 func tweet(i int) channel.Message {
 	return channel.Message{ID: fmt.Sprint("m", i), Channel: channel.X, Account: "brand", ConversationID: fmt.Sprint("c", i),
 		Text: "my flight was cancelled and the app shows nothing", Visibility: channel.Public,
@@ -158,10 +171,7 @@ func TestDesksShareOnePostgres(t *testing.T) {
 	// The feed reports a save once the transactions older than it have
 	// ended (in the whole cluster: other tests' too), so the runner may
 	// learn of some a few ticks later.
-	for i := 0; len(rec.of(care.Acknowledged)) < n && i < 200; i++ {
-		time.Sleep(10 * time.Millisecond)
-		tick(a, b)
-	}
+	untilFeed(func() bool { return len(rec.of(care.Acknowledged)) >= n }, func() { tick(a, b) })
 	acks := rec.of(care.Acknowledged)
 	require.Len(t, acks, n, "one acknowledgement per conversation")
 	require.Len(t, b.x.Sent(), 0, "b does not run the timed work")
@@ -322,10 +332,7 @@ func TestReplyNeverSentTwice(t *testing.T) {
 		clk.Advance(time.Minute)
 		require.NoError(t, b.Tick(ctx))
 	}
-	for i := 0; len(rec.of(care.MaybeSent)) == 0 && i < 200; i++ { // the feed may lag (see above)
-		time.Sleep(10 * time.Millisecond)
-		require.NoError(t, b.Tick(ctx))
-	}
+	untilFeed(func() bool { return len(rec.of(care.MaybeSent)) > 0 }, func() { require.NoError(t, b.Tick(ctx)) })
 	ms := rec.of(care.MaybeSent)
 	require.Len(t, ms, 1)
 	require.Equal(t, in.Key, ms[0].Key)

@@ -57,6 +57,10 @@
 // transaction that last wrote the row, indexed) for the feed of saves, and
 // care_lease (name, holder, expires_at) for Lead.
 //
+// Version 3 adds the function care_fail(code, message), which raises an
+// error: the statements of a save sent as one pipeline call it to roll the
+// whole save back (see below).
+//
 // A conversation round-trips exactly: every field, times to the nanosecond
 // (compare them with Equal: they come back in a fixed zone of the same
 // offset). The exception is the Policy's Calendar: an *sla.Calendar is
@@ -78,7 +82,13 @@
 // row, re-checks it and writes nothing. The dedup keys are then inserted,
 // in key order, only where absent or expired; if any is marked and
 // unexpired the whole save rolls back with care.ErrDuplicate. A save
-// without dedup keys is one statement; with them, one transaction.
+// without dedup keys is one statement; with them, two statements sent in
+// one round trip (a pgx.Batch), which PostgreSQL runs as one implicit
+// transaction. A statement that writes no row is no error, so that the
+// transaction rolls back, each of these fails when it wrote fewer rows
+// than it should have: it calls care_fail, whose SQLSTATE (CR001 for the
+// version, CR002 for a key) the store maps back to care.ErrConflict or
+// care.ErrDuplicate.
 //
 // SaveConversationTx does the same inside the caller's pgx.Tx, under a
 // savepoint, so that the desk can commit its intake — the dedup key, the
@@ -88,8 +98,14 @@
 // the transaction ends.
 //
 // With Config.Queue, the store is a care.QueueCommitter: the desk's intake
-// (dedup key, conversation, pgqueue.Store.UpsertTx) and its resolution
-// (conversation, pgqueue.Store.CompleteTx) are each one transaction.
+// (dedup key, conversation, queue item) and its resolution (conversation,
+// the item's completion) are each one transaction. The intake is one round
+// trip: its statements and pgqueue.Store.QueueUpsert's go in one batch, as
+// one implicit transaction. The resolution is two: the transaction's
+// BEGIN, the conversation's write and pgqueue.Store.QueueComplete's go in
+// one batch, then the COMMIT, or a ROLLBACK when the version check or the
+// lease failed (a lost lease is no database error, so only the client can
+// tell).
 //
 // MarkAcknowledged, Mark and TakeFollowUp are single statements whose row
 // count says whether this call was the one, so that exactly one desk

@@ -148,11 +148,14 @@ func parseXid(x string) (int64, error) {
 // set.
 func (s *Store) CommitsQueue() bool { return s.queue != nil }
 
-// SaveConversationQueued implements care.QueueCommitter: one transaction
-// saves the conversation with its dedup keys (the version check first) and
-// upserts the queue item through Config.Queue (pgqueue.Store.UpsertTx,
-// whose wake-up of other processes' claimers is sent at commit). Either
-// all of it commits or none of it.
+// SaveConversationQueued implements care.QueueCommitter: one round trip
+// and one transaction save the conversation with its dedup keys (the
+// version check first) and upsert the queue item through Config.Queue
+// (pgqueue.Store.QueueUpsert, whose wake-up of other processes' claimers is
+// sent at commit). The statements are sent together (a pgx.Batch), which
+// PostgreSQL runs as one implicit transaction; each write that finds the
+// save refused fails (see queueSave), so that either all of it commits or
+// none of it.
 func (s *Store) SaveConversationQueued(ctx context.Context, c *care.Conversation, seen []care.SeenKey, now time.Time, item queuedriver.UpsertParams) error {
 	if s.queue == nil {
 		return fmt.Errorf("%w: %w: save %s with its queue item: Config.Queue is not set", ErrInvalid, care.ErrInvalid, c.Key)
@@ -161,20 +164,29 @@ func (s *Store) SaveConversationQueued(ctx context.Context, c *care.Conversation
 	if err != nil {
 		return err
 	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := s.save(ctx, tx, c, r, seen, now); err != nil {
-			return err
-		}
-		if _, err := s.queue.UpsertTx(ctx, tx, item); err != nil {
-			return fmt.Errorf("pgcare: save %s: enqueue: %w", c.Key, err)
-		}
-		return nil
-	})
-	if err != nil {
+	b := &pgx.Batch{}
+	s.queueSave(b, c, r, seen, now)
+	if err := s.queue.QueueUpsert(b, item, nil); err != nil {
+		return fmt.Errorf("pgcare: save %s: enqueue: %w", c.Key, err)
+	}
+	wrapLast(b, "pgcare: save "+c.Key+": enqueue")
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return mapTxErr(err)
 	}
 	c.Version++
 	return nil
+}
+
+// wrapLast prefixes the error of the statement last queued in b with what.
+func wrapLast(b *pgx.Batch, what string) {
+	q := b.QueuedQueries[len(b.QueuedQueries)-1]
+	fn := q.Fn
+	q.Fn = func(br pgx.BatchResults) error {
+		if err := fn(br); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
 }
 
 // mapTxErr keeps the store's own errors and maps the rest (a commit that
@@ -189,7 +201,10 @@ func mapTxErr(err error) error {
 // SaveConversationCompleted implements care.QueueCommitter: one
 // transaction saves the conversation (the version check first) and
 // completes its queue item's lease through Config.Queue
-// (pgqueue.Store.CompleteTx). Either both commit or neither.
+// (pgqueue.Store.QueueComplete). Either both commit or neither. It takes
+// two round trips: the transaction's start and both writes, sent together
+// (a pgx.Batch that begins a transaction), then the commit, or the
+// rollback when either write was refused.
 func (s *Store) SaveConversationCompleted(ctx context.Context, c *care.Conversation, now time.Time, lease queuedriver.LeaseRef) (queuedriver.Item, error) {
 	if s.queue == nil {
 		return queuedriver.Item{}, fmt.Errorf("%w: %w: save %s and complete its item: Config.Queue is not set", ErrInvalid, care.ErrInvalid, c.Key)
@@ -199,16 +214,21 @@ func (s *Store) SaveConversationCompleted(ctx context.Context, c *care.Conversat
 		return queuedriver.Item{}, err
 	}
 	var it queuedriver.Item
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := s.save(ctx, tx, c, r, nil, now); err != nil {
-			return err
-		}
-		var err error
-		if it, err = s.queue.CompleteTx(ctx, tx, lease); err != nil {
-			return fmt.Errorf("pgcare: save %s: complete: %w", c.Key, err)
-		}
-		return nil
-	})
+	b := &pgx.Batch{}
+	b.BeginTx(pgx.TxOptions{})
+	s.queueSave(b, c, r, nil, now)
+	if err := s.queue.QueueComplete(b, lease, &it); err != nil {
+		return queuedriver.Item{}, fmt.Errorf("pgcare: save %s: complete: %w", c.Key, err)
+	}
+	wrapLast(b, "pgcare: save "+c.Key+": complete")
+	br := s.pool.SendBatch(ctx, b)
+	err = br.Close()
+	tx := br.Tx()
+	if err == nil {
+		err = tx.Commit(ctx)
+	} else if tx != nil {
+		_ = tx.Rollback(ctx) // a refused write: the error says which
+	}
 	if err != nil {
 		if errors.Is(err, queuedriver.ErrLeaseLost) {
 			return queuedriver.Item{}, err

@@ -6,12 +6,22 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// The SQLSTATEs that care_fail raises (migration 3) for a save sent as a
+// pipeline.
+const (
+	codeConflict  = "CR001" // the version check wrote no row: care.ErrConflict
+	codeDuplicate = "CR002" // a dedup key is marked and unexpired: care.ErrDuplicate
+)
+
 // statements are the store's SQL with its schema filled in.
 type statements struct {
 	conversation       string
 	insertConversation string
 	updateConversation string
 	markSeen           string
+	insertOrFail       string
+	updateOrFail       string
+	markSeenOrFail     string
 	seen               string
 	openConversations  string
 	markAcknowledged   string
@@ -53,6 +63,42 @@ func newStatements(schema string) statements {
 			SELECT * FROM unnest($1::text[], $2::timestamptz[])
 			ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
 			WHERE s.expires_at < $3`),
+
+		// The same three writes for a pipeline (Store.sendSave), where a
+		// statement that writes nothing is no error: each fails
+		// (care_fail) when it wrote fewer rows than it should have, so that
+		// the implicit transaction rolls back whole. codeConflict and
+		// codeDuplicate are their SQLSTATEs.
+		insertOrFail: f(`WITH w AS (
+				INSERT INTO {{schema}}.care_conversation (key, version, open, resolved_at, policy_calendar, value)
+				VALUES ($1, 1, $2, $3, $4, $5)
+				ON CONFLICT (key) DO NOTHING
+				RETURNING 1
+			)
+			SELECT CASE WHEN EXISTS (SELECT FROM w) THEN true
+				ELSE {{schema}}.care_fail('` + codeConflict + `', 'pgcare: version conflict') END`),
+
+		updateOrFail: f(`WITH w AS (
+				UPDATE {{schema}}.care_conversation
+				SET version = version + 1, open = $3, resolved_at = $4, policy_calendar = $5, value = $6, updated_at = now(),
+					txid = pg_current_xact_id()
+				WHERE key = $1 AND version = $2
+				RETURNING 1
+			)
+			SELECT CASE WHEN EXISTS (SELECT FROM w) THEN true
+				ELSE {{schema}}.care_fail('` + codeConflict + `', 'pgcare: version conflict') END`),
+
+		markSeenOrFail: f(`WITH w AS (
+				INSERT INTO {{schema}}.care_seen AS s (key, expires_at)
+				SELECT * FROM unnest($1::text[], $2::timestamptz[])
+				ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
+				WHERE s.expires_at < $3
+				RETURNING 1
+			), n AS (SELECT count(*) AS written FROM w)
+			SELECT CASE WHEN n.written = cardinality($1::text[]) THEN true
+				ELSE {{schema}}.care_fail('` + codeDuplicate + `',
+					(cardinality($1::text[]) - n.written) || ' of its ' || cardinality($1::text[]) || ' dedup keys already marked') END
+			FROM n`),
 
 		seen: f(`SELECT EXISTS (SELECT 1 FROM {{schema}}.care_seen WHERE key = $1 AND expires_at >= $2)`),
 

@@ -175,9 +175,10 @@ func (s *Store) Conversation(ctx context.Context, key string) (care.Conversation
 }
 
 // SaveConversation implements care.Store. Without dedup keys it is one
-// statement; with them, one transaction that writes the conversation (the
-// version check is its WHERE clause) and then marks the keys, and rolls
-// back if any is marked and unexpired.
+// statement; with them, two statements sent together in one round trip,
+// which PostgreSQL runs as one implicit transaction: the conversation's
+// write (the version check is its WHERE clause), then the keys' marks,
+// and it rolls back if any key is marked and unexpired.
 func (s *Store) SaveConversation(ctx context.Context, c *care.Conversation, seen []care.SeenKey, now time.Time) error {
 	r, err := s.encode(c)
 	if err != nil {
@@ -186,13 +187,57 @@ func (s *Store) SaveConversation(ctx context.Context, c *care.Conversation, seen
 	if len(seen) == 0 {
 		err = s.save(ctx, s.pool, c, r, nil, now)
 	} else {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return s.save(ctx, tx, c, r, seen, now) })
+		b := &pgx.Batch{}
+		s.queueSave(b, c, r, seen, now)
+		err = mapTxErr(s.pool.SendBatch(ctx, b).Close())
 	}
 	if err != nil {
 		return err
 	}
 	c.Version++
 	return nil
+}
+
+// queueSave queues into b the statements of a save of r from c.Version,
+// then the marks of seen (none if empty). Each statement fails, and so
+// rolls back the transaction b runs in, when it writes fewer rows than it
+// should have: with care.ErrConflict (the version check) or
+// care.ErrDuplicate (a key already marked), as the batch's error.
+func (s *Store) queueSave(b *pgx.Batch, c *care.Conversation, r record, seen []care.SeenKey, now time.Time) {
+	key, version := c.Key, c.Version
+	var q *pgx.QueuedQuery
+	if version == 0 {
+		q = b.Queue(s.sql.insertOrFail, r.key, r.open, r.resolvedAt, r.calendar, r.value)
+	} else {
+		q = b.Queue(s.sql.updateOrFail, r.key, version, r.open, r.resolvedAt, r.calendar, r.value)
+	}
+	q.Fn = func(br pgx.BatchResults) error {
+		_, err := br.Exec()
+		if code, _ := pgCode(err); code == codeConflict {
+			return fmt.Errorf("pgcare: save %s from version %d: %w", key, version, care.ErrConflict)
+		}
+		return mapErr("save "+key, err)
+	}
+	if len(seen) == 0 {
+		return
+	}
+	keys, expires := seenRows(seen)
+	b.Queue(s.sql.markSeenOrFail, keys, expires, now).Fn = func(br pgx.BatchResults) error {
+		_, err := br.Exec()
+		if code, msg := pgCode(err); code == codeDuplicate {
+			return fmt.Errorf("pgcare: save %s: %s: %w", key, msg, care.ErrDuplicate)
+		}
+		return mapErr("save "+key+": mark seen", err)
+	}
+}
+
+// pgCode returns the SQLSTATE and the message of a server error, or "".
+func pgCode(err error) (code, message string) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code, pgErr.Message
+	}
+	return "", ""
 }
 
 // SaveConversationTx is SaveConversation inside the caller's transaction,
@@ -244,8 +289,21 @@ func (s *Store) save(ctx context.Context, q querier, c *care.Conversation, r rec
 	if len(seen) == 0 {
 		return nil
 	}
-	// One row per key (the last expiry wins, as in care.MemStore), in key
-	// order, so that concurrent saves lock shared keys in the same order.
+	keys, expires := seenRows(seen)
+	tag, err = q.Exec(ctx, s.sql.markSeen, keys, expires, now)
+	if err != nil {
+		return mapErr("save "+c.Key+": mark seen", err)
+	}
+	if n := tag.RowsAffected(); n != int64(len(keys)) {
+		return fmt.Errorf("pgcare: save %s: %d of its %d dedup keys already marked: %w", c.Key, int64(len(keys))-n, len(keys), care.ErrDuplicate)
+	}
+	return nil
+}
+
+// seenRows returns one row per key of seen (the last expiry wins, as in
+// care.MemStore), in key order, so that concurrent saves lock shared keys
+// in the same order.
+func seenRows(seen []care.SeenKey) ([]string, []time.Time) {
 	byKey := make(map[string]time.Time, len(seen))
 	for _, k := range seen {
 		byKey[k.Key] = k.Expires
@@ -259,14 +317,7 @@ func (s *Store) save(ctx context.Context, q querier, c *care.Conversation, r rec
 	for i, k := range keys {
 		expires[i] = byKey[k]
 	}
-	tag, err = q.Exec(ctx, s.sql.markSeen, keys, expires, now)
-	if err != nil {
-		return mapErr("save "+c.Key+": mark seen", err)
-	}
-	if n := tag.RowsAffected(); n != int64(len(keys)) {
-		return fmt.Errorf("pgcare: save %s: %d of its %d dedup keys already marked: %w", c.Key, int64(len(keys))-n, len(keys), care.ErrDuplicate)
-	}
-	return nil
+	return keys, expires
 }
 
 // Seen implements care.Store.

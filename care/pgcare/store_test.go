@@ -72,6 +72,19 @@ func TestMigrate(t *testing.T) {
 	_, err = pgcare.New(ctx, pool, &pgcare.Config{Schema: schema})
 	require.NoError(t, err)
 
+	// Down to 2 removes what version 3 added; up again.
+	hasFail := func() bool {
+		var ok bool
+		require.NoError(t, pool.QueryRow(ctx, "SELECT to_regprocedure($1) IS NOT NULL", pgx.Identifier{schema}.Sanitize()+".care_fail(text, text)").Scan(&ok))
+		return ok
+	}
+	require.True(t, hasFail())
+	require.NoError(t, pgcare.MigrateTo(ctx, pool, schema, 2))
+	require.False(t, hasFail())
+	require.Equal(t, all, tables(t, pool, schema))
+	require.NoError(t, pgcare.Migrate(ctx, pool, schema))
+	require.True(t, hasFail())
+
 	// Down to 1 removes what version 2 added; up again.
 	require.NoError(t, pgcare.MigrateTo(ctx, pool, schema, 1))
 	require.Equal(t, []string{"care_acknowledgement", "care_conversation", "care_follow_up", "care_migration", "care_seen"}, tables(t, pool, schema))

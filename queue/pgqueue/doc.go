@@ -124,7 +124,15 @@
 //
 // UpsertTx enqueues inside the caller's pgx.Tx, so a CRM can create its
 // ticket and enqueue the conversation atomically; the notification to
-// blocked claimers is sent only if the transaction commits.
+// blocked claimers is sent only if the transaction commits. CompleteTx
+// completes a lease the same way. QueueUpsert and QueueComplete put the
+// same statements into the caller's pgx.Batch instead, so that the
+// caller's statements and the queue's go in one round trip: a batch sent
+// outside a transaction runs as one implicit transaction, and one that
+// begins a transaction (pgx.Batch.BeginTx) saves the round trip of its
+// BEGIN. A lost lease is not a database error, so a completion goes in a
+// batch that begins a transaction, committed once the results were read
+// without error (care/pgcare resolves a conversation so).
 //
 // # Waking blocked claimers
 //

@@ -189,20 +189,28 @@ func (s *Store) UpsertTx(ctx context.Context, tx pgx.Tx, p queuedriver.UpsertPar
 }
 
 func (s *Store) upsert(ctx context.Context, q querier, p queuedriver.UpsertParams) (*queuedriver.Item, error) {
+	args, err := s.upsertArgs(p)
+	if err != nil {
+		return nil, err
+	}
+	it, err := scanItem(q.QueryRow(ctx, s.sql.upsert, args...))
+	if err != nil {
+		return nil, mapErr("upsert "+p.Key, err)
+	}
+	return it, nil
+}
+
+// upsertArgs checks p and returns the upsert statement's arguments.
+func (s *Store) upsertArgs(p queuedriver.UpsertParams) ([]any, error) {
 	if p.Key == "" {
 		return nil, errors.New("pgqueue: upsert: empty key")
 	}
 	if !queuedriver.IsFinite(p.Score) {
 		return nil, fmt.Errorf("pgqueue: upsert %q: score %v is not finite", p.Key, p.Score)
 	}
-	it, err := scanItem(q.QueryRow(ctx, s.sql.upsert,
-		p.Key, p.Channel, p.Team, p.Language, p.Skills, p.Score, ts(p.Deadline), p.Payload,
+	return []any{p.Key, p.Channel, p.Team, p.Language, p.Skills, p.Score, ts(p.Deadline), p.Payload,
 		p.Weights.Score, p.Weights.Slack, p.Weights.Wait, p.Weights.Horizon.Microseconds(),
-		p.Now, s.notify, s.channel, clampInt32(p.Unanswered)))
-	if err != nil {
-		return nil, mapErr("upsert "+p.Key, err)
-	}
-	return it, nil
+		p.Now, s.notify, s.channel, clampInt32(p.Unanswered)}, nil
 }
 
 // --- claim --------------------------------------------------------------

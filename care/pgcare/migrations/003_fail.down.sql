@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS {{schema}}.care_fail(text, text);
