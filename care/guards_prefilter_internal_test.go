@@ -222,22 +222,29 @@ func TestScannersMatchPatterns(t *testing.T) {
 	t.Parallel()
 	pieces := []string{"0", "1", "42", "4111", "555", " ", "  ", "-", "(", ")", ".", "+", "+1", "(0", "\t", "\n", "\v", "\f", "\r",
 		"a", "x", "é", "/", ":", "1111 1111 1111 1111", "+44 (20) 7946-0958", "8.5.50.916", "12345678"}
-	rng := rand.New(rand.NewPCG(19, 23))
+	found := scanRandomTexts(t, rand.New(rand.NewPCG(19, 23)), pieces, 5_000, 24, phoneRuns)
+	if found < 500 || found > 4_500 {
+		t.Fatalf("%d of 5,000 texts have a phone candidate: the sample does not try both answers", found)
+	}
+}
+
+// scanRandomTexts checks the scanners on n texts of up to most pieces
+// drawn by rng, and returns how many texts scan finds something in.
+func scanRandomTexts(t *testing.T, rng *rand.Rand, pieces []string, n, most int, scan func(string) [][]int) int {
+	t.Helper()
 	found := 0
-	for range 5_000 {
+	for range n {
 		var b strings.Builder
-		for range 1 + rng.IntN(24) {
+		for range 1 + rng.IntN(most) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		text := b.String()
 		checkScanners(t, text)
-		if len(phoneRuns(text)) > 0 {
+		if len(scan(text)) > 0 {
 			found++
 		}
 	}
-	if found < 500 || found > 4_500 {
-		t.Fatalf("%d of 5,000 texts have a phone candidate: the sample does not try both answers", found)
-	}
+	return found
 }
 
 func checkScanners(t *testing.T, text string) {
@@ -260,19 +267,7 @@ func TestEmailScannerMatchesPattern(t *testing.T) {
 	t.Parallel()
 	pieces := []string{"a", "Z", "b9", "com", "co", "c", "br", "x1", "1", "-", ".", "..", "_", "%", "+", "@", "@@", " ", ",", "é", ":",
 		"someone089@gmail.com", "a.b@c.co.uk", "x@y", "@brand", "mail@host.c0m", "d@e.fg1", "ü@ö.de"}
-	rng := rand.New(rand.NewPCG(29, 31))
-	found := 0
-	for range 20_000 {
-		var b strings.Builder
-		for range 1 + rng.IntN(16) {
-			b.WriteString(pieces[rng.IntN(len(pieces))])
-		}
-		text := b.String()
-		checkScanners(t, text)
-		if len(emailRuns(text)) > 0 {
-			found++
-		}
-	}
+	found := scanRandomTexts(t, rand.New(rand.NewPCG(29, 31)), pieces, 20_000, 16, emailRuns)
 	if found < 2_000 || found > 18_000 {
 		t.Fatalf("%d of 20,000 texts have an e-mail address: the sample does not try both answers", found)
 	}

@@ -7,26 +7,10 @@ import (
 
 	"github.com/socialcare/socialcare/care"
 	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/internal/benchtext"
 	"github.com/socialcare/socialcare/priority"
 	"github.com/socialcare/socialcare/situation"
 )
-
-// benchTweets are tweet-sized customer messages in the style of real care
-// traffic, in English, Portuguese and Spanish.
-var benchTweets = []string{
-	"Stranded at O'Hare by the snowstorm, my flight to Denver was cancelled and the rebooking line is down. Please help!",
-	"How much is a one-way ticket from Chicago to L.A. next Friday?",
-	"@TeamYouTube my channel has been suspended for a year, I sent an e-mail, no answer, please open my channel back :(",
-	"@AppleSupport since the update my iPhone battery drains in 3 hours, what can I do? #iOS13",
-	"@AskeBay the seller never shipped and I was charged twice, I want my money back",
-	"@ChaseSupport someone changed my password and email and used my card in another state",
-	"Meu voo foi cancelado e NÃO FUNCIONA o app para remarcar, preciso de ajuda urgente #VooCancelado",
-	"Mi vuelo fue cancelado y la aplicación no funciona, necesito una devolución",
-	"@SouthwestAir thanks for the great flight today, the crew was lovely 😊",
-	"@eBay #pricegouging on hand sanitizer is ILLEGAL, @FTC please look at this. You just lost a customer",
-	"it would be nice to have more precise control over export sharpening @Adobe",
-	"@zoom_us Zoom keeps crashing on my Mac during classes, tried reinstalling twice, still not working",
-}
 
 // BenchmarkDecide measures what the desk does per message: the urgency
 // score and the feedback-loop decision. Its baseline, in the same run, is
@@ -179,6 +163,7 @@ func BenchmarkDecideVsScorer(b *testing.B) {
 func decideParts(b *testing.B) (time.Time, []channel.Message, *situation.Detector, *priority.Rules, *priority.Rules, *care.Router) {
 	b.Helper()
 	now := time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC)
+	benchTweets := benchtext.Tweets()
 	msgs := make([]channel.Message, len(benchTweets))
 	for i, t := range benchTweets {
 		msgs[i] = channel.Message{Channel: channel.X, Text: t, ReceivedAt: now.Add(-time.Duration(i) * 7 * time.Minute), Author: channel.Author{Handle: "c"}}

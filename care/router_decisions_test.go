@@ -15,6 +15,7 @@ import (
 
 	"github.com/socialcare/socialcare/care"
 	"github.com/socialcare/socialcare/channel"
+	"github.com/socialcare/socialcare/internal/benchtext"
 	"github.com/socialcare/socialcare/internal/devdata"
 	"github.com/socialcare/socialcare/priority"
 	"github.com/socialcare/socialcare/situation"
@@ -237,6 +238,6 @@ func generatedTexts() []string {
 		next := base[(i+1)%len(base)]
 		out = append(out, t, "I'm not saying "+t, strings.ToUpper(t)+"!", t+". "+next, t+", "+next+" https://blog.example.com/v/1 #Help")
 	}
-	out = append(out, benchTweets...)
+	out = append(out, benchtext.Tweets()...)
 	return out
 }

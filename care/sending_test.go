@@ -64,6 +64,19 @@ func (h *hanging) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 	return r, err
 }
 
+// refundAsked ingests a customer's message on brand's X account and gives
+// it to agent "ana".
+func refundAsked(t *testing.T, d *care.Desk) (*care.Intake, *care.Assignment) {
+	t.Helper()
+	m := xmsg("m1", "c1", "my refund never came")
+	m.Account = "brand"
+	in, err := d.Ingest(ctx, m)
+	require.NoError(t, err)
+	a, err := d.TryNext(ctx, "ana", queue.Filter{})
+	require.NoError(t, err)
+	return in, a
+}
+
 // A send that times out may have reached the customer: the desk keeps its
 // record, never sends it again by itself, and the runner settles it as
 // MaybeSent, which the agent sees.
@@ -85,12 +98,7 @@ func TestTimedOutSendMayHaveBeenSent(t *testing.T) {
 	require.NoError(t, d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}))
 	require.NoError(t, d.Tick(ctx))
 
-	m := xmsg("m1", "c1", "my refund never came")
-	m.Account = "brand"
-	in, err := d.Ingest(ctx, m)
-	require.NoError(t, err)
-	a, err := d.TryNext(ctx, "ana", queue.Filter{})
-	require.NoError(t, err)
+	in, a := refundAsked(t, d)
 	h.hang.Store(true)
 	_, err = d.Reply(ctx, a, "Refunded today.")
 	require.ErrorContains(t, err, "may have been sent")
@@ -136,12 +144,7 @@ func TestReplyFromAnOldVersionPlansAgain(t *testing.T) {
 			require.NoError(t, d.AddChannel(ch))
 			require.NoError(t, d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}))
 
-			m := xmsg("m1", "c1", "my refund never came")
-			m.Account = "brand"
-			in, err := d.Ingest(ctx, m)
-			require.NoError(t, err)
-			a, err := d.TryNext(ctx, "ana", queue.Filter{})
-			require.NoError(t, err)
+			in, a := refundAsked(t, d)
 			a.Conversation.Transcript[0].Text = "changed by the host" // the caller's copy only
 
 			clk.Advance(time.Minute)

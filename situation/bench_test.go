@@ -3,30 +3,15 @@ package situation_test
 import (
 	"testing"
 
+	"github.com/socialcare/socialcare/internal/benchtext"
 	"github.com/socialcare/socialcare/situation"
 )
-
-// benchTexts are tweet-sized customer messages in English, Portuguese and
-// Spanish, with and without situations.
-var benchTexts = []string{
-	"Stranded at O'Hare by the snowstorm, my flight to Denver was cancelled and the rebooking line is down. Please help!",
-	"How much is a one-way ticket from Chicago to L.A. next Friday?",
-	"@TeamYouTube my channel has been suspended for a year, I sent an e-mail, no answer, please open my channel back :(",
-	"@AppleSupport since the update my iPhone battery drains in 3 hours, what can I do? #iOS13",
-	"@AskeBay the seller never shipped and I was charged twice, I want my money back",
-	"@ChaseSupport someone changed my password and email and used my card in another state",
-	"Meu voo foi cancelado e NÃO FUNCIONA o app para remarcar, preciso de ajuda urgente #VooCancelado",
-	"Mi vuelo fue cancelado y la aplicación no funciona, necesito una devolución",
-	"@SouthwestAir thanks for the great flight today, the crew was lovely 😊",
-	"@eBay #pricegouging on hand sanitizer is ILLEGAL, @FTC please look at this. You just lost a customer",
-	"it would be nice to have more precise control over export sharpening @Adobe",
-	"@zoom_us Zoom keeps crashing on my Mac during classes, tried reinstalling twice, still not working",
-}
 
 // BenchmarkDetect measures the built-in detector on one message, reusing
 // the result's storage as the desk does.
 func BenchmarkDetect(b *testing.B) {
 	d := mustNew(b, nil)
+	benchTexts := benchtext.Tweets()
 	var r situation.Result
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {

@@ -13,17 +13,36 @@ import (
 	"github.com/socialcare/socialcare/queue/queuedriver"
 )
 
-// A save with its queue item is one round trip and one transaction: a
-// conflict, a dedup key already marked or a failed upsert leaves the
-// conversation, the keys and the item as they were.
-func TestSaveQueuedIsAllOrNothing(t *testing.T) {
-	t.Parallel()
+// committerDesk returns a desk on a fresh schema, the queue store beside
+// its own, and the desk clock's time.
+func committerDesk(t *testing.T) (*pgDesk, *pgqueue.Store, time.Time) {
+	t.Helper()
 	schema := sharedSchema(t)
 	clk := caretest.NewClock(caretest.Start)
 	d := newPGDesk(t, schema, "desk-a", clk, &recorder{}, care.Config{}, nil)
 	qs, err := pgqueue.New(d.pool, &pgqueue.Config{Schema: schema})
 	require.NoError(t, err)
-	now := clk.Now()
+	return d, qs, clk.Now()
+}
+
+// firstVersionItem checks that the conversation key is still at its first
+// version, and returns its queue item.
+func firstVersionItem(t *testing.T, d *pgDesk, qs *pgqueue.Store, key, msg string) queuedriver.Item {
+	t.Helper()
+	got, err := d.store.Conversation(ctx, key)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, got.Version, msg)
+	it, err := qs.Get(ctx, key)
+	require.NoError(t, err)
+	return it
+}
+
+// A save with its queue item is one round trip and one transaction: a
+// conflict, a dedup key already marked or a failed upsert leaves the
+// conversation, the keys and the item as they were.
+func TestSaveQueuedIsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	d, qs, now := committerDesk(t)
 	key := func(k string) []care.SeenKey { return []care.SeenKey{{Key: k, Expires: now.Add(time.Hour)}} }
 	item := queuedriver.UpsertParams{Key: "x:brand:c1", Channel: "x", Score: 10, Now: now}
 	c := care.Conversation{Key: "x:brand:c1", Channel: channel.X, Account: "brand", Cycle: 1, Since: now}
@@ -36,11 +55,7 @@ func TestSaveQueuedIsAllOrNothing(t *testing.T) {
 	require.EqualValues(t, 1, it.Version)
 	unchanged := func(msg string) {
 		t.Helper()
-		got, err := d.store.Conversation(ctx, c.Key)
-		require.NoError(t, err)
-		require.EqualValues(t, 1, got.Version, msg)
-		it, err := qs.Get(ctx, c.Key)
-		require.NoError(t, err)
+		it := firstVersionItem(t, d, qs, c.Key, msg)
 		require.EqualValues(t, 1, it.Version, "%s: the item was not upserted", msg)
 	}
 
@@ -86,16 +101,11 @@ func TestSaveQueuedIsAllOrNothing(t *testing.T) {
 // or a lost lease leaves both as they were.
 func TestSaveCompletedIsAllOrNothing(t *testing.T) {
 	t.Parallel()
-	schema := sharedSchema(t)
-	clk := caretest.NewClock(caretest.Start)
-	d := newPGDesk(t, schema, "desk-a", clk, &recorder{}, care.Config{}, nil)
-	qs, err := pgqueue.New(d.pool, &pgqueue.Config{Schema: schema})
-	require.NoError(t, err)
-	now := clk.Now()
+	d, qs, now := committerDesk(t)
 	c := care.Conversation{Key: "x:brand:c1", Channel: channel.X, Account: "brand", Cycle: 1, Since: now}
 	require.NoError(t, d.store.SaveConversationQueued(ctx, &c, nil, now, queuedriver.UpsertParams{Key: c.Key, Channel: "x", Now: now}))
 	require.NoError(t, qs.PutAgent(ctx, queuedriver.Agent{ID: "ana", Online: true}))
-	_, err = qs.Claim(ctx, queuedriver.ClaimParams{Agent: "ana", LeaseID: "L1", ExpiresAt: now.Add(time.Minute), Now: now})
+	_, err := qs.Claim(ctx, queuedriver.ClaimParams{Agent: "ana", LeaseID: "L1", ExpiresAt: now.Add(time.Minute), Now: now})
 	require.NoError(t, err)
 	lease := queuedriver.LeaseRef{Key: c.Key, LeaseID: "L1", Now: now}
 	stale := c
@@ -103,11 +113,7 @@ func TestSaveCompletedIsAllOrNothing(t *testing.T) {
 	c.ResolvedAt = now
 	stillClaimed := func(msg string) {
 		t.Helper()
-		got, err := d.store.Conversation(ctx, c.Key)
-		require.NoError(t, err)
-		require.EqualValues(t, 1, got.Version, msg)
-		it, err := qs.Get(ctx, c.Key)
-		require.NoError(t, err)
+		it := firstVersionItem(t, d, qs, c.Key, msg)
 		require.Equal(t, queuedriver.Claimed, it.State, msg)
 	}
 
