@@ -273,9 +273,7 @@ func (d *Detector) buildChecks() {
 		for _, k := range p.check {
 			s := &p.slots[k]
 			f := checkFilter{off: int32(len(d.fbits)), set: -1}
-			for _, b := range s.words {
-				d.fbits = append(d.fbits, b)
-			}
+			d.fbits = append(d.fbits, s.words...)
 			for _, b := range s.pre {
 				d.fbits = append(d.fbits, 1024+b)
 			}
