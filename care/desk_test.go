@@ -372,9 +372,26 @@ func TestBotHandoff(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// A Boomerang comes back to its agent whether the Store reads one agent's
+// Boomerangs (care.BoomerangLister, as MemStore and pgcare do) or only
+// every due follow-up.
 func TestBoomerangAndSchedule(t *testing.T) {
 	t.Parallel()
-	d := newDesk(t, &care.Config{Acknowledgement: care.AckConfig{Disabled: true}}, care.Agent{ID: "ana", Name: "Ana Souza"}, care.Agent{ID: "ben", Name: "Ben Ortiz"})
+	for name, store := range map[string]func() care.Store{
+		"BoomerangLister": func() care.Store { return care.NewMemStore() },
+		"FollowUps only":  func() care.Store { return struct{ care.Store }{care.NewMemStore()} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, lister := store().(care.BoomerangLister)
+			require.Equal(t, name == "BoomerangLister", lister)
+			testBoomerangAndSchedule(t, store())
+		})
+	}
+}
+
+func testBoomerangAndSchedule(t *testing.T, store care.Store) {
+	d := newDesk(t, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true}}, care.Agent{ID: "ana", Name: "Ana Souza"}, care.Agent{ID: "ben", Name: "Ben Ortiz"})
 	in := d.RequireIngest(t, xmsg("m1", "c1", "it's my wife's birthday next week, flying to Rome"))
 	a := d.RequireNext(t, "ana")
 	d.RequireReply(t, a, "Have a lovely trip!", care.ReplyOptions{})

@@ -144,7 +144,13 @@ func (d *Desk) requeue(ctx context.Context, c *Conversation) error {
 // boomerangFor steals back the first due Boomerang of agent, if any.
 func (d *Desk) boomerangFor(ctx context.Context, a Agent) (*Assignment, error) {
 	now := d.now()
-	fus, err := d.convs.store.FollowUps(ctx, now)
+	var fus []FollowUp
+	var err error
+	if bl, ok := d.convs.store.(BoomerangLister); ok {
+		fus, err = bl.Boomerangs(ctx, a.ID, now)
+	} else {
+		fus, err = d.convs.store.FollowUps(ctx, now)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("care: next for %q: follow-ups: %w", a.ID, err)
 	}

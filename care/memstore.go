@@ -208,6 +208,22 @@ func (s *MemStore) FollowUps(_ context.Context, until time.Time) ([]FollowUp, er
 	return slices.Clone(s.fuOrder[:n]), nil
 }
 
+// Boomerangs implements BoomerangLister.
+func (s *MemStore) Boomerangs(_ context.Context, agent string, until time.Time) ([]FollowUp, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []FollowUp
+	for _, f := range s.fuOrder {
+		if f.At.After(until) {
+			break
+		}
+		if f.Kind == Boomerang && f.Agent == agent {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
 // Purge implements Store.
 func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 	s.mu.Lock()

@@ -150,6 +150,17 @@ type Change struct {
 	Open bool
 }
 
+// BoomerangLister is implemented by a Store that reads one agent's due
+// Boomerangs alone (an index on agent and time, as care/pgcare has). The
+// desk's Next, which looks for the agent's due Boomerangs before it
+// claims, then reads only those, instead of every due follow-up of every
+// agent (FollowUps).
+type BoomerangLister interface {
+	// Boomerangs returns the Boomerangs of agent due at or before until,
+	// oldest first (by time, then ID), as FollowUps orders them.
+	Boomerangs(ctx context.Context, agent string, until time.Time) ([]FollowUp, error)
+}
+
 // Durable is implemented by a Store whose state outlives the process (a
 // database, as care/pgcare). The desk then records each send on the
 // conversation before it goes out (Conversation.Sending), so that a desk

@@ -74,6 +74,7 @@ var suite = []struct {
 	{"OpenConversations", testOpenConversations},
 	{"MarkAcknowledged", testMarkAcknowledged},
 	{"FollowUps", testFollowUps},
+	{"Boomerangs", testBoomerangs},
 	{"Purge", testPurge},
 	{"PurgeLimit", testPurgeLimit},
 	{"PurgeOutOfOrder", testPurgeOutOfOrder},
@@ -348,6 +349,44 @@ func testMarkAcknowledged(t *testing.T, s care.Store) {
 	require.False(t, mark("k", 2))
 	require.False(t, mark("k", 1), "an acknowledged cycle stays acknowledged")
 	require.True(t, mark("k", 5))
+}
+
+// testBoomerangs checks care.BoomerangLister, for a store that implements
+// it: an agent's due Boomerangs alone, in FollowUps' order.
+func testBoomerangs(t *testing.T, s care.Store) {
+	bl, ok := s.(care.BoomerangLister)
+	if !ok {
+		t.Skip("the store does not implement care.BoomerangLister")
+	}
+	boomerang := func(id, agent string, at time.Time) care.FollowUp {
+		f := FollowUp(id, "k-"+id, at)
+		f.Kind, f.Agent, f.Text, f.Intent, f.Notified = care.Boomerang, agent, "", "", false
+		return f
+	}
+	a1 := boomerang("a1", "ana", t0.Add(2*time.Hour))
+	a2 := boomerang("a2", "ana", t0.Add(time.Hour))
+	a0 := boomerang("a0", "ana", t0.Add(time.Hour))
+	b1 := boomerang("b1", "bo", t0.Add(time.Hour))
+	p1 := FollowUp("p1", "k-p1", t0.Add(time.Hour)) // a proactive message
+	p1.Agent = "ana"
+	for _, f := range []care.FollowUp{a1, a2, a0, b1, p1} {
+		require.NoError(t, s.PutFollowUp(ctx, f))
+	}
+	due := func(agent string, until time.Time) []care.FollowUp {
+		t.Helper()
+		fs, err := bl.Boomerangs(ctx, agent, until)
+		require.NoError(t, err)
+		return fs
+	}
+	require.Empty(t, due("ana", t0.Add(time.Hour-time.Microsecond)))
+	requireSame(t, []care.FollowUp{a0, a2}, due("ana", t0.Add(time.Hour)))
+	requireSame(t, []care.FollowUp{a0, a2, a1}, due("ana", t0.Add(3*time.Hour)))
+	requireSame(t, []care.FollowUp{b1}, due("bo", t0.Add(3*time.Hour)))
+	require.Empty(t, due("cy", t0.Add(3*time.Hour)))
+	ok, err := s.TakeFollowUp(ctx, "a0")
+	require.NoError(t, err)
+	require.True(t, ok)
+	requireSame(t, []care.FollowUp{a2, a1}, due("ana", t0.Add(3*time.Hour)))
 }
 
 func testFollowUps(t *testing.T, s care.Store) {

@@ -28,6 +28,7 @@ func ExampleNames() {
 	// OpenConversations
 	// MarkAcknowledged
 	// FollowUps
+	// Boomerangs
 	// Purge
 	// PurgeLimit
 	// PurgeOutOfOrder

@@ -61,6 +61,10 @@
 // error: the statements of a save sent as one pipeline call it to roll the
 // whole save back (see below).
 //
+// Version 4 adds care_follow_up_boomerang_idx on (agent, due_at, id) for
+// the Boomerangs (kind 1), so that an agent's Next reads that agent's due
+// Boomerangs alone (Store.Boomerangs, care.BoomerangLister).
+//
 // A conversation round-trips exactly: every field, times to the nanosecond
 // (compare them with Equal: they come back in a fixed zone of the same
 // offset). The exception is the Policy's Calendar: an *sla.Calendar is

@@ -23,7 +23,7 @@ var migrations = &pgmigrate.Runner{
 }
 
 // LatestVersion is the schema version that Migrate brings a database to.
-const LatestVersion = 3
+const LatestVersion = 4
 
 // Migrate creates schema if needed and applies every migration not yet
 // applied to it, each in its own transaction. An empty schema means

@@ -29,6 +29,7 @@ func TestPlans(t *testing.T) {
 		{"purge conversations", sql.purgeConversations, []any{now, &limit}, []string{"care_conversation_resolved_idx", "care_follow_up_key_idx", "care_acknowledgement_pkey"}},
 		{"purge dedup keys", sql.purgeSeen, []any{now, &limit}, []string{"care_seen_expires_idx"}},
 		{"follow-ups", sql.followUps, []any{now}, []string{"care_follow_up_due_idx"}},
+		{"boomerangs", sql.boomerangs, []any{"ana", now}, []string{"care_follow_up_boomerang_idx"}},
 		{"open conversations", sql.openConversations, nil, []string{"care_conversation_open_idx"}},
 		{"seen", sql.seen, []any{"k", now}, []string{"care_seen_pkey"}},
 	} {

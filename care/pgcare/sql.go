@@ -28,6 +28,7 @@ type statements struct {
 	putFollowUp        string
 	takeFollowUp       string
 	followUps          string
+	boomerangs         string
 	purgeConversations string
 	purgeSeen          string
 	mark               string
@@ -120,6 +121,9 @@ func newStatements(schema string) statements {
 
 		followUps: f(`SELECT id, kind, key, agent, due_at, text, intent, note, notified FROM {{schema}}.care_follow_up
 			WHERE due_at <= $1 ORDER BY due_at, id`),
+
+		boomerangs: f(`SELECT id, kind, key, agent, due_at, text, intent, note, notified FROM {{schema}}.care_follow_up
+			WHERE kind = 1 AND agent = $1 AND due_at <= $2 ORDER BY due_at, id`),
 
 		// The oldest resolutions first, through the partial index on
 		// resolved_at; FOR UPDATE re-checks a row that a concurrent save

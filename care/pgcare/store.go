@@ -388,9 +388,21 @@ func (s *Store) TakeFollowUp(ctx context.Context, id string) (bool, error) {
 // FollowUps implements care.Store. It reads care_follow_up_due_idx from
 // the oldest entry to until.
 func (s *Store) FollowUps(ctx context.Context, until time.Time) ([]care.FollowUp, error) {
-	rows, err := s.pool.Query(ctx, s.sql.followUps, until)
+	return s.followUps(ctx, "follow-ups", s.sql.followUps, until)
+}
+
+// Boomerangs implements care.BoomerangLister. It reads the partial index
+// care_follow_up_boomerang_idx (agent, due_at, id), so an agent's Next
+// never reads the other agents' follow-ups.
+func (s *Store) Boomerangs(ctx context.Context, agent string, until time.Time) ([]care.FollowUp, error) {
+	return s.followUps(ctx, "boomerangs", s.sql.boomerangs, agent, until)
+}
+
+// followUps runs query, a select of follow-ups, with args.
+func (s *Store) followUps(ctx context.Context, what, query string, args ...any) ([]care.FollowUp, error) {
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
-		return nil, mapErr("follow-ups", err)
+		return nil, mapErr(what, err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (care.FollowUp, error) {
 		var (
@@ -401,7 +413,7 @@ func (s *Store) FollowUps(ctx context.Context, until time.Time) ([]care.FollowUp
 		f.Kind, f.At = care.FollowUpKind(kind), f.At.UTC()
 		return f, err
 	})
-	return out, mapErr("follow-ups", err)
+	return out, mapErr(what, err)
 }
 
 // --- retention ----------------------------------------------------------

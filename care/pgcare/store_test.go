@@ -72,6 +72,18 @@ func TestMigrate(t *testing.T) {
 	_, err = pgcare.New(ctx, pool, &pgcare.Config{Schema: schema})
 	require.NoError(t, err)
 
+	// Down to 3 removes what version 4 added; up again.
+	hasBoomerangIndex := func() bool {
+		var ok bool
+		require.NoError(t, pool.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", pgx.Identifier{schema, "care_follow_up_boomerang_idx"}.Sanitize()).Scan(&ok))
+		return ok
+	}
+	require.True(t, hasBoomerangIndex())
+	require.NoError(t, pgcare.MigrateTo(ctx, pool, schema, 3))
+	require.False(t, hasBoomerangIndex())
+	require.NoError(t, pgcare.Migrate(ctx, pool, schema))
+	require.True(t, hasBoomerangIndex())
+
 	// Down to 2 removes what version 3 added; up again.
 	hasFail := func() bool {
 		var ok bool

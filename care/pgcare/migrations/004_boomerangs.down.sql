@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS {{schema}}.care_follow_up_boomerang_idx;
