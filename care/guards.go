@@ -404,19 +404,8 @@ func (d *Detector) isPhone(s string, before func() string) bool {
 	if len(n) < 7 || len(n) > 15 || strings.IndexByte(s, '.') >= 0 && !strings.ContainsAny(s, " -()") {
 		return false // too short or long, or a version number like 8.5.50.916
 	}
-	// The parser reads the same number from the digits alone (with the
-	// leading "+", if any), faster: spaces, dots, dashes and parentheses
-	// mean nothing to it (TestParseDigitsOnly). Other white space makes
-	// the text no number to it, so a candidate with some is parsed as it
-	// is.
-	norm := n
-	if strings.ContainsAny(s, "\t\n\v\f\r") {
-		norm = s
-	}
+	norm := parseForm(s, n)
 	if strings.HasPrefix(s, "+") {
-		if norm == n {
-			norm = "+" + n
-		}
 		// One reading of the number's type says both whether it is valid
 		// (IsValidNumber is GetNumberType(p) != UNKNOWN, for the region
 		// the number's country code gives) and whether it is a business's.
@@ -448,6 +437,21 @@ func (d *Detector) isPhone(s string, before func() string) bool {
 		}
 	}
 	return false
+}
+
+// parseForm returns what isPhone gives the parser for candidate s, whose
+// digits are n: the digits alone (with the leading "+", if any), which
+// the parser reads as the same number, faster, since spaces, dots, dashes
+// and parentheses mean nothing to it (TestParseDigitsOnly); other white
+// space makes the text no number to it, so such a candidate is s itself.
+func parseForm(s, n string) string {
+	switch {
+	case strings.ContainsAny(s, "\t\n\v\f\r"):
+		return s
+	case strings.HasPrefix(s, "+"):
+		return "+" + n
+	}
+	return n
 }
 
 // businessType reports whether t is a business's number (toll-free,

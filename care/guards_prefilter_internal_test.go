@@ -282,12 +282,10 @@ func FuzzScanners(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) { checkScanners(t, s) })
 }
 
-// TestParseDigitsOnly holds isPhone's shortcut to the parser: for every
-// phone candidate (a phoneRuns match) without white space other than
-// spaces, in every default region and in none, the number parsed from
-// its digits alone (with its leading "+") is the number parsed from the
-// candidate as written. (TestFindPrefiltersChangeNothing covers the
-// others.)
+// TestParseDigitsOnly holds isPhone's shortcut to the parser (parseForm):
+// for every phone candidate (a phoneRuns match), in every default region
+// and in none, the number parsed from its parse form is the number parsed
+// from the candidate as written.
 func TestParseDigitsOnly(t *testing.T) {
 	t.Parallel()
 	d, err := NewDetector(nil)
@@ -317,13 +315,7 @@ func TestParseDigitsOnly(t *testing.T) {
 	for _, f := range formats {
 		for _, m := range phoneRuns(f) {
 			s := f[m[0]:m[1]]
-			norm := onlyDigits(s)
-			if strings.HasPrefix(s, "+") {
-				norm = "+" + norm
-			}
-			if strings.ContainsAny(s, "\t\n\v\f\r") {
-				continue // isPhone parses these as they are
-			}
+			norm := parseForm(s, onlyDigits(s))
 			for _, r := range append([]string{"ZZ"}, d.regions...) {
 				p1, err1 := phonenumbers.Parse(s, r)
 				p2, err2 := phonenumbers.Parse(norm, r)

@@ -64,19 +64,6 @@ func (h *hanging) Send(ctx context.Context, m *channeldriver.Outbound) (channeld
 	return r, err
 }
 
-// refundAsked ingests a customer's message on brand's X account and gives
-// it to agent "ana".
-func refundAsked(t *testing.T, d *care.Desk) (*care.Intake, *care.Assignment) {
-	t.Helper()
-	m := xmsg("m1", "c1", "my refund never came")
-	m.Account = "brand"
-	in, err := d.Ingest(ctx, m)
-	require.NoError(t, err)
-	a, err := d.TryNext(ctx, "ana", queue.Filter{})
-	require.NoError(t, err)
-	return in, a
-}
-
 // A send that times out may have reached the customer: the desk keeps its
 // record, never sends it again by itself, and the runner settles it as
 // MaybeSent, which the agent sees.
@@ -98,7 +85,12 @@ func TestTimedOutSendMayHaveBeenSent(t *testing.T) {
 	require.NoError(t, d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}))
 	require.NoError(t, d.Tick(ctx))
 
-	in, a := refundAsked(t, d)
+	m := xmsg("m1", "c1", "my refund never came")
+	m.Account = "brand"
+	in, err := d.Ingest(ctx, m)
+	require.NoError(t, err)
+	a, err := d.TryNext(ctx, "ana", queue.Filter{})
+	require.NoError(t, err)
 	h.hang.Store(true)
 	_, err = d.Reply(ctx, a, "Refunded today.")
 	require.ErrorContains(t, err, "may have been sent")
@@ -132,28 +124,18 @@ func TestReplyFromAnOldVersionPlansAgain(t *testing.T) {
 	}{{"durable", durable{care.NewMemStore()}}, {"memory", care.NewMemStore()}} {
 		t.Run(store.name, func(t *testing.T) {
 			t.Parallel()
-			clk := caretest.NewClock(caretest.Start)
-			q, err := queue.New(memqueue.New(), &queue.Config{Now: clk.Now})
-			require.NoError(t, err)
-			d, err := care.New(q, &care.Config{Store: store.s, Acknowledgement: care.AckConfig{Disabled: true}})
-			require.NoError(t, err)
-			x, err := memchannel.New(channel.X, &memchannel.Config{Account: "brand", Now: clk.Now})
-			require.NoError(t, err)
-			ch, err := channel.New(x)
-			require.NoError(t, err)
-			require.NoError(t, d.AddChannel(ch))
+			d := caretest.NewDesk(t, &care.Config{Store: store.s, Acknowledgement: care.AckConfig{Disabled: true}})
 			require.NoError(t, d.AddAgent(ctx, care.Agent{ID: "ana", Name: "Ana Souza"}))
+			x := d.X
 
-			in, a := refundAsked(t, d)
+			in := d.RequireIngest(t, xmsg("m1", "c1", "my refund never came"))
+			a := d.RequireNext(t, "ana")
 			a.Conversation.Transcript[0].Text = "changed by the host" // the caller's copy only
 
-			clk.Advance(time.Minute)
-			m2 := xmsg("m2", "c1", "also my card was charged twice")
-			m2.Account = "brand"
-			_, err = d.Ingest(ctx, m2)
-			require.NoError(t, err)
+			d.Clock.Advance(time.Minute)
+			d.RequireIngest(t, xmsg("m2", "c1", "also my card was charged twice"))
 
-			_, err = d.Reply(ctx, a, "Refunded today.")
+			_, err := d.Reply(ctx, a, "Refunded today.")
 			var changed *care.ChangedError
 			require.ErrorAs(t, err, &changed, "the reply sees the message that came after the snapshot")
 			require.Len(t, changed.NewMessages, 1)

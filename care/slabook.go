@@ -97,12 +97,12 @@ func (s *slaClock) feed(t Turn) []sla.Measurement {
 // zero when none runs (paused, resolved).
 func (s *slaClock) nearest() time.Time {
 	var t time.Time
-	if s == nil || s.clock.Paused() || s.clock.Resolved() {
-		return t // no timer runs (sla.Clock.Timers)
+	if s == nil {
+		return t
 	}
-	for _, target := range [...]sla.Target{sla.TargetAcknowledge, sla.TargetFirstResponse, sla.TargetNextResponse, sla.TargetUpdate, sla.TargetResolve} {
-		if due, ok := s.clock.Due(target); ok && (t.IsZero() || due.Before(t)) {
-			t = due
+	for _, tm := range s.clock.Timers() {
+		if t.IsZero() || tm.Due.Before(t) {
+			t = tm.Due
 		}
 	}
 	return t

@@ -275,19 +275,20 @@ func (c *Console) release(w http.ResponseWriter, r *http.Request, u User) {
 	c.end(w, r, u, "released", func(a *care.Assignment) error { return c.desk.Release(r.Context(), a) })
 }
 
-// minutes reads the form's "minutes" (1 minute to 30 days).
-func minutes(r *http.Request) (time.Duration, bool) {
+// minutes reads the form's "minutes" (1 minute to 30 days); it answers
+// 400 and reports false when they are missing or out of range.
+func minutes(w http.ResponseWriter, r *http.Request) (time.Duration, bool) {
 	m, err := strconv.Atoi(r.FormValue("minutes"))
 	if err != nil || m < 1 || m > 30*24*60 {
+		http.Error(w, "console: give minutes from 1 to 43200", http.StatusBadRequest)
 		return 0, false
 	}
 	return time.Duration(m) * time.Minute, true
 }
 
 func (c *Console) boomerang(w http.ResponseWriter, r *http.Request, u User) {
-	d, ok := minutes(r)
+	d, ok := minutes(w, r)
 	if !ok {
-		http.Error(w, "console: give minutes from 1 to 43200", http.StatusBadRequest)
 		return
 	}
 	c.end(w, r, u, "boomeranged", func(a *care.Assignment) error {
@@ -300,9 +301,8 @@ func (c *Console) boomerang(w http.ResponseWriter, r *http.Request, u User) {
 // later time (the queue's snooze; the SLA clock keeps running, unlike a
 // Boomerang's).
 func (c *Console) snooze(w http.ResponseWriter, r *http.Request, u User) {
-	d, ok := minutes(r)
+	d, ok := minutes(w, r)
 	if !ok {
-		http.Error(w, "console: give minutes from 1 to 43200", http.StatusBadRequest)
 		return
 	}
 	c.end(w, r, u, "snoozed", func(a *care.Assignment) error {

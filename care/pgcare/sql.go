@@ -16,9 +16,6 @@ const (
 // statements are the store's SQL with its schema filled in.
 type statements struct {
 	conversation       string
-	insertConversation string
-	updateConversation string
-	markSeen           string
 	insertOrFail       string
 	updateOrFail       string
 	markSeenOrFail     string
@@ -44,32 +41,16 @@ func newStatements(schema string) statements {
 	return statements{
 		conversation: f(`SELECT version, policy_calendar, value FROM {{schema}}.care_conversation WHERE key = $1`),
 
-		// Version 0: the row must not exist. ON CONFLICT DO NOTHING waits for
-		// a concurrent insert of the key and then writes nothing: a conflict.
-		insertConversation: f(`INSERT INTO {{schema}}.care_conversation (key, version, open, resolved_at, policy_calendar, value)
-			VALUES ($1, 1, $2, $3, $4, $5)
-			ON CONFLICT (key) DO NOTHING`),
-
-		// The version check is the WHERE clause: a concurrent save of the
-		// same version commits first, and this one, re-checking the row
-		// it waited for, updates nothing.
-		updateConversation: f(`UPDATE {{schema}}.care_conversation
-			SET version = version + 1, open = $3, resolved_at = $4, policy_calendar = $5, value = $6, updated_at = now(),
-				txid = pg_current_xact_id()
-			WHERE key = $1 AND version = $2`),
-
-		// A key is (re)marked only if absent or expired before $3; the
-		// caller compares the rows written with the keys given.
-		markSeen: f(`INSERT INTO {{schema}}.care_seen AS s (key, expires_at)
-			SELECT * FROM unnest($1::text[], $2::timestamptz[])
-			ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at
-			WHERE s.expires_at < $3`),
-
-		// The same three writes for a pipeline (Store.sendSave), where a
-		// statement that writes nothing is no error: each fails
+		// The three writes of a save, sent together (Store.sendSave), where
+		// a statement that writes nothing is no error: each fails
 		// (care_fail) when it wrote fewer rows than it should have, so that
-		// the implicit transaction rolls back whole. codeConflict and
-		// codeDuplicate are their SQLSTATEs.
+		// the transaction rolls back whole. codeConflict and codeDuplicate
+		// are their SQLSTATEs. Version 0: the row must not exist (ON
+		// CONFLICT DO NOTHING waits for a concurrent insert of the key and
+		// then writes nothing). Otherwise the version check is the update's
+		// WHERE clause: a concurrent save of the same version commits
+		// first, and this one, re-checking the row it waited for, updates
+		// nothing. A key is (re)marked only if absent or expired before $3.
 		insertOrFail: f(`WITH w AS (
 				INSERT INTO {{schema}}.care_conversation (key, version, open, resolved_at, policy_calendar, value)
 				VALUES ($1, 1, $2, $3, $4, $5)

@@ -100,11 +100,10 @@ func New(ctx context.Context, pool *pgxpool.Pool, cfg *Config) (*Store, error) {
 // Schema returns the schema the store works in.
 func (s *Store) Schema() string { return s.schema }
 
-// querier is what pgxpool.Pool, pgx.Conn and pgx.Tx have in common.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+// batchSender is what pgxpool.Pool and pgx.Tx have in common to send a
+// batch.
+type batchSender interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // --- conversations ------------------------------------------------------
@@ -184,18 +183,20 @@ func (s *Store) SaveConversation(ctx context.Context, c *care.Conversation, seen
 	if err != nil {
 		return err
 	}
-	if len(seen) == 0 {
-		err = s.save(ctx, s.pool, c, r, nil, now)
-	} else {
-		b := &pgx.Batch{}
-		s.queueSave(b, c, r, seen, now)
-		err = mapTxErr(s.pool.SendBatch(ctx, b).Close())
-	}
-	if err != nil {
+	if err := s.sendSave(ctx, s.pool, c, r, seen, now); err != nil {
 		return err
 	}
 	c.Version++
 	return nil
+}
+
+// sendSave sends the statements of a save (queueSave) on q together, in
+// one round trip: in one implicit transaction on a pool, or as part of q's
+// transaction.
+func (s *Store) sendSave(ctx context.Context, q batchSender, c *care.Conversation, r record, seen []care.SeenKey, now time.Time) error {
+	b := &pgx.Batch{}
+	s.queueSave(b, c, r, seen, now)
+	return mapTxErr(q.SendBatch(ctx, b).Close())
 }
 
 // queueSave queues into b the statements of a save of r from c.Version,
@@ -261,42 +262,10 @@ func (s *Store) SaveConversationTx(ctx context.Context, tx pgx.Tx, c *care.Conve
 	if err != nil {
 		return err
 	}
-	if err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return s.save(ctx, sp, c, r, seen, now) }); err != nil {
+	if err := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error { return s.sendSave(ctx, sp, c, r, seen, now) }); err != nil {
 		return err
 	}
 	c.Version++
-	return nil
-}
-
-// save writes r from c.Version, then marks seen; q is a transaction when
-// seen is not empty.
-func (s *Store) save(ctx context.Context, q querier, c *care.Conversation, r record, seen []care.SeenKey, now time.Time) error {
-	var (
-		tag pgconn.CommandTag
-		err error
-	)
-	if c.Version == 0 {
-		tag, err = q.Exec(ctx, s.sql.insertConversation, r.key, r.open, r.resolvedAt, r.calendar, r.value)
-	} else {
-		tag, err = q.Exec(ctx, s.sql.updateConversation, r.key, c.Version, r.open, r.resolvedAt, r.calendar, r.value)
-	}
-	if err != nil {
-		return mapErr("save "+c.Key, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("pgcare: save %s from version %d: %w", c.Key, c.Version, care.ErrConflict)
-	}
-	if len(seen) == 0 {
-		return nil
-	}
-	keys, expires := seenRows(seen)
-	tag, err = q.Exec(ctx, s.sql.markSeen, keys, expires, now)
-	if err != nil {
-		return mapErr("save "+c.Key+": mark seen", err)
-	}
-	if n := tag.RowsAffected(); n != int64(len(keys)) {
-		return fmt.Errorf("pgcare: save %s: %d of its %d dedup keys already marked: %w", c.Key, int64(len(keys))-n, len(keys), care.ErrDuplicate)
-	}
 	return nil
 }
 
