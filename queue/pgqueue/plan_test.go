@@ -129,3 +129,73 @@ func explain(ctx context.Context, pool *pgxpool.Pool, stmt, mode string, args []
 	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return strings.Join(lines, "\n"), err
 }
+
+// TestClaimGroupPairsAtOnce checks which way the group claim pairs claims
+// with candidates: at once (walk never runs) when nothing stands between
+// any claim and any candidate, and one claim at a time (walk runs) when a
+// candidate that one claim may take is reserved for another agent by
+// affinity.
+func TestClaimGroupPairsAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testDB(t)
+	schema := testSchema(t, pool, "pgqueue_pairs")
+	s, err := New(pool, &Config{Schema: schema, DisableNotify: true, DisableGroupClaim: true})
+	require.NoError(t, err)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, a := range []string{"a", "b"} {
+		require.NoError(t, s.PutAgent(ctx, queuedriver.Agent{ID: a, Online: true}))
+	}
+	for i := range 2 { // fewer items than claims: both are candidates
+		_, err := s.Upsert(ctx, queuedriver.UpsertParams{Key: fmt.Sprint("k", i), Now: now})
+		require.NoError(t, err)
+	}
+	walked := func(t *testing.T, p queuedriver.ClaimParams) bool {
+		stmt, _ := s.sql.withLimit(s.sql.claimGroup, 3, 0)
+		args := groupArgs(p, 3)
+		args[4] = []string{p.Agent, "b", p.Agent}
+		if p.AffinityWindow == 0 {
+			args[7] = []bool{false, false, false}
+		}
+		var got []bool
+		for _, mode := range []string{"force_custom_plan", "force_generic_plan"} {
+			// EXPLAIN ANALYZE runs the claim: roll it back.
+			tx, err := pool.Begin(ctx)
+			require.NoError(t, err)
+			_, err = tx.Exec(ctx, "SET LOCAL plan_cache_mode = "+mode)
+			require.NoError(t, err)
+			_, err = tx.Exec(ctx, "PREPARE pairs AS "+stmt)
+			require.NoError(t, err)
+			rows, err := tx.Query(ctx, "EXPLAIN ANALYZE EXECUTE pairs($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+				append([]any{pgx.QueryExecModeSimpleProtocol}, args...)...)
+			require.NoError(t, err)
+			lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			require.NoError(t, err)
+			_, err = tx.Exec(ctx, "DEALLOCATE pairs")
+			require.NoError(t, err)
+			require.NoError(t, tx.Rollback(ctx))
+			plan := strings.Join(lines, "\n")
+			i := strings.Index(plan, "Recursive Union")
+			require.GreaterOrEqual(t, i, 0, plan)
+			line, _, _ := strings.Cut(plan[i:], "\n")
+			got = append(got, !strings.Contains(line, "never executed"))
+		}
+		require.Equal(t, got[0], got[1], "custom and generic plans differ")
+		return got[0]
+	}
+	p := queuedriver.ClaimParams{Agent: "a", LeaseID: "l", ExpiresAt: now.Add(time.Hour), Now: now.Add(time.Minute), AffinityWindow: time.Minute}
+	require.False(t, walked(t, p), "fresh items, affinity on: pairs at once")
+
+	// b held the best item and completed it; it came back and is
+	// reserved for b: b's claim may take it, a's claims with affinity may
+	// not, so the claims must walk.
+	it, err := s.Claim(ctx, queuedriver.ClaimParams{Agent: "b", LeaseID: "lb", ExpiresAt: now.Add(time.Hour), Now: now})
+	require.NoError(t, err)
+	_, err = s.Complete(ctx, queuedriver.LeaseRef{Key: it.Key, LeaseID: "lb", Now: now.Add(time.Second)})
+	require.NoError(t, err)
+	_, err = s.Upsert(ctx, queuedriver.UpsertParams{Key: it.Key, Now: now.Add(2 * time.Second)})
+	require.NoError(t, err)
+	require.True(t, walked(t, p), "an item reserved for b: walks")
+	p.AffinityWindow = 0
+	require.False(t, walked(t, p), "no affinity: pairs at once")
+}

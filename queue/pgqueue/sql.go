@@ -196,9 +196,13 @@ UNION ALL SELECT 'agent', holder, count(*)::int, NULL FROM {items}
 // cand picks, in the claim index's order, the best {limit} unlocked rows that
 // match the filter and that at least one of the claims may take (claimable
 // at its now, not reserved for another agent), and locks them. assign then
-// walks the claims in order, each taking the best candidate it may take
-// that no earlier claim took, exactly as a sequence of sqlClaim statements
-// would have done on the same rows. Each result row is one claim: its
+// gives each claim the best candidate it may take that no earlier claim
+// took, exactly as a sequence of sqlClaim statements would have done on
+// the same rows. When every claim that may take anything may take every
+// candidate (the usual case: no affinity reservation or lease expiring
+// between the claims' times stands in the way), that pairs the k-th such
+// claim with the k-th candidate, and assign does so in one join; otherwise
+// walk goes through the claims one at a time. Each result row is one claim: its
 // number, the agent's capacity (NULL for an unknown agent; claims for an
 // agent with a capacity take nothing and are redone by the caller), how
 // many candidates were found, and the leased item (a NULL key when it got
@@ -225,19 +229,38 @@ WITH RECURSIVE req AS MATERIALIZED (
     ORDER BY i.rank DESC, i.enqueued_at, i.key
     LIMIT {limit}
     FOR UPDATE OF i SKIP LOCKED
-), assign (n, key, taken) AS (
+), simple AS MATERIALIZED (
+    -- Whether every claim that may take anything may take every candidate.
+    -- Each candidate is claimable by the earliest claim, and no claim with
+    -- affinity finds one reserved for another agent (a NULL comparison
+    -- counts as reserved, as in walk).
+    SELECT coalesce((SELECT max(claimable_at) FROM cand) <= (SELECT min(now) FROM req WHERE capacity = 0), true)
+        AND NOT EXISTS (
+            SELECT 1 FROM cand c JOIN req r ON r.capacity = 0 AND r.aff
+            WHERE c.reserved AND c.last_agent <> r.agent AND (c.last_held_at > r.cutoff) IS NOT FALSE
+        ) AS ok
+), walk (n, key, taken) AS (
     SELECT 0::bigint, NULL::text, ARRAY[]::text[]
     UNION ALL
-    SELECT r.n, c.key, CASE WHEN c.key IS NULL THEN a.taken ELSE a.taken || c.key END
-    FROM assign a
-    JOIN req r ON r.n = a.n + 1
+    SELECT r.n, c.key, CASE WHEN c.key IS NULL THEN w.taken ELSE w.taken || c.key END
+    FROM walk w
+    JOIN req r ON r.n = w.n + 1
     LEFT JOIN LATERAL (
         SELECT c.key FROM cand c
-        WHERE r.capacity = 0 AND c.key <> ALL (a.taken) AND c.claimable_at <= r.now
+        WHERE r.capacity = 0 AND c.key <> ALL (w.taken) AND c.claimable_at <= r.now
           AND NOT (r.aff AND c.reserved AND c.last_agent <> r.agent AND c.last_held_at > r.cutoff)
         ORDER BY c.rank DESC, c.enqueued_at, c.key
         LIMIT 1
     ) c ON true
+), assign AS MATERIALIZED (
+    -- In the usual case, the k-th claim that may take anything takes the
+    -- k-th candidate; otherwise walk (never started then) decides.
+    SELECT q.n, c.key
+    FROM (SELECT r.n, row_number() OVER (ORDER BY r.n) AS k FROM req r WHERE r.capacity = 0) q
+    JOIN (SELECT c.key, row_number() OVER (ORDER BY c.rank DESC, c.enqueued_at, c.key) AS k FROM cand c) c ON c.k = q.k
+    WHERE (SELECT ok FROM simple)
+    UNION ALL
+    SELECT w.n, w.key FROM walk w WHERE NOT (SELECT ok FROM simple) AND w.key IS NOT NULL
 ), claimed AS (
     UPDATE {items} i SET
         last_agent   = CASE WHEN i.state = 2 THEN i.holder ELSE i.last_agent END,
@@ -247,7 +270,7 @@ WITH RECURSIVE req AS MATERIALIZED (
             (SELECT r.agent, r.lease, r.expires, r.now FROM assign a JOIN req r ON r.n = a.n WHERE a.key = i.key),
         snoozed_until = NULL, claims = i.claims + 1
     -- = ANY (ARRAY(...)) keeps the generic plan on the primary key.
-    WHERE i.key = ANY (ARRAY(SELECT key FROM assign WHERE key IS NOT NULL))
+    WHERE i.key = ANY (ARRAY(SELECT key FROM assign))
     RETURNING (SELECT a.n FROM assign a WHERE a.key = i.key) AS n, {icols}
 )
 SELECT r.n, r.capacity, (SELECT count(*) FROM cand)::int, c.* FROM claimed c JOIN req r ON r.n = c.n
