@@ -68,6 +68,10 @@
 // picks candidates once and hands them out as if the Claims had run one
 // after another in arrival order (affinity, capacity and expired leases
 // included; a claim the candidates cannot settle runs alone afterwards).
+// When every Claim of the round may take every candidate (no affinity
+// reservation or lease expiring between their times stands in the way,
+// the usual case) the k-th Claim simply gets the k-th candidate, paired
+// in one join; otherwise the statement walks the Claims one at a time.
 // Claims with different filters never wait for each other, and a lone
 // call runs at once. A round's runner lets the callers it has just
 // answered run before it takes the next round's requests, so that a worker
