@@ -29,7 +29,7 @@ import (
 // decision, and compare dumps taken before and after the change). The
 // digests hold no text of the data set.
 var decisionGolden = map[string]string{
-	"generated": "36a6aa3c396b3a1d6c0a445d5686f90b4af7358f85106a866e5879a406b7f825",
+	"generated": "51cfba8ff4e1dbc8401d87a268918be3b63fd75c2142ded7ce503cea1c7e7195",
 	"dev":       "ddfe7b21e0bd0f7d09aa32102e854af353f185e2daedbff84ed7b5b6cdf9869a",
 }
 
