@@ -241,7 +241,7 @@ func TestRouterRealData(t *testing.T) {
 	// The targets of the issue are not all met (see the log); the test
 	// fails on a regression below the figures reached, and logs the gap.
 	all := parts[0].rep
-	floors := map[string][2]float64{"product": {0.80, 0.48}, "legal": {0.75, 0.80}, "executives": {0.80, 0.65}} // precision, recall
+	floors := map[string][2]float64{"product": {0.80, 0.54}, "legal": {0.75, 0.80}, "executives": {0.80, 0.65}} // precision, recall
 	for _, l := range []string{"product", "legal", "executives"} {
 		p, rc := all.involved[l].rates()
 		if p < 0.8 || rc < 0.8 {

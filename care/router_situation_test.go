@@ -60,6 +60,19 @@ func TestRouterSituations(t *testing.T) {
 		{"Tiraram a função de repetir a música, péssimo", "customer-service", []string{"product"}},
 		// a request with churn: the executives own it, product is told
 		{"Please add a dark mode or I'm switching over, loyal customer for 10 years and done", "executives", []string{"product"}},
+		// general forms of product feedback in the three languages
+		{"Five years later and still no dark mode on desktop", "product", nil},
+		{"Ainda não tem opção de baixar as músicas", "product", nil},
+		{"Todavía no hay opción de descargar episodios", "product", nil},
+		{"Nobody asked for this redesign, the old version was so much better", "customer-service", []string{"product"}},
+		{"Ninguém pediu essa mudança, a versão antiga era muito melhor", "customer-service", []string{"product"}},
+		{"Nadie pidió este cambio, la versión anterior era mucho mejor", "customer-service", []string{"product"}},
+		{"Is there any way to turn off autoplay?", "customer-service", []string{"product"}},
+		// general forms of leadership feedback in the three languages
+		{"Everyone should stop using this bank", "executives", nil},
+		{"Fiquem longe dessa empresa", "executives", nil},
+		{"Aléjense de esta empresa", "executives", nil},
+		{"Please make it free for teachers during the closures", "executives", []string{"product"}},
 		// content
 		{"The video on your blog is broken, it won't play", "content", nil},
 		{"Propaganda enganosa, o anúncio diz frete grátis e cobraram frete", "customer-service", []string{"content"}},
