@@ -104,6 +104,15 @@ func (z *tokenizer) tokenize(s string) {
 				inWord, start = true, len(z.buf)
 			}
 			z.buf = append(z.buf, asciiWord[r])
+			if !tag {
+				// The rest of a run of ASCII letters and digits: no
+				// camelCase outside tags.
+				for i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] != 0 {
+					z.buf = append(z.buf, asciiWord[s[i]])
+					i++
+				}
+				r = rune(s[i-1])
+			}
 			prev = r
 			continue
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +27,11 @@ type Rules struct {
 	phrases []phrase
 	negs    []phrase
 	first   map[uint64]starts // first word's hash → phrases starting with it
+	// firstHas has a bit set for each key of first (see firstBit), so that
+	// most words, which start no phrase, are passed over without a map
+	// lookup.
+	firstHas   []uint64
+	firstShift uint8
 
 	situations *situation.Detector
 	sitPoints  map[situation.Kind]float64
@@ -183,9 +189,18 @@ func (c Config) build() (*Rules, error) {
 		st.negations = append(st.negations, int32(i))
 		r.first[p.hashes[0]] = st
 	}
-	for _, st := range r.first {
+	// At least 16 bits per first word: a word that starts no phrase finds
+	// its bit set (and looks in the map) about once in 16.
+	nbits := 4096
+	for nbits < 16*len(r.first) {
+		nbits *= 2
+	}
+	r.firstHas, r.firstShift = make([]uint64, nbits/64), uint8(64-bits.TrailingZeros(uint(nbits)))
+	for h, st := range r.first {
 		slices.SortStableFunc(st.keywords, func(a, b int32) int { return len(r.phrases[b].words) - len(r.phrases[a].words) })
 		slices.SortStableFunc(st.negations, func(a, b int32) int { return len(r.negs[b].words) - len(r.negs[a].words) })
+		b := r.firstBit(h)
+		r.firstHas[b>>6] |= 1 << (b & 63)
 	}
 	if !r.off.situation {
 		r.situations = c.Situations
@@ -404,6 +419,9 @@ func (r *Rules) keywords(sc *scratch, text string, add func(signal, detail strin
 	toks := z.toks
 	sc.matched = sc.matched[:0]
 	for i := range toks {
+		if b := r.firstBit(toks[i].hash); r.firstHas[b>>6]&(1<<(b&63)) == 0 {
+			continue
+		}
 		st, ok := r.first[toks[i].hash]
 		if !ok {
 			continue
@@ -426,6 +444,9 @@ func (r *Rules) keywords(sc *scratch, text string, add func(signal, detail strin
 		}
 	}
 }
+
+// firstBit is the bit of firstHas for a word's hash h.
+func (r *Rules) firstBit(h uint64) uint { return uint((h * 0x9E3779B97F4A7C15) >> r.firstShift) }
 
 // at reports whether phrase p occurs at token i.
 func (r *Rules) at(z *tokenizer, i int, p *phrase) bool {
