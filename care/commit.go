@@ -33,7 +33,7 @@ func (d *Desk) commitFrom(ctx context.Context, key string, loaded *Conversation,
 // nothing, when the stored version is not c.Version.
 func (d *Desk) commitWith(ctx context.Context, key string, loaded *Conversation, fn func(c *Conversation) (clockOp, error), agent string, save func(c *Conversation) error) (*Conversation, []sla.Measurement, error) {
 	if save == nil {
-		save = func(c *Conversation) error { return d.convs.store.SaveConversation(ctx, c, nil, d.now()) }
+		save = func(c *Conversation) error { return d.convs.save(ctx, c, nil, d.now()) }
 	}
 	now := d.now()
 	for attempt := 0; ; attempt++ {

@@ -45,15 +45,41 @@ func same[T any](a, b []T) bool {
 // that c still shares with it, and copying everything else as clone does:
 // a slice c's caller may still hold and change is never shared. An empty
 // slice is c's own, so that nil and empty stay as the caller had them.
-func (c *Conversation) copyAgainst(old *Conversation) Conversation {
-	if old == nil {
+//
+// With owned, c is the desk's own change of a view (MemStore.saveOwn):
+// its Messages and Transcript, where they are not old's, are arrays the
+// desk appended to for this save, which nothing else holds (a view's
+// slices are capped, so its appends copy). They are kept, capped on both
+// sides so that neither appends into the other's array, and only the
+// attachments of the messages not old's are copied (they are the
+// Ingest caller's). A save then copies the conversation's turns once
+// (the desk's append), not twice.
+func (c *Conversation) copyAgainst(old *Conversation, owned bool) Conversation {
+	if old == nil && !owned {
 		return c.clone()
 	}
+	if old == nil {
+		old = &Conversation{}
+	}
 	cp := *c
-	if !same(c.Messages, old.Messages) || len(c.Messages) == 0 {
+	switch {
+	case owned && len(c.Messages) > 0:
+		c.Messages = slices.Clip(c.Messages)
+		for i := range c.Messages {
+			at := c.Messages[i].Attachments
+			if len(at) > 0 && (i >= len(old.Messages) || !same(at, old.Messages[i].Attachments)) {
+				c.Messages[i].Attachments = slices.Clone(at)
+			}
+		}
+		cp.Messages = c.Messages
+	case !same(c.Messages, old.Messages) || len(c.Messages) == 0:
 		cp.Messages = cloneMessages(c.Messages)
 	}
-	if !same(c.Transcript, old.Transcript) || len(c.Transcript) == 0 {
+	switch {
+	case owned && len(c.Transcript) > 0:
+		c.Transcript = slices.Clip(c.Transcript)
+		cp.Transcript = c.Transcript
+	case !same(c.Transcript, old.Transcript) || len(c.Transcript) == 0:
 		cp.Transcript = append(make([]Turn, 0, len(c.Transcript)), c.Transcript...)
 	}
 	p, op := &cp.Policy, &old.Policy

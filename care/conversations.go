@@ -84,6 +84,18 @@ func (cs *conversations) get(ctx context.Context, key string) (*Conversation, er
 	return &c, nil
 }
 
+// save stores c, the desk's own change of a conversation it read with get
+// (a view, or a Conversation it made): MemStore keeps the turns and
+// messages the desk appended instead of copying them again (saveOwn);
+// any other Store, a wrapper of a MemStore included, gets
+// SaveConversation.
+func (cs *conversations) save(ctx context.Context, c *Conversation, seen []SeenKey, now time.Time) error {
+	if ms, ok := cs.store.(*MemStore); ok {
+		return ms.saveOwn(c, seen, now)
+	}
+	return cs.store.SaveConversation(ctx, c, seen, now)
+}
+
 // resolve returns the key of the conversation that key's messages join:
 // key itself, or the conversation an alias record links it to.
 func (cs *conversations) resolve(ctx context.Context, key string) (string, error) {

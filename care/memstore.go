@@ -79,6 +79,17 @@ func (s *MemStore) view(key string) *Conversation {
 
 // SaveConversation implements Store.
 func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []SeenKey, now time.Time) error {
+	return s.save(c, seen, now, false)
+}
+
+// saveOwn is SaveConversation for the desk's own change of a view: it
+// keeps the Messages and Transcript that c does not share with the stored
+// snapshot rather than copying them (see conversation_cow.go, owned).
+func (s *MemStore) saveOwn(c *Conversation, seen []SeenKey, now time.Time) error {
+	return s.save(c, seen, now, true)
+}
+
+func (s *MemStore) save(c *Conversation, seen []SeenKey, now time.Time, owned bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.init()
@@ -101,7 +112,7 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 	c.Version++
 	// The snapshot shares with the one it replaces what c still shares
 	// with it (c is a view of it), and copies the rest.
-	cp := c.copyAgainst(old)
+	cp := c.copyAgainst(old, owned)
 	s.convs[c.Key] = &cp
 	s.feed.saved(c.Key)
 	if !cp.ResolvedAt.IsZero() && !cp.Open() && (!ok || !old.ResolvedAt.Equal(cp.ResolvedAt)) {
