@@ -28,6 +28,9 @@ type ToneConfig struct {
 type ToneChecker struct {
 	insults, sarcasm []phrase
 	block            bool
+	// first maps a word to the phrases that start with it: insults by
+	// index, sarcasm by len(insults) plus index ("/s" is checked apart).
+	first map[string][]int
 }
 
 // phrase is a tone phrase as words() splits it (words, for the finding's
@@ -61,7 +64,37 @@ func NewToneChecker(cfg *ToneConfig) *ToneChecker {
 			t.sarcasm = append(t.sarcasm, newPhrase(ws))
 		}
 	}
+	t.first = map[string][]int{}
+	for i, p := range t.insults {
+		t.first[p.match[0]] = append(t.first[p.match[0]], i)
+	}
+	for i, p := range t.sarcasm {
+		if p.words[0] != "/s" {
+			t.first[p.match[0]] = append(t.first[p.match[0]], len(t.insults)+i)
+		}
+	}
 	return t
+}
+
+// find sets hit[k] for the phrases k (as first numbers them) that occur
+// in rw (trailing dots trimmed): each word of rw is looked up once, rather
+// than every phrase compared at every word.
+func (t *ToneChecker) find(rw []string, hit []bool) {
+	for i, w := range rw {
+		for _, k := range t.first[w] {
+			p := t.sarcasmOrInsult(k)
+			if !hit[k] && hasPhrase(rw[i:min(i+len(p.match), len(rw))], p.match) {
+				hit[k] = true
+			}
+		}
+	}
+}
+
+func (t *ToneChecker) sarcasmOrInsult(k int) phrase {
+	if k < len(t.insults) {
+		return t.insults[k]
+	}
+	return t.sarcasm[k-len(t.insults)]
 }
 
 // Check returns the tone findings of reply, an answer to customer (the
@@ -69,10 +102,16 @@ func NewToneChecker(cfg *ToneConfig) *ToneChecker {
 // the customer's own words.
 func (t *ToneChecker) Check(reply, customer string) []Flag {
 	rw := trimDots(words(reply))
+	var buf [64]bool
+	hit := buf[:]
+	if n := len(t.insults) + len(t.sarcasm); n > len(buf) {
+		hit = make([]bool, n)
+	}
+	t.find(rw, hit)
 	var out []Flag
 	mirrors := -1 // whether the customer insulted: read only for a reply that does
-	for _, p := range t.insults {
-		if hasPhrase(rw, p.match) {
+	for i, p := range t.insults {
+		if hit[i] {
 			if mirrors < 0 {
 				mirrors = 0
 				cw := trimDots(words(customer))
@@ -90,14 +129,12 @@ func (t *ToneChecker) Check(reply, customer string) []Flag {
 			out = append(out, Flag{GuardTone, d})
 		}
 	}
-	for _, p := range t.sarcasm {
-		hit := false
+	for i, p := range t.sarcasm {
+		found := hit[len(t.insults)+i]
 		if p.words[0] == "/s" {
-			hit = strings.HasSuffix(strings.TrimSpace(reply), "/s")
-		} else {
-			hit = hasPhrase(rw, p.match)
+			found = strings.HasSuffix(strings.TrimSpace(reply), "/s")
 		}
-		if hit {
+		if found {
 			out = append(out, Flag{GuardTone, "sarcasm " + quote(p.words)})
 		}
 	}

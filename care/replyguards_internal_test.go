@@ -1,6 +1,7 @@
 package care
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -57,8 +58,13 @@ func TestToneCheckChangesNothing(t *testing.T) {
 	t.Parallel()
 	pieces := []string{"Idiot", "idiot.", "you", "shut", "up", "SHUT UP", "your fault", "Your", "fault...", "yeah", "right",
 		"good luck with that", "/s", "s", "as", "if", "sure you did.", "learn to read", "thanks", "for nothing", "nice try!",
-		"f.u.", "f.u", "so sorry", "we've rebooked you", "^AS", "...", "wow just wow", "\u00c9T\u00c9"}
-	checkers := []*ToneChecker{NewToneChecker(nil), NewToneChecker(&ToneConfig{Insults: []string{"f.u.", "idiot.", "shut up..."}, Sarcasm: []string{"/s", "as if.", "s"}})}
+		"f.u.", "f.u", "so sorry", "we've rebooked you", "^AS", "...", "wow just wow", "\u00c9T\u00c9", "w3 idiot", "w69", "you you you"}
+	many := []string{"idiot", "shut up", "your fault", "you you"} // more phrases than Check's stack buffer holds
+	for i := range 70 {
+		many = append(many, fmt.Sprintf("w%d idiot", i))
+	}
+	checkers := []*ToneChecker{NewToneChecker(nil), NewToneChecker(&ToneConfig{Insults: []string{"f.u.", "idiot.", "shut up..."}, Sarcasm: []string{"/s", "as if.", "s"}}),
+		NewToneChecker(&ToneConfig{Insults: many})}
 	rng := rand.New(rand.NewPCG(5, 9))
 	flagged := 0
 	for i := range 3_000 {
