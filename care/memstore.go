@@ -82,9 +82,12 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 	return s.save(c, seen, now, false)
 }
 
-// saveOwn is SaveConversation for the desk's own change of a view: it
-// keeps the Messages and Transcript that c does not share with the stored
-// snapshot rather than copying them (see conversation_cow.go, owned).
+// saveOwn is SaveConversation for the desk's own change of a view, which
+// nothing else holds: c itself becomes the stored snapshot, so that
+// nothing may change it afterwards, and it keeps the Messages and
+// Transcript that it does not share with the snapshot it replaces rather
+// than copying them (see conversation_cow.go, owned); what else it does
+// not share is copied as SaveConversation copies it.
 func (s *MemStore) saveOwn(c *Conversation, seen []SeenKey, now time.Time) error {
 	return s.save(c, seen, now, true)
 }
@@ -112,8 +115,14 @@ func (s *MemStore) save(c *Conversation, seen []SeenKey, now time.Time, owned bo
 	c.Version++
 	// The snapshot shares with the one it replaces what c still shares
 	// with it (c is a view of it), and copies the rest.
-	cp := c.copyAgainst(old, owned)
-	s.convs[c.Key] = &cp
+	cp := c
+	if owned {
+		*c = c.copyAgainst(old, true)
+	} else {
+		v := c.copyAgainst(old, false)
+		cp = &v
+	}
+	s.convs[c.Key] = cp
 	s.feed.saved(c.Key)
 	if !cp.ResolvedAt.IsZero() && !cp.Open() && (!ok || !old.ResolvedAt.Equal(cp.ResolvedAt)) {
 		s.resolved.insertSorted(resolvedRef{key: cp.Key, at: cp.ResolvedAt}, func(a, b resolvedRef) bool { return a.at.Before(b.at) })

@@ -489,6 +489,8 @@ func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, i
 			}
 			resolved = nil
 		}
+	} else if !d.durable {
+		saved, ms, err = d.commitView(ctx, key, c, record, agent.ID) // c is the view prepareSends read
 	} else {
 		saved, ms, err = d.commitFrom(ctx, key, c, record, agent.ID)
 	}
