@@ -410,7 +410,7 @@ func (d *Detector) isPhone(s string, before func() string) bool {
 		// (IsValidNumber is GetNumberType(p) != UNKNOWN, for the region
 		// the number's country code gives) and whether it is a business's.
 		if p, err := phonenumbers.Parse(norm, "ZZ"); err == nil {
-			if t := phonenumbers.GetNumberType(p); t != phonenumbers.UNKNOWN {
+			if t := phoneType(p); t != phonenumbers.UNKNOWN {
 				return !businessType(t)
 			}
 		}
@@ -423,8 +423,8 @@ func (d *Detector) isPhone(s string, before func() string) bool {
 		if len(n) < 9 {
 			break // short national numbers are too often something else
 		}
-		if p, err := phonenumbers.Parse(norm, r); err == nil && phonenumbers.IsValidNumberForRegion(p, r) {
-			return !businessType(phonenumbers.GetNumberType(p))
+		if p, err := phonenumbers.Parse(norm, r); err == nil && validForRegion(p, r) {
+			return !businessType(phoneType(p))
 		}
 	}
 	if len(d.context) == 0 {
