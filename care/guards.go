@@ -409,7 +409,11 @@ func (d *Detector) isPhone(s string, before func() string) bool {
 		// One reading of the number's type says both whether it is valid
 		// (IsValidNumber is GetNumberType(p) != UNKNOWN, for the region
 		// the number's country code gives) and whether it is a business's.
-		if p, err := phonenumbers.Parse(norm, "ZZ"); err == nil {
+		if norm == "+"+n { // digits alone: read as the parser would, without it (plusType)
+			if t, ok := plusType(n); ok && t != phonenumbers.UNKNOWN {
+				return !businessType(t)
+			}
+		} else if p, err := phonenumbers.Parse(norm, "ZZ"); err == nil {
 			if t := phoneType(p); t != phonenumbers.UNKNOWN {
 				return !businessType(t)
 			}

@@ -2,6 +2,7 @@ package care
 
 import (
 	"regexp"
+	"slices"
 	"sync"
 
 	"github.com/nyaruka/phonenumbers"
@@ -21,6 +22,13 @@ type phoneMeta struct {
 	countryCode int32
 	leading     *regexp.Regexp // nil when the region has no leading digits
 	sameMobile  bool           // fixed-line and mobile numbers share a pattern
+	// prefix is the national prefix for parsing, anchored at the start
+	// (nil when none), and transform its transform rule.
+	prefix    *regexp.Regexp
+	transform string
+	// localOnly are the general description's lengths possible only
+	// locally.
+	localOnly []int32
 	// general, then the types in the order the library tries them.
 	general, premium, tollFree, sharedCost, voip, personal, pager, uan, voicemail, fixed, mobile phoneDesc
 }
@@ -60,6 +68,10 @@ func newPhoneMeta(m *phonenumbers.PhoneMetadata) *phoneMeta {
 		sharedCost: newPhoneDesc(m.GetSharedCost()), voip: newPhoneDesc(m.GetVoip()), personal: newPhoneDesc(m.GetPersonalNumber()),
 		pager: newPhoneDesc(m.GetPager()), uan: newPhoneDesc(m.GetUan()), voicemail: newPhoneDesc(m.GetVoicemail()),
 		fixed: newPhoneDesc(m.GetFixedLine()), mobile: newPhoneDesc(m.GetMobile())}
+	p.transform, p.localOnly = m.GetNationalPrefixTransformRule(), m.GetGeneralDesc().GetPossibleLengthLocalOnly()
+	if np := m.GetNationalPrefixForParsing(); len(np) > 0 {
+		p.prefix = regexp.MustCompile("^(?:" + np + ")")
+	}
 	if ld := m.GetLeadingDigits(); len(ld) > 0 {
 		p.leading = regexp.MustCompile("^(?:" + ld + ")")
 	}
@@ -166,8 +178,12 @@ func (m *phoneMeta) numberType(nsn string) phonenumbers.PhoneNumberType {
 
 // phoneType is the library's GetNumberType(p).
 func phoneType(p *phonenumbers.PhoneNumber) phonenumbers.PhoneNumberType {
-	cc := p.GetCountryCode()
-	nsn := phonenumbers.GetNationalSignificantNumber(p)
+	return numberTypeOf(p.GetCountryCode(), phonenumbers.GetNationalSignificantNumber(p))
+}
+
+// numberTypeOf is GetNumberType of the number with calling code cc and
+// national significant number nsn.
+func numberTypeOf(cc int32, nsn string) phonenumbers.PhoneNumberType {
 	// GetRegionCodeForNumber: the only region of the calling code, or the
 	// first whose leading digits match or whose metadata gives the number
 	// a type (which is then the answer: the same metadata, the same
@@ -209,4 +225,83 @@ func validForRegion(p *phonenumbers.PhoneNumber, region string) bool {
 		return false
 	}
 	return m.numberType(phonenumbers.GetNationalSignificantNumber(p)) != phonenumbers.UNKNOWN
+}
+
+// plusType is GetNumberType(Parse("+"+n, "ZZ")) for n, ASCII digits; ok
+// is false when Parse fails. It reads n as the parser does a number with
+// a "+" and nothing but digits (no extension, no punctuation to drop):
+// the first one to three digits that are a calling code, then the rest
+// with the region's national prefix stripped when what remains has a
+// possible length; the national significant number is that rest, since
+// the parser keeps its leading zeros (ItalianLeadingZero).
+func plusType(n string) (t phonenumbers.PhoneNumberType, ok bool) {
+	if len(n) <= phonenumbers.MIN_LENGTH_FOR_NSN || n[0] == '0' {
+		return phonenumbers.UNKNOWN, false // too short after the "+", or no calling code starts with 0
+	}
+	cc, i := 0, 1
+	for ; i <= phonenumbers.MAX_LENGTH_COUNTRY_CODE && i <= len(n); i++ {
+		cc = cc*10 + int(n[i-1]-'0')
+		if len(phonenumbers.GetRegionCodesForCountryCode(cc)) > 0 {
+			break
+		}
+	}
+	if i > phonenumbers.MAX_LENGTH_COUNTRY_CODE || i > len(n) {
+		return phonenumbers.UNKNOWN, false
+	}
+	national := n[i:]
+	if len(national) < phonenumbers.MIN_LENGTH_FOR_NSN {
+		return phonenumbers.UNKNOWN, false
+	}
+	if m := metaFor(int32(cc), phonenumbers.GetRegionCodeForCountryCode(cc)); m != nil {
+		if cut := m.stripNationalPrefix(national); m.lengthKeeps(cut) {
+			national = cut
+		}
+	}
+	if len(national) < phonenumbers.MIN_LENGTH_FOR_NSN || len(national) > phonenumbers.MAX_LENGTH_FOR_NSN {
+		return phonenumbers.UNKNOWN, false
+	}
+	return numberTypeOf(int32(cc), national), true
+}
+
+// stripNationalPrefix is the library's
+// maybeStripNationalPrefixAndCarrierCode: num without its national
+// prefix (transformed by the region's rule, if it has one), unless that
+// would turn a number of the region's pattern into one that is not.
+func (m *phoneMeta) stripNationalPrefix(num string) string {
+	if len(num) == 0 || m.prefix == nil || !m.prefix.MatchString(num) {
+		return num
+	}
+	viable := m.general.re.MatchString(num)
+	groups := m.prefix.FindStringSubmatchIndex(num)
+	if n := len(groups)/2 - 1; m.transform == "" || groups[n*2] < 0 {
+		if viable && !m.general.re.MatchString(num[groups[1]:]) {
+			return num
+		}
+		return num[groups[1]:]
+	}
+	out := m.prefix.ReplaceAllString(num, m.transform)
+	if viable && !m.general.re.MatchString(out) {
+		return num
+	}
+	return out
+}
+
+// lengthKeeps reports whether the parser keeps a number stripped of its
+// national prefix: the library's testNumberLength for the general
+// description is neither too short, possible only locally, nor an
+// invalid length.
+func (m *phoneMeta) lengthKeeps(num string) bool {
+	lengths, n := m.general.lengths, int32(len(num))
+	if lengths[0] == -1 || slices.Contains(m.localOnly, n) {
+		return false // a type with no numbers, or possible locally only
+	}
+	switch {
+	case n == lengths[0]:
+		return true
+	case n < lengths[0]:
+		return false // too short
+	case n > lengths[len(lengths)-1]:
+		return true // too long
+	}
+	return slices.Contains(lengths[1:], n)
 }

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/nyaruka/phonenumbers"
@@ -59,6 +60,63 @@ func TestPhoneTypesMatchTheLibrary(t *testing.T) {
 			texts = append(texts, string(b))
 		}
 	}
+	// plusType against the parser, on every "+" number above and on each
+	// example with a national prefix (0, 1, 8 or the region's) put back
+	// after its calling code.
+	plusTyped := 0
+	for _, e := range examples {
+		p := mustParse(t, e)
+		cc := strconv.Itoa(int(p.GetCountryCode()))
+		np := phonenumbers.GetNddPrefixForRegion(phonenumbers.GetRegionCodeForNumber(p), true)
+		for _, pre := range []string{"0", "1", "8", "06", np} {
+			texts = append(texts, "+"+cc+pre+e[1+len(cc):])
+		}
+	}
+	// And, for each example, random numbers that start as it does after
+	// its calling code, with or without a national prefix, of every length
+	// (too short and too long ones included).
+	for _, e := range examples {
+		p := mustParse(t, e)
+		cc := strconv.Itoa(int(p.GetCountryCode()))
+		nat := e[1+len(cc):]
+		np := phonenumbers.GetNddPrefixForRegion(phonenumbers.GetRegionCodeForNumber(p), true)
+		tries := 12
+		if m := regionMeta(phonenumbers.GetRegionCodeForNumber(p)); m != nil && m.transform != "" {
+			tries = 400 // the rare regions whose national prefix transforms the number
+		}
+		for range tries {
+			b := []byte([]string{"", "0", np, np + np}[rng.IntN(4)] + nat[:rng.IntN(len(nat)+1)])
+			for len(b) < 1+rng.IntN(19) {
+				b = append(b, byte('0'+rng.IntN(10)))
+			}
+			texts = append(texts, "+"+cc+string(b))
+		}
+	}
+	for _, text := range texts {
+		if !strings.HasPrefix(text, "+") {
+			continue
+		}
+		want, ok := phonenumbers.UNKNOWN, false
+		if p, err := phonenumbers.Parse(text, "ZZ"); err == nil {
+			want, ok = phonenumbers.GetNumberType(p), true
+		}
+		got, gotOK := plusType(text[1:])
+		if got != want || gotOK != ok {
+			t.Fatalf("%q: plusType gives %v, %v; the parser %v, %v", text, got, gotOK, want, ok)
+		}
+		if got != phonenumbers.UNKNOWN {
+			plusTyped++
+		}
+	}
+	if plusTyped < 2000 {
+		t.Fatalf("only %d numbers with a \"+\" typed", plusTyped)
+	}
+	for _, n := range []string{"", "1", "12", "0123456789", "999999", "1234", "80012345678", "8001234567890123456"} {
+		_, err := phonenumbers.Parse("+"+n, "ZZ")
+		if _, ok := plusType(n); ok != (err == nil) {
+			t.Fatalf("+%s: plusType says %v, the parser fails with %v", n, ok, err)
+		}
+	}
 	def := []string{"US", "CA", "GB", "IE", "AU", "IN", "DE", "FR", "ES", "IT", "NL", "BR", "MX"}
 	typed, valid := 0, 0
 	for i, text := range texts {
@@ -86,4 +144,13 @@ func TestPhoneTypesMatchTheLibrary(t *testing.T) {
 	if typed < 2000 || valid < 2000 {
 		t.Fatalf("only %d numbers typed and %d valid: the sample does not try both answers", typed, valid)
 	}
+}
+
+func mustParse(t *testing.T, text string) *phonenumbers.PhoneNumber {
+	t.Helper()
+	p, err := phonenumbers.Parse(text, "ZZ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
