@@ -204,7 +204,7 @@ var sigRe = regexp.MustCompile(`(?:^|\s)([\^*~/\-–—])\s?([A-Z][A-Za-z]{0,19}
 // -, ~ or /) followed by initials or a capitalised name, as in "… ^JS",
 // "… *SR" or "… -Richard".
 func ParseSignature(text string) (Signature, bool) {
-	if !strings.ContainsAny(text, "^*~/-–—") { // no marker: most replies
+	if !sigMarker(text) { // no marker: most replies
 		return Signature{}, false
 	}
 	m := sigRe.FindStringSubmatch(strings.TrimSpace(text))
@@ -212,6 +212,24 @@ func ParseSignature(text string) (Signature, bool) {
 		return Signature{}, false
 	}
 	return Signature{Marker: m[1], Who: m[2]}, true
+}
+
+// sigMarker reports whether text has one of the markers a signature
+// starts with: strings.ContainsAny(text, "^*~/-–—") read byte by byte,
+// since the dashes' encodings (E2 80 93, E2 80 94) begin with a byte that
+// is never part of another character's, and ASCII bytes never are.
+func sigMarker(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '^', '*', '~', '/', '-':
+			return true
+		case 0xE2:
+			if i+2 < len(text) && text[i+1] == 0x80 && (text[i+2] == 0x93 || text[i+2] == 0x94) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Macro is an approved answer for an intent, shared by every channel.

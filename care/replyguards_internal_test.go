@@ -110,3 +110,30 @@ func TestParseSignaturePrefilterChangesNothing(t *testing.T) {
 		t.Fatalf("%d of 3,000 texts signed: the sample does not try both answers", signed)
 	}
 }
+
+// TestSigMarkerIsContainsAny holds sigMarker to strings.ContainsAny over
+// random bytes around the markers' encodings, invalid UTF-8 included.
+func TestSigMarkerIsContainsAny(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"\u2013", "\u2014", "\u2012", "\u2015", "\xe2", "\xe2\x80", "\x80\x93", "\x93", "\xe2\xe2\x80\x93", "\xf0\x9f\x98\x80",
+		"-", "^", "*", "~", "/", "a", " ", "é", "\u2212", "\xff"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	marked := 0
+	for range 5_000 {
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		want := strings.ContainsAny(text, "^*~/-–—")
+		if got := sigMarker(text); got != want {
+			t.Fatalf("%q: sigMarker gives %v, strings.ContainsAny %v", text, got, want)
+		}
+		if want {
+			marked++
+		}
+	}
+	if marked < 500 || marked > 4_500 {
+		t.Fatalf("%d of 5,000 texts marked: the sample does not try both answers", marked)
+	}
+}
