@@ -101,6 +101,17 @@ func (cs *conversations) save(ctx context.Context, c *Conversation, seen []SeenK
 	return cs.store.SaveConversation(ctx, c, seen, now)
 }
 
+// peek returns the stored conversation with key, or nil, to read and to
+// start a later change from (an assignment's base, which commitFrom
+// changes a view of): from a MemStore its snapshot itself, from any other
+// Store what get returns.
+func (cs *conversations) peek(ctx context.Context, key string) (*Conversation, error) {
+	if cs.own != nil {
+		return cs.own.snapshot(key), nil
+	}
+	return cs.get(ctx, key)
+}
+
 // resolve returns the key of the conversation that key's messages join:
 // key itself, or the conversation an alias record links it to.
 func (cs *conversations) resolve(ctx context.Context, key string) (string, error) {

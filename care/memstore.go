@@ -77,6 +77,14 @@ func (s *MemStore) view(key string) *Conversation {
 	return nil
 }
 
+// snapshot returns the stored conversation key itself, or nil: for the
+// desk to read and never change (see saveOwn).
+func (s *MemStore) snapshot(key string) *Conversation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.convs[key]
+}
+
 // SaveConversation implements Store.
 func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []SeenKey, now time.Time) error {
 	return s.save(c, seen, now, false)
