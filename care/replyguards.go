@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ToneConfig configures the tone guard. The zero value gives the defaults.
@@ -170,9 +171,61 @@ func quote(ws []string) string { return `"` + strings.Join(ws, " ") + `"` }
 // words lower-cases s and splits it into words of letters, digits and
 // apostrophes.
 func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '$' && r != '.'
-	})
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '$' && r != '.'
+			})
+		}
+	}
+	return asciiWords(s)
+}
+
+// asciiWords is words for an ASCII s, in one pass over a lower-cased copy
+// (made only if s has capitals) and one slice of its words: the same words
+// as strings.FieldsFunc over strings.ToLower, which for ASCII lower-case
+// A to Z and split on bytes other than letters, digits, ', $ and '.'.
+func asciiWords(s string) []string {
+	n, in := 0, false
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		upper = upper || 'A' <= c && c <= 'Z'
+		w := wordByte(c)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	if n == 0 {
+		return []string{} // as FieldsFunc: empty, not nil
+	}
+	if upper {
+		b := []byte(s)
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		s = string(b)
+	}
+	out := make([]string, 0, n)
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && wordByte(s[i]) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			out = append(out, s[start:i])
+			start = -1
+		}
+	}
+	return out
+}
+
+func wordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\'' || c == '$' || c == '.'
 }
 
 // containsPhrase reports whether p occurs in ws as consecutive words

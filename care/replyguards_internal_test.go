@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // checkReference is ToneChecker.Check as it was before it trimmed its
@@ -135,5 +137,35 @@ func TestSigMarkerIsContainsAny(t *testing.T) {
 	}
 	if marked < 500 || marked > 4_500 {
 		t.Fatalf("%d of 5,000 texts marked: the sample does not try both answers", marked)
+	}
+}
+
+// TestWordsIsFieldsFuncOfToLower holds words (and its ASCII path) to the
+// split it names, on random ASCII and non-ASCII texts.
+func TestWordsIsFieldsFuncOfToLower(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"Idiot", "I've", "$20", "v8.5", " ", ",", "...", "\t", "SHUT", "up!", "a-b", "x_y", "O'Hare", "É", "ß", "İ", "\xff", "", "14:05", "@Team"}
+	ref := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '$' && r != '.'
+		})
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	ascii := 0
+	for range 5_000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := words(s), ref(s); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Fatalf("%q: words gives %q, the reference %q", s, got, want)
+		}
+		if utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) < 0 {
+			ascii++
+		}
+	}
+	if ascii < 500 {
+		t.Fatalf("only %d ASCII texts", ascii)
 	}
 }
