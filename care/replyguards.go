@@ -201,13 +201,16 @@ func asciiWords(s string) []string {
 		return []string{} // as FieldsFunc: empty, not nil
 	}
 	if upper {
-		b := []byte(s)
-		for i, c := range b {
+		var b strings.Builder
+		b.Grow(len(s))
+		for i := 0; i < len(s); i++ {
+			c := s[i]
 			if 'A' <= c && c <= 'Z' {
-				b[i] = c + 'a' - 'A'
+				c += 'a' - 'A'
 			}
+			b.WriteByte(c)
 		}
-		s = string(b)
+		s = b.String()
 	}
 	out := make([]string, 0, n)
 	start := -1
