@@ -14,8 +14,12 @@ import (
 // slice before it writes one of its elements (closePause, a delivery
 // status). A save keeps what the new version shares with the snapshot it
 // replaces and copies the rest (copyAgainst), so that a reply copies its
-// new turns, not the whole conversation. Whatever goes out to a caller
-// (an Assignment's snapshot, an Intake, Store.Conversation) is a deep copy.
+// new turns, not the whole conversation. The desk's own saves go further
+// (MemStore.saveOwn): the view itself becomes the new snapshot, with the
+// turns and messages the desk appended to it, and the desk never writes
+// into it again (a later change starts from a view of it). Whatever goes
+// out to a caller (an Assignment's snapshot, an Intake, Store.Conversation)
+// is a deep copy.
 
 // view returns a shallow copy of c whose slices are capped at their
 // length: appending to one copies it instead of writing into c's array.
