@@ -169,10 +169,12 @@ type Assignment struct {
 	lease    *queue.Lease
 	seen     int       // the turns the agent has seen
 	touched  time.Time // the agent's last action; guarded by agentBook.mu
-	// base is the desk's own copy of the conversation as it last loaded
-	// or saved it for this assignment (never Conversation, which the
-	// caller may change): a change starts from it, and a save that finds
-	// a newer version reads that instead. Whoever uses it takes it (sets
+	// base is the conversation as the desk last loaded or saved it for
+	// this assignment (never Conversation, which the caller may change):
+	// a change starts from it, and a save that finds a newer version reads
+	// that instead. On a MemStore it is the stored snapshot, which a
+	// change never writes into (commitFrom changes a view of it); on
+	// another Store, the desk's own copy. Whoever uses it takes it (sets
 	// nil) and puts back only what it saved.
 	base *Conversation
 }
@@ -327,7 +329,7 @@ func (d *Desk) next(ctx context.Context, agent string, f queue.Filter, claim fun
 		if err != nil {
 			return nil, fmt.Errorf("care: next for %q: %w", agent, err)
 		}
-		c, err := d.convs.get(ctx, l.Key())
+		c, err := d.convs.peek(ctx, l.Key())
 		if err != nil {
 			_ = l.Release(ctx)
 			return nil, fmt.Errorf("care: next for %q: %w", agent, err)
@@ -367,7 +369,7 @@ func (d *Desk) Refresh(ctx context.Context, a *Assignment) error {
 	if err := a.live(); err != nil {
 		return err
 	}
-	c, err := d.convs.get(ctx, a.Conversation.Key)
+	c, err := d.convs.peek(ctx, a.Conversation.Key)
 	if err != nil {
 		return err
 	}

@@ -28,12 +28,28 @@ func (d *Desk) commitFrom(ctx context.Context, key string, loaded *Conversation,
 	return d.commitWith(ctx, key, loaded, fn, agent, nil)
 }
 
+// commitView is commitFrom with view, a view the caller just read with
+// get and holds alone: it is changed and saved as it is, where commitFrom
+// changes a view of loaded (which may be a conversation a MemStore keeps).
+func (d *Desk) commitView(ctx context.Context, key string, view *Conversation, fn func(c *Conversation) (clockOp, error), agent string) (*Conversation, []sla.Measurement, error) {
+	return d.commitAt(ctx, key, view, true, fn, agent, nil)
+}
+
 // commitWith is commitFrom with save in place of the Store's
 // SaveConversation (nil: that); save must fail with ErrConflict, writing
 // nothing, when the stored version is not c.Version.
 func (d *Desk) commitWith(ctx context.Context, key string, loaded *Conversation, fn func(c *Conversation) (clockOp, error), agent string, save func(c *Conversation) error) (*Conversation, []sla.Measurement, error) {
+	return d.commitAt(ctx, key, loaded, false, fn, agent, save)
+}
+
+// commitAt is commitWith; fresh says that loaded is a view only the
+// caller holds (commitView).
+func (d *Desk) commitAt(ctx context.Context, key string, loaded *Conversation, fresh bool, fn func(c *Conversation) (clockOp, error), agent string, save func(c *Conversation) error) (*Conversation, []sla.Measurement, error) {
 	if save == nil {
-		save = func(c *Conversation) error { return d.convs.store.SaveConversation(ctx, c, nil, d.now()) }
+		save = func(c *Conversation) error { return d.convs.save(ctx, c, nil, d.now()) }
+		if loaded != nil && !fresh && d.convs.own != nil {
+			loaded = loaded.view() // it may be what the MemStore keeps (saveOwn): change a view of it
+		}
 	}
 	now := d.now()
 	for attempt := 0; ; attempt++ {

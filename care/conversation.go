@@ -224,18 +224,24 @@ func (c *Conversation) Open() bool { return !c.Since.IsZero() }
 func (c *Conversation) Last() channel.Message { return c.Messages[len(c.Messages)-1] }
 
 // clone returns a deep copy of c: stores hand out and keep copies, never
-// shared slices. The policy's calendar, which is immutable, is shared.
+// shared slices. The policy's calendar, which is immutable, is shared. The
+// string slices (the policy's criteria, Aliases, Informed) share one new
+// array, each capped (see carve).
 func (c *Conversation) clone() Conversation {
 	cp := *c
 	cp.Messages = cloneMessages(c.Messages)
 	cp.Transcript = append(make([]Turn, 0, len(c.Transcript)), c.Transcript...)
 	p := &cp.Policy
-	p.Channels, p.Bands, p.Tiers, p.Teams = slices.Clone(p.Channels), slices.Clone(p.Bands), slices.Clone(p.Tiers), slices.Clone(p.Teams)
+	strs := make([]string, 0, len(p.Channels)+len(p.Bands)+len(p.Tiers)+len(p.Teams)+len(c.Aliases)+len(c.Informed))
+	p.Channels, strs = carve(p.Channels, strs)
+	p.Bands, strs = carve(p.Bands, strs)
+	p.Tiers, strs = carve(p.Tiers, strs)
+	p.Teams, strs = carve(p.Teams, strs)
+	cp.Aliases, strs = carve(c.Aliases, strs)
+	cp.Informed, _ = carve(c.Informed, strs)
 	cp.Score.Reasons = slices.Clone(c.Score.Reasons)
 	cp.PublicPII = slices.Clone(c.PublicPII)
 	cp.SLAPauses = slices.Clone(c.SLAPauses)
-	cp.Aliases = slices.Clone(c.Aliases)
-	cp.Informed = slices.Clone(c.Informed)
 	cp.Sending = slices.Clone(c.Sending)
 	if c.Routing != nil {
 		cp.Routing = cloneDecision(c.Routing)

@@ -14,8 +14,12 @@ import (
 // slice before it writes one of its elements (closePause, a delivery
 // status). A save keeps what the new version shares with the snapshot it
 // replaces and copies the rest (copyAgainst), so that a reply copies its
-// new turns, not the whole conversation. Whatever goes out to a caller
-// (an Assignment's snapshot, an Intake, Store.Conversation) is a deep copy.
+// new turns, not the whole conversation. The desk's own saves go further
+// (MemStore.saveOwn): the view itself becomes the new snapshot, with the
+// turns and messages the desk appended to it, and the desk never writes
+// into it again (a later change starts from a view of it). Whatever goes
+// out to a caller (an Assignment's snapshot, an Intake, Store.Conversation)
+// is a deep copy.
 
 // view returns a shallow copy of c whose slices are capped at their
 // length: appending to one copies it instead of writing into c's array.
@@ -45,15 +49,41 @@ func same[T any](a, b []T) bool {
 // that c still shares with it, and copying everything else as clone does:
 // a slice c's caller may still hold and change is never shared. An empty
 // slice is c's own, so that nil and empty stay as the caller had them.
-func (c *Conversation) copyAgainst(old *Conversation) Conversation {
-	if old == nil {
+//
+// With owned, c is the desk's own change of a view (MemStore.saveOwn):
+// its Messages and Transcript, where they are not old's, are arrays the
+// desk appended to for this save, which nothing else holds (a view's
+// slices are capped, so its appends copy). They are kept, capped on both
+// sides so that neither appends into the other's array, and only the
+// attachments of the messages not old's are copied (they are the
+// Ingest caller's). A save then copies the conversation's turns once
+// (the desk's append), not twice.
+func (c *Conversation) copyAgainst(old *Conversation, owned bool) Conversation {
+	if old == nil && !owned {
 		return c.clone()
 	}
+	if old == nil {
+		old = &Conversation{}
+	}
 	cp := *c
-	if !same(c.Messages, old.Messages) || len(c.Messages) == 0 {
+	switch {
+	case owned && len(c.Messages) > 0:
+		c.Messages = slices.Clip(c.Messages)
+		for i := range c.Messages {
+			at := c.Messages[i].Attachments
+			if len(at) > 0 && (i >= len(old.Messages) || !same(at, old.Messages[i].Attachments)) {
+				c.Messages[i].Attachments = slices.Clone(at)
+			}
+		}
+		cp.Messages = c.Messages
+	case !same(c.Messages, old.Messages) || len(c.Messages) == 0:
 		cp.Messages = cloneMessages(c.Messages)
 	}
-	if !same(c.Transcript, old.Transcript) || len(c.Transcript) == 0 {
+	switch {
+	case owned && len(c.Transcript) > 0:
+		c.Transcript = slices.Clip(c.Transcript)
+		cp.Transcript = c.Transcript
+	case !same(c.Transcript, old.Transcript) || len(c.Transcript) == 0:
 		cp.Transcript = append(make([]Turn, 0, len(c.Transcript)), c.Transcript...)
 	}
 	p, op := &cp.Policy, &old.Policy
@@ -94,16 +124,37 @@ func cloneMessages(ms []channel.Message) []channel.Message {
 	return out
 }
 
-// cloneDecision returns a deep copy of d.
+// cloneDecision returns a deep copy of d. Its string slices (topics,
+// reasons, the notices' reasons) share one new array, and so do its
+// escalations: each is capped, so that appending to one copies it rather
+// than writing into the next. A nil slice stays nil, an empty one empty.
 func cloneDecision(d *Decision) *Decision {
 	r := *d
-	r.Topics, r.Reasons = slices.Clone(r.Topics), slices.Clone(r.Reasons)
-	r.Loop.Escalation = slices.Clone(r.Loop.Escalation)
+	ns, ne := len(r.Topics)+len(r.Reasons), len(r.Loop.Escalation)
+	for _, n := range r.Inform {
+		ns, ne = ns+len(n.Reasons), ne+len(n.Loop.Escalation)
+	}
+	strs, escs := make([]string, 0, ns), make([]Escalation, 0, ne)
+	r.Topics, strs = carve(r.Topics, strs)
+	r.Reasons, strs = carve(r.Reasons, strs)
+	r.Loop.Escalation, escs = carve(r.Loop.Escalation, escs)
 	r.Situations = slices.Clone(r.Situations)
 	r.Inform = slices.Clone(r.Inform)
 	for i := range r.Inform {
-		r.Inform[i].Reasons = slices.Clone(r.Inform[i].Reasons)
-		r.Inform[i].Loop.Escalation = slices.Clone(r.Inform[i].Loop.Escalation)
+		r.Inform[i].Reasons, strs = carve(r.Inform[i].Reasons, strs)
+		r.Inform[i].Loop.Escalation, escs = carve(r.Inform[i].Loop.Escalation, escs)
 	}
 	return &r
+}
+
+// carve copies s to the end of buf, whose capacity has room for it, and
+// returns the copy, capped at its length, and buf extended by it: as
+// slices.Clone(s), but from one array for several slices.
+func carve[T any](s, buf []T) (cp, rest []T) {
+	if s == nil {
+		return nil, buf
+	}
+	n := len(buf)
+	buf = append(buf, s...)
+	return buf[n:len(buf):len(buf)], buf
 }

@@ -16,13 +16,17 @@ import (
 // reads, and the per-conversation lock that orders this desk's changes to
 // one conversation (between desks, the Store's versions do).
 type conversations struct {
-	store   Store
+	store Store
+	// own is store when it is a MemStore itself (not a wrapper of one):
+	// save hands it the desk's conversations to keep (saveOwn).
+	own     *MemStore
 	seed    maphash.Seed
 	stripes [256]sync.Mutex
 }
 
 func newConversations(s Store) *conversations {
-	return &conversations{store: s, seed: maphash.MakeSeed()}
+	own, _ := s.(*MemStore)
+	return &conversations{store: s, own: own, seed: maphash.MakeSeed()}
 }
 
 // lock locks the conversation key against this desk's other changes and
@@ -82,6 +86,30 @@ func (cs *conversations) get(ctx context.Context, key string) (*Conversation, er
 		return nil, err
 	}
 	return &c, nil
+}
+
+// save stores c, the desk's own change of a conversation it read with get
+// (a view nothing else holds, or a Conversation it made). A MemStore keeps
+// c itself as its snapshot, with the turns and messages the desk appended
+// (saveOwn): from then on c is read, never changed (view it to change it
+// again). Any other Store, a wrapper of a MemStore included, gets
+// SaveConversation, which copies.
+func (cs *conversations) save(ctx context.Context, c *Conversation, seen []SeenKey, now time.Time) error {
+	if cs.own != nil {
+		return cs.own.saveOwn(c, seen, now)
+	}
+	return cs.store.SaveConversation(ctx, c, seen, now)
+}
+
+// peek returns the stored conversation with key, or nil, to read and to
+// start a later change from (an assignment's base, which commitFrom
+// changes a view of): from a MemStore its snapshot itself, from any other
+// Store what get returns.
+func (cs *conversations) peek(ctx context.Context, key string) (*Conversation, error) {
+	if cs.own != nil {
+		return cs.own.snapshot(key), nil
+	}
+	return cs.get(ctx, key)
 }
 
 // resolve returns the key of the conversation that key's messages join:

@@ -173,7 +173,7 @@ func (d *Desk) boomerangFor(ctx context.Context, a Agent) (*Assignment, error) {
 		if err := d.slaPause(ctx, f.Key, false, f.At); err != nil { // unless Tick resumed it already
 			d.onError(fmt.Errorf("care: next for %q: boomerang %s: %w", a.ID, f.Key, err))
 		}
-		c, err := d.convs.get(ctx, f.Key)
+		c, err := d.convs.peek(ctx, f.Key)
 		if err != nil || c == nil {
 			_ = l.Release(ctx)
 			continue

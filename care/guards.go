@@ -409,8 +409,12 @@ func (d *Detector) isPhone(s string, before func() string) bool {
 		// One reading of the number's type says both whether it is valid
 		// (IsValidNumber is GetNumberType(p) != UNKNOWN, for the region
 		// the number's country code gives) and whether it is a business's.
-		if p, err := phonenumbers.Parse(norm, "ZZ"); err == nil {
-			if t := phonenumbers.GetNumberType(p); t != phonenumbers.UNKNOWN {
+		if norm == "+"+n { // digits alone: read as the parser would, without it (plusType)
+			if t, ok := plusType(n); ok && t != phonenumbers.UNKNOWN {
+				return !businessType(t)
+			}
+		} else if p, err := phonenumbers.Parse(norm, "ZZ"); err == nil {
+			if t := phoneType(p); t != phonenumbers.UNKNOWN {
 				return !businessType(t)
 			}
 		}
@@ -423,8 +427,8 @@ func (d *Detector) isPhone(s string, before func() string) bool {
 		if len(n) < 9 {
 			break // short national numbers are too often something else
 		}
-		if p, err := phonenumbers.Parse(norm, r); err == nil && phonenumbers.IsValidNumberForRegion(p, r) {
-			return !businessType(phonenumbers.GetNumberType(p))
+		if p, err := phonenumbers.Parse(norm, r); err == nil && validForRegion(p, r) {
+			return !businessType(phoneType(p))
 		}
 	}
 	if len(d.context) == 0 {

@@ -365,5 +365,5 @@ func (d *Desk) commitIntake(ctx context.Context, t *taken, dk string, now time.T
 	if _, err := d.q.Enqueue(ctx, t.entry); err != nil {
 		return fmt.Errorf("%w: %w", errQueue, err)
 	}
-	return d.convs.store.SaveConversation(ctx, t.conv, seen, now)
+	return d.convs.save(ctx, t.conv, seen, now)
 }

@@ -26,9 +26,9 @@ import (
 type MemStore struct {
 	mu       sync.Mutex
 	convs    map[string]*Conversation
-	seen     expiringKeys   // dedup keys
-	resolved []resolvedRef  // by resolution time (saved in that order unless clocks differ)
-	acked    map[string]int // key → last cycle acknowledged
+	seen     expiringKeys      // dedup keys
+	resolved ring[resolvedRef] // by resolution time (saved in that order unless clocks differ)
+	acked    map[string]int    // key → last cycle acknowledged
 	fus      map[string]FollowUp
 	fuOrder  []FollowUp                     // by (At, ID)
 	fuKeys   map[string]map[string]struct{} // conversation key → follow-up ids
@@ -77,8 +77,30 @@ func (s *MemStore) view(key string) *Conversation {
 	return nil
 }
 
+// snapshot returns the stored conversation key itself, or nil: for the
+// desk to read and never change (see saveOwn).
+func (s *MemStore) snapshot(key string) *Conversation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.convs[key]
+}
+
 // SaveConversation implements Store.
 func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []SeenKey, now time.Time) error {
+	return s.save(c, seen, now, false)
+}
+
+// saveOwn is SaveConversation for the desk's own change of a view, which
+// nothing else holds: c itself becomes the stored snapshot, so that
+// nothing may change it afterwards, and it keeps the Messages and
+// Transcript that it does not share with the snapshot it replaces rather
+// than copying them (see conversation_cow.go, owned); what else it does
+// not share is copied as SaveConversation copies it.
+func (s *MemStore) saveOwn(c *Conversation, seen []SeenKey, now time.Time) error {
+	return s.save(c, seen, now, true)
+}
+
+func (s *MemStore) save(c *Conversation, seen []SeenKey, now time.Time, owned bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.init()
@@ -101,11 +123,17 @@ func (s *MemStore) SaveConversation(_ context.Context, c *Conversation, seen []S
 	c.Version++
 	// The snapshot shares with the one it replaces what c still shares
 	// with it (c is a view of it), and copies the rest.
-	cp := c.copyAgainst(old)
-	s.convs[c.Key] = &cp
+	cp := c
+	if owned {
+		*c = c.copyAgainst(old, true)
+	} else {
+		v := c.copyAgainst(old, false)
+		cp = &v
+	}
+	s.convs[c.Key] = cp
 	s.feed.saved(c.Key)
 	if !cp.ResolvedAt.IsZero() && !cp.Open() && (!ok || !old.ResolvedAt.Equal(cp.ResolvedAt)) {
-		s.resolved = insertSorted(s.resolved, resolvedRef{key: cp.Key, at: cp.ResolvedAt}, func(a, b resolvedRef) bool { return a.at.Before(b.at) })
+		s.resolved.insertSorted(resolvedRef{key: cp.Key, at: cp.ResolvedAt}, func(a, b resolvedRef) bool { return a.at.Before(b.at) })
 	}
 	return nil
 }
@@ -231,8 +259,8 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 	var out Purged
 	limit := func(n int) bool { return p.Limit > 0 && n >= p.Limit }
 	i := 0
-	for ; i < len(s.resolved) && !limit(out.Conversations); i++ {
-		r := s.resolved[i]
+	for ; i < s.resolved.len() && !limit(out.Conversations); i++ {
+		r := s.resolved.at(i)
 		if !r.at.Before(p.ResolvedBefore) {
 			break
 		}
@@ -248,33 +276,69 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 		}
 		out.Conversations++
 	}
-	s.resolved = compact(s.resolved, i)
+	s.resolved.drop(i)
 	out.SeenKeys = s.seen.purge(p.Now, p.Limit) + s.feed.marks.purge(p.Now, p.Limit)
 	return out, nil
 }
 
-// insertSorted inserts v into q, sorted by less, after its equals. v
-// usually goes last, so it searches from the end.
-func insertSorted[T any](q []T, v T, less func(a, b T) bool) []T {
-	i := len(q)
-	for i > 0 && less(v, q[i-1]) {
-		i--
-	}
-	return slices.Insert(q, i, v)
+// ring is a FIFO in a circular buffer: n elements from head, wrapping.
+// It doubles when full and halves when less than a quarter full, so that
+// a push or a pop moves nothing (a slice popped from the front and pushed
+// at the back copies all of itself whenever its shrinking capacity runs
+// out) and a queue grown at a peak is let go. The zero value is empty.
+type ring[T any] struct {
+	buf     []T
+	head, n int
 }
 
-// compact drops the first n elements of q, reusing its array while it is
-// not mostly empty, so that a FIFO neither leaks its head nor copies on
-// every pop.
-func compact[T any](q []T, n int) []T {
-	if n == 0 {
-		return q
+// len returns the number of elements.
+func (r *ring[T]) len() int { return r.n }
+
+// at returns the i-th element from the front.
+func (r *ring[T]) at(i int) T { return r.buf[(r.head+i)%len(r.buf)] }
+
+// insertSorted inserts v, sorted by less, after its equals. v usually
+// goes last, so it searches from the back and moves only what follows it.
+func (r *ring[T]) insertSorted(v T, less func(a, b T) bool) {
+	if r.n == len(r.buf) {
+		r.resize(max(2*len(r.buf), 16))
 	}
-	q = q[n:]
-	if cap(q) > 64 && len(q) < cap(q)/4 {
-		q = slices.Clone(q)
+	i := r.n
+	for ; i > 0 && less(v, r.at(i-1)); i-- {
+		r.buf[(r.head+i)%len(r.buf)] = r.at(i - 1)
 	}
-	return q
+	r.buf[(r.head+i)%len(r.buf)] = v
+	r.n++
+}
+
+// drop forgets the k oldest elements.
+func (r *ring[T]) drop(k int) {
+	var zero T
+	for range k {
+		r.buf[r.head] = zero
+		r.head = (r.head + 1) % len(r.buf)
+	}
+	r.n -= k
+	if r.n == 0 {
+		r.head = 0
+	}
+	if size := len(r.buf); size > 64 && r.n < size/4 {
+		for size > 64 && r.n < size/4 {
+			size /= 2
+		}
+		r.resize(size)
+	}
+}
+
+// resize moves the elements, oldest first, to a buffer of size size.
+func (r *ring[T]) resize(size int) {
+	buf := make([]T, size)
+	if end := r.head + r.n; end <= len(r.buf) {
+		copy(buf, r.buf[r.head:end])
+	} else {
+		copy(buf[copy(buf, r.buf[r.head:]):], r.buf[:end-len(r.buf)])
+	}
+	r.buf, r.head = buf, 0
 }
 
 // Len returns how many conversations and dedup keys the store holds, for

@@ -72,7 +72,7 @@ func (s *MemStore) Mark(_ context.Context, k SeenKey, now time.Time) (bool, erro
 // dedup keys and the marks.
 type expiringKeys struct {
 	m    map[string]time.Time
-	fifo []SeenKey // by expiry (marked in that order unless TTLs differ)
+	fifo ring[SeenKey] // by expiry (marked in that order unless TTLs differ)
 }
 
 // marked reports whether key is marked and unexpired at now.
@@ -87,15 +87,15 @@ func (e *expiringKeys) mark(k SeenKey) {
 		e.m = map[string]time.Time{}
 	}
 	e.m[k.Key] = k.Expires
-	e.fifo = insertSorted(e.fifo, k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
+	e.fifo.insertSorted(k, func(a, b SeenKey) bool { return a.Expires.Before(b.Expires) })
 }
 
 // purge deletes the keys expired before now, at most limit (0: no limit),
 // and returns how many it deleted.
 func (e *expiringKeys) purge(now time.Time, limit int) int {
 	n, j := 0, 0
-	for ; j < len(e.fifo) && (limit <= 0 || n < limit); j++ {
-		k := e.fifo[j]
+	for ; j < e.fifo.len() && (limit <= 0 || n < limit); j++ {
+		k := e.fifo.at(j)
 		if !k.Expires.Before(now) {
 			break
 		}
@@ -104,7 +104,7 @@ func (e *expiringKeys) purge(now time.Time, limit int) int {
 			n++
 		}
 	}
-	e.fifo = compact(e.fifo, j)
+	e.fifo.drop(j)
 	return n
 }
 

@@ -290,7 +290,14 @@ func (o *outbound) plan(c *Conversation, caps channel.Capabilities, agent Agent,
 			s.MovedPrivate = true
 		}
 	}
-	plan := []send{{out: out, role: role}}
+	n := 1 // the answer, then a delete request and a public note as they apply
+	if len(lastPII) > 0 {
+		n++
+	}
+	if s.MovedPrivate {
+		n++
+	}
+	plan := append(make([]send, 0, n), send{out: out, role: role})
 	if len(lastPII) > 0 && !c.DeleteRequested && o.delReq != "" && !strings.Contains(strings.ToLower(text), "delete") {
 		var kinds []string
 		for _, p := range lastPII {
@@ -366,7 +373,7 @@ func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, i
 		return nil, nil, fmt.Errorf("care: reply to %s: record the send: %w", key, err)
 	}
 	last := c.Last()
-	var turns []Turn
+	turns := make([]Turn, 0, len(plan))
 	var turnSends []string // the recorded send of each turn
 	var evs []Event
 	askedDelete, deleteWhat := false, ""
@@ -375,7 +382,8 @@ func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, i
 	// within SendTimeout of their record (which settles after twice that).
 	sctx, cancel := context.WithTimeout(ctx, d.sendTimeout)
 	defer cancel()
-	for i, p := range plan {
+	for i := range plan {
+		p := &plan[i] // not a copy: the sends are the plan's, which Sent may point into
 		r, err := d.send(sctx, ch, &p.out)
 		if err != nil {
 			if p.kind == 0 {
@@ -406,11 +414,9 @@ func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, i
 				askedDelete, deleteWhat = true, p.what
 			}
 		case 1:
-			pn := p.out
-			s.PublicNote = &pn
+			s.PublicNote = &p.out
 		case 2:
-			dr := p.out
-			s.DeleteRequest, askedDelete, deleteWhat = &dr, true, p.what
+			s.DeleteRequest, askedDelete, deleteWhat = &p.out, true, p.what
 		}
 		a := agent.ID
 		if p.role == DeskRole {
@@ -460,7 +466,11 @@ func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, i
 		return func(st *slaClock) []sla.Measurement {
 			var ms []sla.Measurement
 			for _, t := range turns {
-				ms = append(ms, st.feed(t)...)
+				if m := st.feed(t); ms == nil {
+					ms = m // most replies are one turn: its measurements as they are
+				} else {
+					ms = append(ms, m...)
+				}
 			}
 			return ms
 		}, nil
@@ -479,6 +489,8 @@ func (d *Desk) deliverThen(ctx context.Context, key string, agent Agent, text, i
 			}
 			resolved = nil
 		}
+	} else if !d.durable {
+		saved, ms, err = d.commitView(ctx, key, c, record, agent.ID) // c is the view prepareSends read
 	} else {
 		saved, ms, err = d.commitFrom(ctx, key, c, record, agent.ID)
 	}

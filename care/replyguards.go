@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // ToneConfig configures the tone guard. The zero value gives the defaults.
@@ -28,6 +29,9 @@ type ToneConfig struct {
 type ToneChecker struct {
 	insults, sarcasm []phrase
 	block            bool
+	// first maps a word to the phrases that start with it: insults by
+	// index, sarcasm by len(insults) plus index ("/s" is checked apart).
+	first map[string][]int
 }
 
 // phrase is a tone phrase as words() splits it (words, for the finding's
@@ -61,7 +65,37 @@ func NewToneChecker(cfg *ToneConfig) *ToneChecker {
 			t.sarcasm = append(t.sarcasm, newPhrase(ws))
 		}
 	}
+	t.first = map[string][]int{}
+	for i, p := range t.insults {
+		t.first[p.match[0]] = append(t.first[p.match[0]], i)
+	}
+	for i, p := range t.sarcasm {
+		if p.words[0] != "/s" {
+			t.first[p.match[0]] = append(t.first[p.match[0]], len(t.insults)+i)
+		}
+	}
 	return t
+}
+
+// find sets hit[k] for the phrases k (as first numbers them) that occur
+// in rw (trailing dots trimmed): each word of rw is looked up once, rather
+// than every phrase compared at every word.
+func (t *ToneChecker) find(rw []string, hit []bool) {
+	for i, w := range rw {
+		for _, k := range t.first[w] {
+			p := t.sarcasmOrInsult(k)
+			if !hit[k] && hasPhrase(rw[i:min(i+len(p.match), len(rw))], p.match) {
+				hit[k] = true
+			}
+		}
+	}
+}
+
+func (t *ToneChecker) sarcasmOrInsult(k int) phrase {
+	if k < len(t.insults) {
+		return t.insults[k]
+	}
+	return t.sarcasm[k-len(t.insults)]
 }
 
 // Check returns the tone findings of reply, an answer to customer (the
@@ -69,10 +103,16 @@ func NewToneChecker(cfg *ToneConfig) *ToneChecker {
 // the customer's own words.
 func (t *ToneChecker) Check(reply, customer string) []Flag {
 	rw := trimDots(words(reply))
+	var buf [64]bool
+	hit := buf[:]
+	if n := len(t.insults) + len(t.sarcasm); n > len(buf) {
+		hit = make([]bool, n)
+	}
+	t.find(rw, hit)
 	var out []Flag
 	mirrors := -1 // whether the customer insulted: read only for a reply that does
-	for _, p := range t.insults {
-		if hasPhrase(rw, p.match) {
+	for i, p := range t.insults {
+		if hit[i] {
 			if mirrors < 0 {
 				mirrors = 0
 				cw := trimDots(words(customer))
@@ -90,14 +130,12 @@ func (t *ToneChecker) Check(reply, customer string) []Flag {
 			out = append(out, Flag{GuardTone, d})
 		}
 	}
-	for _, p := range t.sarcasm {
-		hit := false
+	for i, p := range t.sarcasm {
+		found := hit[len(t.insults)+i]
 		if p.words[0] == "/s" {
-			hit = strings.HasSuffix(strings.TrimSpace(reply), "/s")
-		} else {
-			hit = hasPhrase(rw, p.match)
+			found = strings.HasSuffix(strings.TrimSpace(reply), "/s")
 		}
-		if hit {
+		if found {
 			out = append(out, Flag{GuardTone, "sarcasm " + quote(p.words)})
 		}
 	}
@@ -133,9 +171,64 @@ func quote(ws []string) string { return `"` + strings.Join(ws, " ") + `"` }
 // words lower-cases s and splits it into words of letters, digits and
 // apostrophes.
 func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '$' && r != '.'
-	})
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+				return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '$' && r != '.'
+			})
+		}
+	}
+	return asciiWords(s)
+}
+
+// asciiWords is words for an ASCII s, in one pass over a lower-cased copy
+// (made only if s has capitals) and one slice of its words: the same words
+// as strings.FieldsFunc over strings.ToLower, which for ASCII lower-case
+// A to Z and split on bytes other than letters, digits, ', $ and '.'.
+func asciiWords(s string) []string {
+	n, in := 0, false
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		upper = upper || 'A' <= c && c <= 'Z'
+		w := wordByte(c)
+		if w && !in {
+			n++
+		}
+		in = w
+	}
+	if n == 0 {
+		return []string{} // as FieldsFunc: empty, not nil
+	}
+	if upper {
+		var b strings.Builder
+		b.Grow(len(s))
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+		}
+		s = b.String()
+	}
+	out := make([]string, 0, n)
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && wordByte(s[i]) {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			out = append(out, s[start:i])
+			start = -1
+		}
+	}
+	return out
+}
+
+func wordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\'' || c == '$' || c == '.'
 }
 
 // containsPhrase reports whether p occurs in ws as consecutive words
@@ -167,7 +260,7 @@ var sigRe = regexp.MustCompile(`(?:^|\s)([\^*~/\-–—])\s?([A-Z][A-Za-z]{0,19}
 // -, ~ or /) followed by initials or a capitalised name, as in "… ^JS",
 // "… *SR" or "… -Richard".
 func ParseSignature(text string) (Signature, bool) {
-	if !strings.ContainsAny(text, "^*~/-–—") { // no marker: most replies
+	if !sigMarker(text) { // no marker: most replies
 		return Signature{}, false
 	}
 	m := sigRe.FindStringSubmatch(strings.TrimSpace(text))
@@ -175,6 +268,24 @@ func ParseSignature(text string) (Signature, bool) {
 		return Signature{}, false
 	}
 	return Signature{Marker: m[1], Who: m[2]}, true
+}
+
+// sigMarker reports whether text has one of the markers a signature
+// starts with: strings.ContainsAny(text, "^*~/-–—") read byte by byte,
+// since the dashes' encodings (E2 80 93, E2 80 94) begin with a byte that
+// is never part of another character's, and ASCII bytes never are.
+func sigMarker(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '^', '*', '~', '/', '-':
+			return true
+		case 0xE2:
+			if i+2 < len(text) && text[i+1] == 0x80 && (text[i+2] == 0x93 || text[i+2] == 0x94) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Macro is an approved answer for an intent, shared by every channel.

@@ -100,7 +100,8 @@ func (s *slaClock) nearest() time.Time {
 	if s == nil {
 		return t
 	}
-	for _, tm := range s.clock.Timers() {
+	var buf [8]sla.Timer
+	for _, tm := range s.clock.AppendTimers(buf[:0]) {
 		if t.IsZero() || tm.Due.Before(t) {
 			t = tm.Due
 		}
@@ -229,7 +230,8 @@ func (b *slaBook) saved(c *Conversation, st *slaClock, ms []sla.Measurement, now
 		return nil
 	}
 	b.clocks[c.Key] = st
-	if err := b.tracker.Track(c.Key, st.clock.Timers()); err != nil {
+	var buf [8]sla.Timer // more than the targets: Track reads the timers, it keeps none
+	if err := b.tracker.Track(c.Key, st.clock.AppendTimers(buf[:0])); err != nil {
 		return fmt.Errorf("the SLA tracker refused %s: %w", c.Key, err)
 	}
 	return nil

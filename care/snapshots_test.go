@@ -131,3 +131,39 @@ func cloneDecision(d care.Decision) care.Decision {
 	d.Inform = append(d.Inform[:0:0], d.Inform...)
 	return d
 }
+
+// A MemStore keeps the messages and turns the desk appended rather than
+// copying them again; the attachments of a new message are still copied,
+// since they are the Ingest caller's, and a later message or reply never
+// writes into an earlier snapshot's arrays.
+func TestSavedMessagesKeepTheCallersAttachmentsApart(t *testing.T) {
+	t.Parallel()
+	store := care.NewMemStore()
+	d := newDesk(t, &care.Config{Store: store, Acknowledgement: care.AckConfig{Disabled: true}})
+	addChannel(t, d, channel.WhatsApp)
+	att := []channel.Attachment{{Kind: channel.Image, MediaID: "media-1"}}
+	m := channel.Message{ID: "w1", Channel: channel.WhatsApp, Account: "brand", ConversationID: "15551234", Visibility: channel.Private,
+		Item: channel.ItemMessage, Text: "the box arrived broken, see the photo", Author: channel.Author{ID: "15551234"}, Attachments: att}
+	in := d.RequireIngest(t, m)
+	first := store.StoredForTest(in.Key)
+	firstWant := first.Clone()
+	att[0].MediaID = "changed by the caller"
+	m2 := m
+	m2.ID, m2.Text, m2.Attachments = "w2", "and a second one", []channel.Attachment{{Kind: channel.Image, MediaID: "media-2"}}
+	d.RequireIngest(t, m2)
+	m2.Attachments[0].MediaID = "changed by the caller"
+	second := store.StoredForTest(in.Key)
+	secondWant := second.Clone()
+	a := d.RequireNext(t, "ana")
+	d.RequireReply(t, a, "So sorry! A replacement is on its way.", care.ReplyOptions{})
+	require.NoError(t, d.Resolve(ctx, a))
+
+	require.Equal(t, firstWant, *first, "the first snapshot")
+	require.Equal(t, secondWant, *second, "the second snapshot")
+	got, err := d.Conversation(ctx, in.Key)
+	require.NoError(t, err)
+	require.Len(t, got.Messages, 2)
+	require.Equal(t, "media-1", got.Messages[0].Attachments[0].MediaID)
+	require.Equal(t, "media-2", got.Messages[1].Attachments[0].MediaID)
+	require.Len(t, got.Transcript, 3)
+}

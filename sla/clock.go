@@ -273,13 +273,22 @@ func (c *Clock) Timers() []Timer {
 	if n == 0 {
 		return nil
 	}
-	out := make([]Timer, 0, n)
+	return c.AppendTimers(make([]Timer, 0, n))
+}
+
+// AppendTimers appends the timers Timers returns to dst and returns the
+// extended slice, so that a caller that only reads them (Tracker.Track)
+// can keep them in a buffer of its own instead of a new slice per call.
+func (c *Clock) AppendTimers(dst []Timer) []Timer {
+	if c.paused || c.resolved {
+		return dst
+	}
 	for i, tm := range c.t {
 		if tm.running {
-			out = append(out, Timer{Target: targets[i], Due: tm.due, Allowed: c.p.Allowed(targets[i]), Calendar: c.p.Calendar, Cycle: tm.cycle})
+			dst = append(dst, Timer{Target: targets[i], Due: tm.due, Allowed: c.p.Allowed(targets[i]), Calendar: c.p.Calendar, Cycle: tm.cycle})
 		}
 	}
-	return out
+	return dst
 }
 
 // Due returns the deadline of target t and whether it is running (a paused
