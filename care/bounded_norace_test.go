@@ -68,3 +68,43 @@ func TestStateDoesNotGrowWithHistory(t *testing.T) {
 		t.Errorf("the heap grew by %d bytes over two more rounds: state grows with history (%v)", grown, heaps)
 	}
 }
+
+// TestPurgeGivesBackTheRoom fills a MemStore with resolved conversations,
+// dedup keys and once-marks, purges them all, and checks that the live
+// heap goes back to near where it started: a Go map keeps the room of its
+// deleted keys, so the store must move what is left to smaller maps.
+// Without the race detector only: it measures the heap.
+func TestPurgeGivesBackTheRoom(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap over 100,000 records")
+	}
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	store := care.NewMemStore()
+	h0 := liveHeap()
+	const n = 50_000
+	for i := range n {
+		key := fmt.Sprint("x:brand:c", i)
+		c := &care.Conversation{Key: key, Channel: "x", Account: "brand", ResolvedAt: t0}
+		seen := []care.SeenKey{{Key: "x/brand/m" + fmt.Sprint(i), Expires: t0.Add(time.Hour)}}
+		if err := store.SaveConversation(ctx, c, seen, t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Mark(ctx, care.SeenKey{Key: "once/" + key, Expires: t0.Add(time.Hour)}, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h1 := liveHeap()
+	p, err := store.Purge(ctx, care.PurgeParams{ResolvedBefore: t0.Add(time.Second), Now: t0.Add(2 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Conversations != n {
+		t.Fatalf("purged %d conversations, want %d", p.Conversations, n)
+	}
+	h2 := liveHeap()
+	t.Logf("live heap: %d bytes before, %d filled, %d purged", h0, h1, h2)
+	if left, full := h2-h0, h1-h0; left > full/10 {
+		t.Fatalf("purging kept %d of the %d bytes the records took", left, full)
+	}
+	runtime.KeepAlive(store)
+}

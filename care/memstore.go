@@ -3,6 +3,7 @@ package care
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -33,6 +34,11 @@ type MemStore struct {
 	fuOrder  []FollowUp                     // by (At, ID)
 	fuKeys   map[string]map[string]struct{} // conversation key → follow-up ids
 	feed     memFeed                        // Changes, Lead (memstore_shared.go)
+	// purged counts the conversations purged since convs was made: a Go
+	// map never gives back the room of its deleted keys, so Purge moves
+	// the maps keyed by conversation to new ones once more were purged
+	// than are left (see refit).
+	purged int
 }
 
 type resolvedRef struct {
@@ -277,8 +283,22 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 		out.Conversations++
 	}
 	s.resolved.drop(i)
+	if s.purged += out.Conversations; s.purged > len(s.convs)+1024 {
+		s.convs, s.acked, s.feed.latest, s.purged = refit(s.convs), refit(s.acked), refit(s.feed.latest), 0
+	}
 	out.SeenKeys = s.seen.purge(p.Now, p.Limit) + s.feed.marks.purge(p.Now, p.Limit)
 	return out, nil
+}
+
+// refit returns a copy of m in a map sized for what it holds: unlike
+// maps.Clone, which keeps the room of the keys m once held.
+func refit[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return nil
+	}
+	n := make(map[K]V, len(m))
+	maps.Copy(n, m)
+	return n
 }
 
 // ring is a FIFO in a circular buffer: n elements from head, wrapping.

@@ -73,6 +73,10 @@ func (s *MemStore) Mark(_ context.Context, k SeenKey, now time.Time) (bool, erro
 type expiringKeys struct {
 	m    map[string]time.Time
 	fifo ring[SeenKey] // by expiry (marked in that order unless TTLs differ)
+	// deleted counts the keys deleted from m since it was made: a Go map
+	// never gives back the room of its deleted keys, so purge moves the
+	// live ones to a new map once more were deleted than are left.
+	deleted int
 }
 
 // marked reports whether key is marked and unexpired at now.
@@ -105,6 +109,9 @@ func (e *expiringKeys) purge(now time.Time, limit int) int {
 		}
 	}
 	e.fifo.drop(j)
+	if e.deleted += n; e.deleted > len(e.m)+1024 {
+		e.m, e.deleted = refit(e.m), 0
+	}
 	return n
 }
 
