@@ -36,8 +36,10 @@ type MemStore struct {
 	feed     memFeed                        // Changes, Lead (memstore_shared.go)
 	// purged counts the conversations purged since convs was made: a Go
 	// map never gives back the room of its deleted keys, so Purge moves
-	// the maps keyed by conversation to new ones once more were purged
-	// than are left (see refit).
+	// the maps keyed by conversation to new ones once twice as many were
+	// purged as are left (see refit): the copies cost less than one map
+	// write per purged key, and the room stays within a few times the
+	// live keys.
 	purged int
 }
 
@@ -283,7 +285,7 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 		out.Conversations++
 	}
 	s.resolved.drop(i)
-	if s.purged += out.Conversations; s.purged > len(s.convs)+1024 {
+	if s.purged += out.Conversations; s.purged > 2*len(s.convs)+4096 {
 		s.convs, s.acked, s.feed.latest, s.purged = refit(s.convs), refit(s.acked), refit(s.feed.latest), 0
 	}
 	out.SeenKeys = s.seen.purge(p.Now, p.Limit) + s.feed.marks.purge(p.Now, p.Limit)
