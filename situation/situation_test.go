@@ -22,12 +22,7 @@ func mustNew(t testing.TB, cfg *situation.Config) *situation.Detector {
 // and Spanish, written as customers write, and a near miss for each.
 func TestSituations(t *testing.T) {
 	t.Parallel()
-	d := mustNew(t, nil)
-	for _, tc := range []struct {
-		kind situation.Kind
-		text string
-		want bool
-	}{
+	checkCases(t, mustNew(t, nil), []situationCase{
 		{situation.AccountTakeover, "Someone changed my password and email, I can't get in", true},
 		{situation.AccountTakeover, "Alguém trocou a senha da minha conta e o e-mail", true},
 		{situation.AccountTakeover, "Alguien cambió la contraseña de mi cuenta anoche", true},
@@ -164,7 +159,22 @@ func TestSituations(t *testing.T) {
 		{situation.PolicyRequest, "My trip was cancelled because of covid and the ticket is non-refundable", true},
 		{situation.PolicyRequest, "Só oferecem voucher, quero reembolso por causa da pandemia", true},
 		{situation.PolicyRequest, "Me negaron el reembolso del viaje cancelado por la pandemia", true},
-	} {
+	})
+}
+
+// situationCase is a text and whether it shows a situation.
+type situationCase struct {
+	kind situation.Kind
+	text string
+	want bool
+}
+
+// checkCases runs each case as a subtest: d finds the situation exactly
+// when the case says so, with the message's own words (or a handle in it)
+// as evidence and the pattern that matched as its source.
+func checkCases(t *testing.T, d *situation.Detector, cases []situationCase) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(string(tc.kind)+"/"+tc.text, func(t *testing.T) {
 			t.Parallel()
 			r := d.Detect(&situation.Input{Text: tc.text})
