@@ -106,23 +106,25 @@
 // under the agent's row lock, in its own transaction, as Claim does.
 //
 // Measured against River with the benchmarks module (its package doc says
-// how): six rounds of 10 s cases over 100,000 items, all cases of a round
-// one after another on the same PostgreSQL 15, on 2 virtual cores shared
-// with other jobs (load average 23 to 29 throughout, so the spread is wide:
-// ±33% to ±170%); medians, items/s, and the ratio to River:
+// how): two rounds of 8 s cases over 60,000 items, all cases of a round one
+// after another on the same PostgreSQL 15, on 2 virtual cores with nothing
+// else running; means of the two rounds, items/s, and the ratio to River:
 //
 //	workers   River   Claim+Complete   CompleteAndClaim   batches of 10
-//	1           158      64  (0.40x)       97  (0.62x)       381  (2.4x)
-//	4           314     165  (0.52x)      357  (1.14x)      1992  (6.3x)
-//	16         1377     592  (0.43x)      964  (0.70x)      2404  (1.75x)
+//	1           642     658  (1.03x)      961  (1.50x)      2940  (4.6x)
+//	4          1454     956  (0.66x)     1894  (1.30x)      4794  (3.3x)
+//	16         3997    2595  (0.65x)     4096  (1.02x)      4508  (1.13x)
 //
 // River's workers do not wait for their completions to commit (a
 // background completer batches them), so a River job waits for one commit
 // where Claim then Complete wait for two and CompleteAndClaim for one;
-// the single-item paths are bound by the WAL flush on such a machine
-// (1.8 to 2.8 ms per fdatasync with pg_test_fsync and pg_stat_wal; one
-// worker's 64 items/s with Claim then Complete means about 8 ms per
-// commit at that load).
+// the single-item paths are bound by the commits they wait for. On this
+// machine pg_test_fsync gives 0.5 ms per fdatasync of one 8 kB write and
+// 1.2 ms for two; one worker's 658 items/s with Claim then Complete is
+// about 0.76 ms per commit, and 16 workers that each wait for two commits
+// per item in turn cannot pass 16 / (2 x 0.76 ms), about 10,500 items/s,
+// before any statement runs (on a busy server the flushes took 1.8 to
+// 2.8 ms, as above).
 //
 // # Transactions
 //
