@@ -113,15 +113,7 @@ func regionMeta(region string) *phoneMeta {
 	if region == "" || !phonenumbers.GetSupportedRegions()[region] {
 		return nil
 	}
-	if p, ok := compiledMeta.Load(region); ok {
-		return p.(*phoneMeta)
-	}
-	md := phoneMetadata().regions[region]
-	if md == nil {
-		return nil
-	}
-	p, _ := compiledMeta.LoadOrStore(region, newPhoneMeta(md))
-	return p.(*phoneMeta)
+	return compiled(region, func() *phonenumbers.PhoneMetadata { return phoneMetadata().regions[region] })
 }
 
 // metaFor is the library's getMetadataForRegionOrCallingCode.
@@ -132,15 +124,21 @@ func metaFor(cc int32, region string) *phoneMeta {
 	if len(phonenumbers.GetRegionCodesForCountryCode(int(cc))) == 0 {
 		return nil
 	}
-	key := nonGeoKey(cc)
+	return compiled(nonGeoKey(cc), func() *phonenumbers.PhoneMetadata { return phoneMetadata().nonGeo[cc] })
+}
+
+// compiled returns the phoneMeta compiledMeta holds under key, compiling
+// it from the metadata md returns the first time (nil when md returns
+// none).
+func compiled(key any, md func() *phonenumbers.PhoneMetadata) *phoneMeta {
 	if p, ok := compiledMeta.Load(key); ok {
 		return p.(*phoneMeta)
 	}
-	md := phoneMetadata().nonGeo[cc]
-	if md == nil {
+	m := md()
+	if m == nil {
 		return nil
 	}
-	p, _ := compiledMeta.LoadOrStore(key, newPhoneMeta(md))
+	p, _ := compiledMeta.LoadOrStore(key, newPhoneMeta(m))
 	return p.(*phoneMeta)
 }
 
