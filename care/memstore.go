@@ -36,10 +36,7 @@ type MemStore struct {
 	feed     memFeed                        // Changes, Lead (memstore_shared.go)
 	// purged counts the conversations purged since convs was made: a Go
 	// map never gives back the room of its deleted keys, so Purge moves
-	// the maps keyed by conversation to new ones once twice as many were
-	// purged as are left (see refit): the copies cost less than one map
-	// write per purged key, and the room stays within a few times the
-	// live keys.
+	// the maps keyed by conversation to new ones (see refitDue).
 	purged int
 }
 
@@ -285,11 +282,24 @@ func (s *MemStore) Purge(_ context.Context, p PurgeParams) (Purged, error) {
 		out.Conversations++
 	}
 	s.resolved.drop(i)
-	if s.purged += out.Conversations; s.purged > 2*len(s.convs)+4096 {
-		s.convs, s.acked, s.feed.latest, s.purged = refit(s.convs), refit(s.acked), refit(s.feed.latest), 0
+	if refitDue(&s.purged, out.Conversations, len(s.convs)) {
+		s.convs, s.acked, s.feed.latest = refit(s.convs), refit(s.acked), refit(s.feed.latest)
 	}
 	out.SeenKeys = s.seen.purge(p.Now, p.Limit) + s.feed.marks.purge(p.Now, p.Limit)
 	return out, nil
+}
+
+// refitDue adds n to *deleted, the keys deleted from a map since it was
+// made, and reports whether the map, which holds live keys, should now be
+// refit: once twice as many were deleted as are left (the copy then costs
+// less than one map write per deleted key, and the room stays within a
+// few times the live keys). It then resets *deleted.
+func refitDue(deleted *int, n, live int) bool {
+	if *deleted += n; *deleted > 2*live+4096 {
+		*deleted = 0
+		return true
+	}
+	return false
 }
 
 // refit returns a copy of m in a map sized for what it holds: unlike

@@ -75,7 +75,7 @@ type expiringKeys struct {
 	fifo ring[SeenKey] // by expiry (marked in that order unless TTLs differ)
 	// deleted counts the keys deleted from m since it was made: a Go map
 	// never gives back the room of its deleted keys, so purge moves the
-	// live ones to a new map once twice as many were deleted as are left.
+	// live ones to a new map (see refitDue).
 	deleted int
 }
 
@@ -109,8 +109,8 @@ func (e *expiringKeys) purge(now time.Time, limit int) int {
 		}
 	}
 	e.fifo.drop(j)
-	if e.deleted += n; e.deleted > 2*len(e.m)+4096 {
-		e.m, e.deleted = refit(e.m), 0
+	if refitDue(&e.deleted, n, len(e.m)) {
+		e.m = refit(e.m)
 	}
 	return n
 }
