@@ -305,7 +305,7 @@ func emailAt(text string) bool {
 }
 
 func emailByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-", c) >= 0
+	return isLetter(c) || isDigit(c) || strings.IndexByte("._%+-", c) >= 0
 }
 
 // ibanStart reports whether text has two capital letters followed by two

@@ -81,9 +81,10 @@ func phoneRuns(text string) [][]int {
 
 // labelByte reports whether c is in emailRe's domain class [A-Za-z0-9-].
 func labelByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '-'
+	return isLetter(c) || isDigit(c) || c == '-'
 }
 
+// isLetter reports ASCII letters.
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // emailRuns returns the matches of emailRe,

@@ -227,8 +227,9 @@ func asciiWords(s string) []string {
 	return out
 }
 
+// wordByte reports the ASCII bytes words keeps in a word.
 func wordByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '\'' || c == '$' || c == '.'
+	return isLetter(c) || isDigit(c) || c == '\'' || c == '$' || c == '.'
 }
 
 // containsPhrase reports whether p occurs in ws as consecutive words
